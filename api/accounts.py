@@ -1,0 +1,140 @@
+"""Accounts: creating users, signing in, and turning a token into an ``Actor``."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.models import User, UserStatus
+from api.passwords import hash_password, verify_password
+from authz.guard import Actor, require_somewhere
+from tenants import audit
+from tenants.base import utcnow
+from tenants.database import Database
+from tenants.errors import Collector, check_length
+from tenants.models import Tenant, TenantStatus
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+
+
+def _check_user_fields(
+    errors: Collector, username: str, password: str, display_name: str | None
+) -> None:
+    if not USERNAME_RE.match(username or ""):
+        errors.add(
+            "username",
+            "INVALID_USERNAME",
+            "用户名为 2-64 位字母、数字、点、下划线或连字符,且以字母或数字开头",
+        )
+    if len(password or "") < PASSWORD_MIN:
+        errors.add("password", "WEAK_PASSWORD", f"密码至少 {PASSWORD_MIN} 位")
+    check_length(errors, "password", password, PASSWORD_MAX, "密码")
+    check_length(errors, "displayName", display_name, 64, "姓名")
+
+
+async def _username_taken(session: AsyncSession, username: str) -> bool:
+    found = await session.execute(select(User.id).where(User.username == username).limit(1))
+    return found.first() is not None
+
+
+async def new_user(
+    session: AsyncSession,
+    actor_label: str,
+    *,
+    username: str,
+    password: str,
+    display_name: str | None,
+    staff_id: uuid.UUID | None = None,
+) -> User:
+    """Create a user in the session's tenant (or a platform operator in a tenant-less session)."""
+    errors = Collector()
+    _check_user_fields(errors, username, password, display_name)
+    if not errors.errors and await _username_taken(session, username):
+        errors.add("username", "DUPLICATE_USERNAME", f"用户名「{username}」已存在")
+    errors.raise_if_any()
+    user = User(
+        id=uuid.uuid4(),
+        username=username,
+        display_name=(display_name or username).strip() or username,
+        password_hash=hash_password(password),
+        staff_id=staff_id,
+    )
+    session.add(user)
+    if user_tenant := session.info.get("tenant_id"):
+        user.tenant_id = user_tenant
+        audit.record(session, actor_label, "user.create", "User", user.id, {"username": username})
+    return user
+
+
+async def create_user(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    username: str,
+    password: str,
+    display_name: str | None,
+    staff_id: uuid.UUID | None = None,
+) -> User:
+    await require_somewhere(session, actor, "user", "create")
+    return await new_user(
+        session,
+        actor.label,
+        username=username,
+        password=password,
+        display_name=display_name,
+        staff_id=staff_id,
+    )
+
+
+async def authenticate(
+    db: Database, tenant_code: str | None, username: str, password: str
+) -> User | None:
+    """The user whose credentials these are, or None (same answer for every kind of failure)."""
+    tenant_id: uuid.UUID | None = None
+    if tenant_code:
+        async with db.session(None) as session:
+            tenant = (
+                await session.execute(select(Tenant).where(Tenant.code == tenant_code))
+            ).scalar_one_or_none()
+        if tenant is None or tenant.status is not TenantStatus.ACTIVE:
+            verify_password(None, password)
+            return None
+        tenant_id = tenant.id
+    async with db.transaction(tenant_id) as session:
+        user = (
+            await session.execute(select(User).where(User.username == username))
+        ).scalar_one_or_none()
+        if user is None or user.status is not UserStatus.ACTIVE:
+            verify_password(None, password)
+            return None
+        if not verify_password(user.password_hash, password):
+            return None
+        user.last_login_at = utcnow()
+        return user
+
+
+async def load_actor(db: Database, user_id: uuid.UUID, tenant_id: uuid.UUID | None) -> Actor | None:
+    """The actor behind a verified token; None when the user or the county is gone or disabled."""
+    async with db.session(tenant_id) as session:
+        user = await session.get(User, user_id)
+        if user is None or user.status is not UserStatus.ACTIVE or user.tenant_id != tenant_id:
+            return None
+        version = 0
+        if tenant_id is not None:
+            tenant = await session.get(Tenant, tenant_id)
+            if tenant is None or tenant.status is not TenantStatus.ACTIVE:
+                return None
+            version = tenant.authz_version
+        return Actor(
+            user_id=user.id,
+            tenant_id=tenant_id,
+            username=user.username,
+            authz_version=version,
+            is_operator=tenant_id is None,
+            staff_id=user.staff_id,
+        )

@@ -1,0 +1,113 @@
+"""The Litestar application: token, health and the GraphQL endpoint."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from litestar import Litestar, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.status_codes import HTTP_200_OK, HTTP_401_UNAUTHORIZED, HTTP_503_SERVICE_UNAVAILABLE
+from msgspec import Struct
+from strawberry.litestar import make_graphql_controller
+
+from api.accounts import authenticate, load_actor
+from api.gql.context import AppContext
+from api.schema import build_schema
+from api.settings import Settings
+from api.tokens import issue_token, read_token
+from authz.guard import Actor
+from tenants.database import Database
+
+log = logging.getLogger("onewindow")
+
+
+class TokenForm(Struct):
+    username: str = ""
+    password: str = ""
+    tenant: str = ""
+
+
+@post("/auth/token", status_code=HTTP_200_OK)
+async def token(
+    state: State,
+    data: Annotated[TokenForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response[dict[str, Any]]:
+    """OAuth2-style password login: ``username``, ``password``, ``tenant`` (6-digit code)."""
+    settings: Settings = state.settings
+    user = await authenticate(state.db, data.tenant.strip() or None, data.username, data.password)
+    if user is None:
+        return Response(
+            {"error": "invalid_grant", "error_description": "用户名、密码或县代码错误"},
+            status_code=HTTP_401_UNAUTHORIZED,
+        )
+    return Response(
+        {
+            "access_token": issue_token(settings, user.id, user.tenant_id),
+            "token_type": "bearer",
+            "expires_in": settings.token_ttl_seconds,
+        }
+    )
+
+
+@get("/health")
+async def health(state: State) -> Response[dict[str, str]]:
+    try:
+        await state.db.ping()
+    except Exception as exc:  # the point of a health check is to report any failure
+        log.warning("health check failed: %s", exc)
+        return Response({"status": "unavailable"}, status_code=HTTP_503_SERVICE_UNAVAILABLE)
+    return Response({"status": "ok", "database": state.db.dialect})
+
+
+async def graphql_context(request: Request) -> dict[str, AppContext]:
+    state = request.app.state
+    actor = Actor.anonymous()
+    auth_failed = False
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, credentials = header.partition(" ")
+        claims = (
+            read_token(state.settings, credentials.strip()) if scheme.lower() == "bearer" else None
+        )
+        loaded = await load_actor(state.db, claims.user_id, claims.tenant_id) if claims else None
+        if loaded is None:
+            auth_failed = True
+        else:
+            actor = loaded
+    return {
+        "app": AppContext(
+            db=state.db, settings=state.settings, actor=actor, auth_failed=auth_failed
+        )
+    }
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    database = db or Database(settings.database_url)
+    schema = build_schema(settings)
+    graphql = make_graphql_controller(
+        schema,
+        path="/graphql",
+        graphql_ide="graphiql" if settings.graphql_ide else None,
+        allow_queries_via_get=False,
+        context_getter=graphql_context,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar):
+        try:
+            yield
+        finally:
+            if db is None:
+                await database.dispose()
+
+    return Litestar(
+        route_handlers=[token, health, graphql],
+        state=State({"settings": settings, "db": database}),
+        lifespan=[lifespan],
+        debug=False,
+    )

@@ -1,0 +1,209 @@
+"""The ``onewindow`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from api.settings import Settings, SettingsError
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        sys.exit(f"onewindow: {exc}")
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from migrations.runner import upgrade
+
+    settings = _settings()
+    upgrade(settings.migration_database_url)
+    print("database is at the latest revision")
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    _serve(_settings(), args.host, args.port)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from api.demo import load_demo
+    from migrations.runner import upgrade
+    from tenants.database import Database
+
+    settings = _settings()
+    upgrade(settings.migration_database_url)
+
+    async def load() -> bool:
+        db = Database(settings.database_url)
+        try:
+            return await load_demo(db)
+        finally:
+            await db.dispose()
+
+    loaded = asyncio.run(load())
+    print("demo data loaded" if loaded else "demo data already present, reusing it")
+    print(f"serving on http://{args.host}:{args.port}/graphql  (accounts: see README)")
+    _serve(settings, args.host, args.port)
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from workers.runner import run_worker
+
+    run_worker(_settings(), burst=args.burst)
+
+
+def cmd_export_schema(args: argparse.Namespace) -> None:
+    from api.schema import export_sdl
+
+    target = Path(args.output)
+    target.write_text(export_sdl(), encoding="utf-8")
+    print(f"wrote {target}")
+
+
+def cmd_tenant_create(args: argparse.Namespace) -> None:
+    from authz.guard import Actor
+    from tenants.database import Database
+    from tenants.service import create_tenant
+
+    settings = _settings()
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            async with db.transaction(None) as session:
+                opened = await create_tenant(
+                    db,
+                    session,
+                    Actor.platform("cli"),
+                    code=args.code,
+                    name=args.name,
+                    admin_username=args.admin,
+                    admin_password=args.password,
+                )
+            print(f"tenant {opened.tenant.code} {opened.tenant.name} created ({opened.tenant.id})")
+        finally:
+            await db.dispose()
+
+    _run_refusable(run())
+
+
+def cmd_user_create(args: argparse.Namespace) -> None:
+    from sqlalchemy import select
+
+    from api.accounts import new_user
+    from authz.roles import Role
+    from authz.service import bind
+    from network.service import county_center
+    from tenants.database import Database
+    from tenants.models import Tenant
+
+    settings = _settings()
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            tenant_id = None
+            if args.tenant:
+                async with db.session(None) as session:
+                    tenant_id = (
+                        await session.execute(select(Tenant.id).where(Tenant.code == args.tenant))
+                    ).scalar_one_or_none()
+                if tenant_id is None:
+                    sys.exit(f"onewindow: no tenant with code {args.tenant}")
+            async with db.transaction(tenant_id) as session:
+                user = await new_user(
+                    session,
+                    "cli",
+                    username=args.username,
+                    password=args.password,
+                    display_name=args.display_name,
+                )
+                await session.flush()
+                if args.county_admin:
+                    if tenant_id is None:
+                        sys.exit("onewindow: --county-admin needs --tenant")
+                    root = await county_center(session)
+                    await bind(session, "cli", user, Role.COUNTY_ADMIN, root)  # type: ignore[arg-type]
+            kind = "platform operator" if tenant_id is None else f"user of {args.tenant}"
+            print(f"{kind} {args.username} created")
+        finally:
+            await db.dispose()
+
+    _run_refusable(run())
+
+
+def _run_refusable(coro) -> None:
+    from tenants.errors import UserErrors
+
+    try:
+        asyncio.run(coro)
+    except UserErrors as refused:
+        for error in refused.errors:
+            print(f"onewindow: {error.field or ''} {error.code}: {error.message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="onewindow", description="OneWindow 一窗通")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+
+    for name, func, help_text in (
+        ("serve", cmd_serve, "serve the API"),
+        ("demo", cmd_demo, "migrate, load the demo counties and serve"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.set_defaults(func=func)
+
+    worker = sub.add_parser("worker", help="run the arq worker (needs ONEWINDOW_REDIS_URL)")
+    worker.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    worker.set_defaults(func=cmd_worker)
+
+    export = sub.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--output", default="graphql/schema.graphql")
+    export.set_defaults(func=cmd_export_schema)
+
+    tenant = sub.add_parser("tenant", help="counties").add_subparsers(dest="action", required=True)
+    tc = tenant.add_parser("create", help="open a county with its first administrator")
+    tc.add_argument("--code", required=True, help="6-digit division code")
+    tc.add_argument("--name", required=True)
+    tc.add_argument("--admin", help="username of the first county administrator")
+    tc.add_argument("--password", help="password of the first county administrator")
+    tc.set_defaults(func=cmd_tenant_create)
+
+    user = sub.add_parser("user", help="accounts").add_subparsers(dest="action", required=True)
+    uc = user.add_parser("create", help="create a user (a platform operator without --tenant)")
+    uc.add_argument("--tenant", help="6-digit code of the county; omit for a platform operator")
+    uc.add_argument("--username", required=True)
+    uc.add_argument("--password", required=True)
+    uc.add_argument("--display-name")
+    uc.add_argument("--county-admin", action="store_true", help="bind county_admin at the root")
+    uc.set_defaults(func=cmd_user_create)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Per-request GraphQL context: who is asking, the database, and per-request DataLoaders."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Hashable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from api.settings import Settings
+from authz.errors import Unauthenticated
+from authz.guard import Actor
+from tenants.database import Database
+
+
+@dataclass
+class AppContext:
+    db: Database
+    settings: Settings
+    actor: Actor
+    # Set when a token was sent but is invalid or expired: non-public fields then refuse.
+    auth_failed: bool = False
+    _loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
+
+    def tenant_id(self) -> uuid.UUID:
+        """The caller's county; raises UNAUTHENTICATED / FORBIDDEN for anyone else."""
+        if self.auth_failed:
+            raise Unauthenticated("令牌无效或已过期")
+        return self.actor.require_tenant_user()
+
+    def require_actor(self) -> Actor:
+        if self.auth_failed or self.actor.is_anonymous:
+            raise Unauthenticated()
+        return self.actor
+
+    def read(self, tenant_id: uuid.UUID | None = None) -> AsyncSession:
+        """A fresh session for one resolver (never shared between sibling resolvers)."""
+        return self.db.session(tenant_id if tenant_id is not None else self.actor.tenant_id)
+
+    def write(self) -> Callable[[], AbstractAsyncContextManager[AsyncSession]]:
+        """A transaction factory bound to the caller's county, for ``run_change``."""
+        tenant_id = self.actor.tenant_id
+        return lambda: self.db.transaction(tenant_id)
+
+    def loader(
+        self, key: Hashable, load: Callable[[AppContext, list[Any]], Awaitable[list[Any]]]
+    ) -> DataLoader:
+        """The request's DataLoader for ``key``; each batch runs in its own session."""
+        existing = self._loaders.get(key)
+        if existing is None:
+
+            async def batch(keys: list[Any]) -> list[Any]:
+                return await load(self, keys)
+
+            existing = self._loaders[key] = DataLoader(load_fn=batch)
+        return existing
+
+
+def app_context(info: Info) -> AppContext:
+    return info.context["app"]

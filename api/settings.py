@@ -1,0 +1,73 @@
+"""Settings read from ``ONEWINDOW_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path(os.environ.get("ONEWINDOW_DATA_DIR", "var"))
+DEV_SECRET_KEY = "onewindow-development-secret-key-do-not-use-in-production"
+
+
+class SettingsError(RuntimeError):
+    """Raised when the configuration cannot run the service safely."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"ONEWINDOW_{name}")
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    database_url: str = ""
+    migration_database_url: str = ""
+    secret_key: str = DEV_SECRET_KEY
+    token_ttl_seconds: int = 8 * 3600
+    redis_url: str | None = None
+    data_dir: Path = field(default=DEFAULT_DATA_DIR)
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+    s3_region: str = "us-east-1"
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    page_cap: int = 200
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def graphql_ide(self) -> bool:
+        return not self.is_production
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = _env("ENV", "development") or "development"
+        if env not in ("development", "production"):
+            raise SettingsError(f"ONEWINDOW_ENV must be development or production, not {env!r}")
+        data_dir = Path(_env("DATA_DIR", str(DEFAULT_DATA_DIR)) or "var")
+        default_db = f"sqlite+aiosqlite:///{data_dir / 'onewindow.sqlite3'}"
+        database_url = _env("DATABASE_URL", default_db) or default_db
+        secret = _env("SECRET_KEY")
+        if secret is None:
+            if env == "production":
+                raise SettingsError("生产环境必须设置 ONEWINDOW_SECRET_KEY")
+            secret = DEV_SECRET_KEY
+        elif env == "production" and len(secret) < 32:
+            raise SettingsError("ONEWINDOW_SECRET_KEY 至少需要 32 个字符")
+        return cls(
+            env=env,
+            database_url=database_url,
+            migration_database_url=_env("MIGRATION_DATABASE_URL", database_url) or database_url,
+            secret_key=secret,
+            token_ttl_seconds=int(_env("TOKEN_TTL_SECONDS", "28800") or 28800),
+            redis_url=_env("REDIS_URL"),
+            data_dir=data_dir,
+            s3_endpoint_url=_env("S3_ENDPOINT_URL"),
+            s3_bucket=_env("S3_BUCKET"),
+            s3_region=_env("S3_REGION", "us-east-1") or "us-east-1",
+        )

@@ -1,0 +1,101 @@
+"""Casbin enforcers, one per county, rebuilt when the county's ``authz_version`` moves."""
+
+from __future__ import annotations
+
+import csv
+import threading
+import uuid
+from functools import cache
+from pathlib import Path
+
+import casbin
+from casbin.model import Model
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from authz.models import PolicyRule, RoleBinding
+
+HERE = Path(__file__).parent
+
+
+@cache
+def model_text() -> str:
+    return (HERE / "model.conf").read_text(encoding="utf-8")
+
+
+@cache
+def default_policy() -> tuple[tuple[str, str, str], ...]:
+    rows: list[tuple[str, str, str]] = []
+    with (HERE / "policy.csv").open(encoding="utf-8") as fh:
+        for row in csv.reader(line for line in fh if line.strip() and not line.startswith("#")):
+            kind, role, obj, act = (cell.strip() for cell in row)
+            if kind != "p":
+                raise ValueError(f"policy.csv holds only p lines, not {kind!r}")
+            rows.append((role, obj, act))
+    return tuple(rows)
+
+
+def user_subject(user_id: uuid.UUID) -> str:
+    return f"user:{user_id}"
+
+
+def site_domain(site_id: uuid.UUID) -> str:
+    return f"site:{site_id}"
+
+
+def tenant_domain(tenant_id: uuid.UUID) -> str:
+    return f"tenant:{tenant_id}"
+
+
+def build_enforcer(
+    policies: list[tuple[str, str, str]] | tuple[tuple[str, str, str], ...],
+    bindings: list[tuple[str, str, str]],
+) -> casbin.Enforcer:
+    model = Model()
+    model.load_model_from_text(model_text())
+    enforcer = casbin.Enforcer(model)
+    enforcer.enable_auto_save(False)
+    if policies:
+        enforcer.add_policies([list(p) for p in policies])
+    if bindings:
+        enforcer.add_named_grouping_policies("g", [list(b) for b in bindings])
+    return enforcer
+
+
+class EnforcerCache:
+    """Per-process cache keyed by (tenant, authz_version); exact, since every grant bumps it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[uuid.UUID, tuple[int, casbin.Enforcer]] = {}
+
+    async def get(
+        self, session: AsyncSession, tenant_id: uuid.UUID, version: int
+    ) -> casbin.Enforcer:
+        entry = self._entries.get(tenant_id)
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        extra = (
+            await session.execute(select(PolicyRule.role, PolicyRule.obj, PolicyRule.act))
+        ).all()
+        rows = (
+            await session.execute(
+                select(RoleBinding.user_id, RoleBinding.role, RoleBinding.site_id)
+            )
+        ).all()
+        enforcer = build_enforcer(
+            default_policy() + tuple(tuple(r) for r in extra),
+            [(user_subject(u), role, site_domain(s)) for u, role, s in rows],
+        )
+        with self._lock:
+            current = self._entries.get(tenant_id)
+            if current is None or current[0] <= version:
+                self._entries[tenant_id] = (version, enforcer)
+        return enforcer
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+enforcers = EnforcerCache()

@@ -1,0 +1,66 @@
+"""GraphQL for role bindings: grantRole / revokeRole."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api.accounts_schema import UserPayload, UserType
+from api.gql.context import app_context
+from api.gql.errors import run_change
+from api.gql.ids import input_id
+from authz import service
+from authz.roles import Role
+
+
+@strawberry.input
+class GrantRoleInput:
+    user_id: strawberry.ID
+    role: Role
+    scope_id: strawberry.ID = strawberry.field(description="场所 ID;县级角色授予在县政务服务中心")
+
+
+@strawberry.input
+class RevokeRoleInput:
+    user_id: strawberry.ID
+    role: Role
+    scope_id: strawberry.ID
+
+
+@strawberry.type
+class AuthzMutation:
+    @strawberry.mutation(description="授予角色:不能授予超出自己权限的角色")
+    async def grant_role(self, info: Info, input: GrantRoleInput) -> UserPayload:
+        ctx = app_context(info)
+        actor = ctx.require_actor()
+
+        async def change(session):
+            user = await service.grant_role(
+                session,
+                actor,
+                input_id(input.user_id, "User", "userId"),
+                input.role.value,
+                input_id(input.scope_id, "Site", "scopeId"),
+            )
+            return UserType.from_row(user)
+
+        user, errors = await run_change(ctx.write(), change)
+        return UserPayload(user=user, user_errors=errors)
+
+    @strawberry.mutation
+    async def revoke_role(self, info: Info, input: RevokeRoleInput) -> UserPayload:
+        ctx = app_context(info)
+        actor = ctx.require_actor()
+
+        async def change(session):
+            user = await service.revoke_role(
+                session,
+                actor,
+                input_id(input.user_id, "User", "userId"),
+                input.role.value,
+                input_id(input.scope_id, "Site", "scopeId"),
+            )
+            return UserType.from_row(user)
+
+        user, errors = await run_change(ctx.write(), change)
+        return UserPayload(user=user, user_errors=errors)

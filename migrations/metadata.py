@@ -1,0 +1,12 @@
+"""Import every domain's models so that ``Base.metadata`` is complete."""
+
+from __future__ import annotations
+
+import api.models
+import authz.models
+import network.models
+import tenants.models
+from tenants.base import Base
+
+MODEL_MODULES = (tenants.models, api.models, authz.models, network.models)
+target_metadata = Base.metadata

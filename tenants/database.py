@@ -1,0 +1,95 @@
+"""Engines and sessions; row-level tenancy, layer 2 (PostgreSQL RLS session setting)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import Session
+
+from tenants.context import TENANT_KEY
+
+SET_TENANT_SQL = text("SELECT set_config('app.tenant_id', :tenant, true)")
+
+
+def create_engine(url: str, **kwargs) -> AsyncEngine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 10)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(url, **kwargs)
+
+
+def is_postgres(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+@event.listens_for(Session, "after_begin")
+def _set_rls_tenant(session: Session, transaction, connection) -> None:
+    """Every transaction on PostgreSQL carries the session's tenant for the RLS policies."""
+    if connection.dialect.name != "postgresql":
+        return
+    tenant_id = session.info.get(TENANT_KEY)
+    connection.execute(SET_TENANT_SQL, {"tenant": str(tenant_id) if tenant_id else ""})
+
+
+class Database:
+    """The engine plus a factory of tenant-bound sessions."""
+
+    def __init__(self, url: str, **engine_kwargs) -> None:
+        self.url = url
+        self.engine = create_engine(url, **engine_kwargs)
+        self._factory = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def session(self, tenant_id: uuid.UUID | None) -> AsyncSession:
+        """A session that sees only ``tenant_id``'s rows (``None``: platform rows only)."""
+        session = self._factory()
+        session.info[TENANT_KEY] = tenant_id
+        return session
+
+    @asynccontextmanager
+    async def transaction(self, tenant_id: uuid.UUID | None) -> AsyncIterator[AsyncSession]:
+        async with self.session(tenant_id) as session, session.begin():
+            yield session
+
+    async def switch_tenant(self, session: AsyncSession, tenant_id: uuid.UUID | None) -> None:
+        """Explicit platform path: let an operator's transaction act inside one tenant."""
+        session.info[TENANT_KEY] = tenant_id
+        if self.dialect == "postgresql" and session.in_transaction():
+            await session.execute(SET_TENANT_SQL, {"tenant": str(tenant_id) if tenant_id else ""})
+
+    async def ping(self) -> bool:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return True
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
