@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from dataclasses import dataclass
 
@@ -20,6 +21,9 @@ from tenants.service import create_tenant
 log = logging.getLogger("onewindow.demo")
 
 DEMO_PASSWORD = "onewindow-demo"
+# Each domain adds its demo data after the network: ``async def load(session, admin, county,
+# sites)`` with the county administrator as actor and the sites by demo key.
+DEMO_EXTENSIONS: tuple[str, ...] = ()
 OPERATOR = "operator"
 
 
@@ -87,5 +91,10 @@ async def load_demo(db: Database) -> bool:
                 await session.flush()
                 if account.role and account.site_key:
                     await bind(session, admin.label, user, account.role, sites[account.site_key])
+            await session.flush()
+            for path in DEMO_EXTENSIONS:
+                module_name, _, function = path.partition(":")
+                loader = getattr(importlib.import_module(module_name), function)
+                await loader(session, admin, county, sites)
         log.info("demo county %s %s loaded", county.code, county.name)
     return True
