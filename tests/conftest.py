@@ -23,7 +23,9 @@ from migrations.runner import upgrade
 from tenants.database import Database
 from tests.support.services import create_test_database, postgres_available, require_or_skip
 
-BACKENDS = [b for b in os.environ.get("ONEWINDOW_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+BACKENDS = [
+    b for b in os.environ.get("ONEWINDOW_TEST_BACKENDS", "sqlite,postgresql").split(",") if b
+]
 TEST_SECRET = "onewindow-test-secret-key-0123456789abcdef"
 
 

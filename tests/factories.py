@@ -56,16 +56,22 @@ class County:
     def token(self, username: str) -> str:
         from api.settings import Settings
 
-        return issue_token(Settings(secret_key=TEST_SECRET), self.users[username].id, self.tenant_id)
+        return issue_token(
+            Settings(secret_key=TEST_SECRET), self.users[username].id, self.tenant_id
+        )
 
-    async def add_user(self, username: str, role: Role | None = None, site: str | None = None) -> User:
+    async def add_user(
+        self, username: str, role: Role | None = None, site: str | None = None
+    ) -> User:
         async with self.db.transaction(self.tenant_id) as session:
             user = await new_user(
                 session, "test", username=username, password=PASSWORD, display_name=username
             )
             await session.flush()
             if role is not None and site is not None:
-                await bind(session, "test", user, role, await session.get(Site, self.sites[site].id))
+                await bind(
+                    session, "test", user, role, await session.get(Site, self.sites[site].id)
+                )
         self.users[username] = user
         return user
 
@@ -86,7 +92,13 @@ async def make_county(db: Database, name: str = "测试县", *, with_roles: bool
     operator = Actor.platform("test")
     async with db.transaction(None) as session:
         opened = await create_tenant(
-            db, session, operator, code=code, name=name, admin_username="admin", admin_password=PASSWORD
+            db,
+            session,
+            operator,
+            code=code,
+            name=name,
+            admin_username="admin",
+            admin_password=PASSWORD,
         )
     county = County(db=db, tenant_id=opened.tenant.id, code=code, name=name)
     county.sites["root"] = opened.county_center
