@@ -130,7 +130,7 @@ def _action(mutation: str, county: County, site_id: uuid.UUID, target_key: str, 
     if mutation == "create_child":
         level = CHILD_LEVEL[target_key]
         parent_code = county.sites[target_key].division_code
-        code = parent_code + ("777" if level is SiteLevel.TOWNSHIP_CENTER else "777")
+        code = parent_code + "777"
         return lambda s, actor: network.create_site(
             s,
             actor,
@@ -212,7 +212,8 @@ async def test_supervisor_reads_everything(client, counties):
     home, _ = counties
     result = await gql(
         client,
-        "query($id: ID!) { node(id: $id) { ... on Site { name } } sites(first: 50) { totalCount } }",
+        "query($id: ID!) { node(id: $id) { ... on Site { name } }"
+        " sites(first: 50) { totalCount } }",
         {"id": home.site_gid("village_b1")},
         home.token("supervisor"),
     )

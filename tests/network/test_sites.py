@@ -66,8 +66,8 @@ async def test_create_village_with_location_and_closure(client, db, county):
     assert payload["site"]["parent"]["id"] == county.site_gid("town_b")
     detail = await gql(
         client,
-        "query($id: ID!) { node(id: $id) { ... on Site { ancestors { name level } location { lat lng }"
-        " staffCount } } }",
+        "query($id: ID!) { node(id: $id) { ... on Site {"
+        " ancestors { name level } location { lat lng } staffCount } } }",
         {"id": payload["site"]["id"]},
         county.token("supervisor"),
     )
