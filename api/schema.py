@@ -53,8 +53,9 @@ class Mutation(AccountMutation, TenantMutation, NetworkMutation, AuthzMutation):
 
 def _should_mask(error: GraphQLError) -> bool:
     original = error.original_error
-    if original is None:
-        return False  # validation and parse errors describe the query, not the server
+    if original is None or error.path is None:
+        # Parse, validation and variable-coercion errors describe the request, not the server.
+        return False
     code = (getattr(original, "extensions", None) or {}).get("code")
     return code not in EXPOSED_CODES
 

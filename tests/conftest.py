@@ -112,3 +112,39 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if asyncio.iscoroutinefunction(getattr(item, "function", None)):
             item.add_marker(pytest.mark.asyncio(loop_scope="session"))
+
+
+@pytest.fixture(scope="session")
+def demo_backend(backend: Backend, tmp_root: Path) -> Backend:
+    made = _make_backend(backend.name, tmp_root, "demo")
+    yield made
+    made.drop()
+
+
+@pytest.fixture(scope="session")
+async def demo_db(demo_backend: Backend) -> AsyncIterator[Database]:
+    """A separate database with the full demo (``onewindow demo``'s data) loaded once."""
+    from api.demo import load_demo
+
+    database = Database(demo_backend.app_url)
+    await load_demo(database)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture(scope="session")
+async def demo_client(settings: Settings, demo_db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, demo_db)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+async def login(client: httpx.AsyncClient, username: str, tenant: str = "320826") -> str:
+    from api.demo import DEMO_PASSWORD
+
+    response = await client.post(
+        "/auth/token", data={"username": username, "password": DEMO_PASSWORD, "tenant": tenant}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
