@@ -23,6 +23,9 @@ from api.gql.context import app_context
 from api.gql.nodes import resolve_node
 from api.settings import Settings
 from authz.schema import AuthzMutation
+from catalog.fastpath import CatalogFastPath
+from catalog.public_schema import PublicQuery
+from catalog.schema import CatalogMutation, CatalogQuery
 from graphql import GraphQLError
 from network.schema import NetworkMutation, NetworkQuery
 from tenants.schema import TenantMutation, TenantQuery
@@ -36,18 +39,19 @@ EXPOSED_CODES = {
     "INVALID_CURSOR",
     "INVALID_PAGE_SIZE",
     "PAGE_SIZE_EXCEEDED",
+    "NOT_FOUND",
 }
 
 
 @strawberry.type
-class Query(AccountQuery, TenantQuery, NetworkQuery):
+class Query(AccountQuery, TenantQuery, NetworkQuery, CatalogQuery, PublicQuery):
     @strawberry.field(description="按全局 ID 取任意对象;他县对象返回 null")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(app_context(info), id)
 
 
 @strawberry.type
-class Mutation(AccountMutation, TenantMutation, NetworkMutation, AuthzMutation):
+class Mutation(AccountMutation, TenantMutation, NetworkMutation, AuthzMutation, CatalogMutation):
     pass
 
 
@@ -69,6 +73,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         MaxTokensLimiter(max_token_count=settings.max_tokens),
         MaskErrors(should_mask_error=_should_mask, error_message="服务器内部错误"),
+        CatalogFastPath,
     ]
     if settings.is_production:
         extensions.append(DisableIntrospection())

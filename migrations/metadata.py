@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import api.models
 import authz.models
+import catalog.models
 import network.models
 import tenants.models
 from tenants.base import Base
 
-MODEL_MODULES = (tenants.models, api.models, authz.models, network.models)
+MODEL_MODULES = (tenants.models, api.models, authz.models, network.models, catalog.models)
 target_metadata = Base.metadata

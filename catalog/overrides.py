@@ -1,0 +1,170 @@
+"""本级调整 (implementation lists 实施清单): a site's override of an inherited matter.
+
+A site may change, for itself and every site below it: whether the matter is offered, the
+promised limit (never above the legal limit), its materials (waive one, add a local note, never
+rename), the acceptance and processing places, and narrow where it is accepted or processed.
+Name, code, basis and type are the same at every level (四级四同): an attempt is ``LOCKED_FIELD``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog.data import CatalogData, delegation_plain, matter_plain
+from catalog.definitions import LIMIT_MAX_DAYS, active_matter, get_department
+from catalog.effective import fold, site_chain
+from catalog.models import Delegation, Matter, MatterOverride
+from network.models import Site
+from tenants.errors import Collector, check_length, refuse
+
+LOCKED_FIELDS = {"name": "事项名称", "code": "事项编码", "basis": "设定依据", "type": "事项类型"}
+OVERRIDE_FIELDS = (
+    "offered",
+    "promised_limit_days",
+    "accepted_here",
+    "processed_here",
+    "comprehensive_window",
+    "materials",
+    "note",
+    "acceptance_place",
+    "processing_place",
+)
+
+
+@dataclass
+class CheckedOverride:
+    site: Site
+    matter: Matter
+    values: dict[str, Any]
+    reset: bool
+
+
+def locked_field_errors(errors: Collector, payload: dict[str, Any]) -> None:
+    for field, label in LOCKED_FIELDS.items():
+        if payload.get(field) is not None:
+            errors.add(
+                field,
+                "LOCKED_FIELD",
+                f"{label}全县四级统一(四级四同),不能在本级调整",
+            )
+
+
+async def rights_at(session: AsyncSession, matter: Matter, site_id: uuid.UUID) -> tuple[bool, bool]:
+    """(may accept, may process) the matter at the site, by level and delegations alone."""
+    chain = await site_chain(session, site_id)
+    department = await get_department(session, matter.department_id)
+    site_ids = [uuid.UUID(sid) for sid, _ in chain]
+    delegations = (
+        await session.execute(
+            select(Delegation).where(
+                Delegation.matter_code == matter.code, Delegation.site_id.in_(site_ids)
+            )
+        )
+    ).scalars()
+    plain = matter_plain(matter, department)
+    data = CatalogData(
+        matters=[plain],
+        overrides=[],
+        delegations=[delegation_plain(d) for d in delegations],
+        bundles=[],
+    )
+    entry = fold(data, chain)[0]
+    return entry["acceptedHere"], entry["processedHere"]
+
+
+async def check_override(session: AsyncSession, payload: dict[str, Any]) -> CheckedOverride:
+    errors = Collector()
+    locked_field_errors(errors, payload)
+    errors.raise_if_any()
+    site = await session.get(Site, uuid.UUID(payload["site_id"]))
+    if site is None:
+        raise refuse("siteId", "NOT_FOUND", "场所不存在")
+    matter = await active_matter(session, str(payload.get("matter_code") or ""))
+    reset = bool(payload.get("reset"))
+    values = {k: payload.get(k) for k in OVERRIDE_FIELDS}
+    if reset:
+        return CheckedOverride(site, matter, {}, True)
+    if all(v is None for v in values.values()):
+        raise refuse(None, "NOTHING_TO_CHANGE", "没有需要调整的内容")
+    promised = values["promised_limit_days"]
+    if promised is not None:
+        if promised < 0 or promised > LIMIT_MAX_DAYS:
+            errors.add("promisedLimitDays", "OUT_OF_RANGE", "承诺办结时限应为不小于 0 的工作日数")
+        elif promised > matter.legal_limit_days:
+            errors.add(
+                "promisedLimitDays",
+                "PROMISED_EXCEEDS_LEGAL",
+                f"承诺办结时限({promised} 个工作日)不能超过法定办结时限"
+                f"({matter.legal_limit_days} 个工作日)",
+            )
+    known = {m["name"] for m in matter.materials or []}
+    cleaned = []
+    for i, change in enumerate(values["materials"] or []):
+        name = str(change.get("name") or "").strip()
+        if change.get("new_name") is not None:
+            errors.add(f"materials[{i}].newName", "LOCKED_FIELD", "材料名称全县统一,不能改名")
+        if name not in known:
+            errors.add(
+                f"materials[{i}].name",
+                "UNKNOWN_MATERIAL",
+                f"事项没有名为「{name}」的材料(材料不能改名,只能免交或加注说明)",
+            )
+            continue
+        check_length(errors, f"materials[{i}].note", change.get("note"), 500, "材料说明")
+        cleaned.append({"name": name, "waived": change.get("waived"), "note": change.get("note")})
+    values["materials"] = cleaned or None
+    check_length(errors, "note", values["note"], 1000, "本级说明")
+    check_length(errors, "acceptancePlace", values["acceptance_place"], 200, "受理地点")
+    check_length(errors, "processingPlace", values["processing_place"], 200, "办理地点")
+    if values["accepted_here"] or values["processed_here"]:
+        may_accept, may_process = await rights_at(session, matter, site.id)
+        if values["accepted_here"] and not may_accept:
+            errors.add(
+                "acceptedHere",
+                "NOT_DELEGATED",
+                f"「{site.name}」没有「{matter.name}」的受理权:须由县级委托下放或事项在本级行使",
+            )
+        if values["processed_here"] and not may_process:
+            errors.add(
+                "processedHere",
+                "NOT_DELEGATED",
+                f"「{site.name}」没有「{matter.name}」的办理权:须由县级委托下放或事项在本级行使",
+            )
+    errors.raise_if_any()
+    return CheckedOverride(site, matter, values, False)
+
+
+async def apply_override(session: AsyncSession, checked: CheckedOverride) -> None:
+    """Upsert: given values replace the site's earlier ones; ``reset`` removes the override."""
+    existing = (
+        await session.execute(
+            select(MatterOverride).where(
+                MatterOverride.site_id == checked.site.id,
+                MatterOverride.matter_code == checked.matter.code,
+            )
+        )
+    ).scalar_one_or_none()
+    if checked.reset:
+        if existing is None:
+            raise refuse("siteId", "NOT_FOUND", "该场所没有对此事项的调整")
+        await session.execute(delete(MatterOverride).where(MatterOverride.id == existing.id))
+        return
+    if existing is None:
+        existing = MatterOverride(
+            id=uuid.uuid4(), site_id=checked.site.id, matter_code=checked.matter.code
+        )
+        session.add(existing)
+    for key, value in checked.values.items():
+        if value is None:
+            continue
+        if key == "materials":
+            merged = {m["name"]: m for m in existing.materials or []}
+            for change in value:
+                merged[change["name"]] = change
+            value = list(merged.values())
+        setattr(existing, key, value)
