@@ -1,0 +1,4 @@
+"""OneWindow benchmark runner: the real server over HTTP, per backend and workload.
+
+Run ``python -m bench.run --help``; see ``bench/README.md``.
+"""

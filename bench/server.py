@@ -1,0 +1,182 @@
+"""A database per backend and the real server on it: ``onewindow demo`` as a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Backend:
+    name: str  # "sqlite" or "postgresql"
+    workdir: Path
+    database_url: str  # what the server serves with (the app role on PostgreSQL)
+    migration_database_url: str  # what migrations run with (the owner on PostgreSQL)
+    floor_database: dict[str, str]  # for bench.floor: sqlite_path or postgres_dsn (app role)
+
+
+@contextmanager
+def prepared(name: str, workdir: Path, keep_database: bool = False) -> Iterator[Backend]:
+    """A fresh, empty database for ``name``; the PostgreSQL one is dropped afterwards."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    if name == "sqlite":
+        path = workdir / "onewindow.sqlite3"
+        url = f"sqlite+aiosqlite:///{path}"
+        yield Backend(name, workdir, url, url, {"sqlite_path": str(path)})
+        return
+    if name != "postgresql":
+        raise ValueError(f"unknown backend {name!r}")
+    from tests.support.services import create_test_database, postgres_available
+
+    if not postgres_available():
+        raise RuntimeError("PostgreSQL is not reachable (start it with infra/dev-services)")
+    database = create_test_database()
+    print(f"  PostgreSQL database {database.name}", flush=True)
+    try:
+        dsn = database.app_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+        yield Backend(name, workdir, database.app_url, database.owner_url, {"postgres_dsn": dsn})
+    finally:
+        if keep_database:
+            print(f"  kept PostgreSQL database {database.name}", flush=True)
+        else:
+            database.drop()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class ServerError(RuntimeError):
+    pass
+
+
+class Server:
+    """``python -m api.cli demo --port N`` (the ``onewindow demo`` entry point) of this tree."""
+
+    def __init__(self, backend: Backend, port: int | None = None) -> None:
+        self.backend = backend
+        self.port = port or free_port()
+        self.base_url = f"http://{HOST}:{self.port}"
+        self.log_path = backend.workdir / "server.log"
+        self.secret_key = secrets.token_urlsafe(48)
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}
+        env.update(
+            ONEWINDOW_DATABASE_URL=self.backend.database_url,
+            ONEWINDOW_MIGRATION_DATABASE_URL=self.backend.migration_database_url,
+            ONEWINDOW_SECRET_KEY=self.secret_key,
+            ONEWINDOW_DATA_DIR=str(self.backend.workdir / "data"),
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    def start(self) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "demo",
+            "--host",
+            HOST,
+            "--port",
+            str(self.port),
+        ]
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=REPO,
+                env=self.environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    async def wait_healthy(self, limit: float) -> float:
+        """Poll ``GET /health`` until it answers 200; returns the seconds it took."""
+        assert self.process is not None
+        started = time.monotonic()
+        next_note = started + 15
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=5) as client:
+            while True:
+                if self.process.poll() is not None:
+                    raise ServerError(
+                        f"server exited with {self.process.returncode}; log {self.log_path}:\n"
+                        + self.log_tail()
+                    )
+                try:
+                    response = await client.get("/health")
+                    if response.status_code == 200:
+                        return time.monotonic() - started
+                except httpx.HTTPError:
+                    pass
+                now = time.monotonic()
+                if now - started > limit:
+                    raise ServerError(
+                        f"no healthy answer within {limit:.0f} s; log {self.log_path}:\n"
+                        + self.log_tail()
+                    )
+                if now >= next_note:
+                    print(f"  … still loading the demo ({now - started:.0f} s)", flush=True)
+                    next_note = now + 15
+                await asyncio.sleep(0.5)
+
+    def stop(self, grace: float = 20.0) -> None:
+        """SIGINT (uvicorn's graceful shutdown), then SIGTERM, then SIGKILL — this pid only."""
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0)):
+            try:
+                process.send_signal(sig)
+                process.wait(timeout=wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+            except ProcessLookupError:
+                return
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` (all its threads) so far."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds spent busy by all cores of the machine so far (from /proc/stat)."""
+    with open("/proc/stat", encoding="ascii") as fh:
+        values = [int(v) for v in fh.readline().split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
