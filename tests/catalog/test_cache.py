@@ -1,0 +1,201 @@
+"""The effective-catalog cache: exact invalidation for every kind of change, and the fast path
+answering exactly what normal GraphQL execution answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.gql.ids import global_id
+from catalog import changes, effective
+from catalog.fastpath import CatalogFastPath, responses
+from catalog.models import ChangeKind
+from tests.catalog.gqlops import CATALOG_DOC, EFFECTIVE_FULL, by_code, publish
+from tests.catalog.gqlops import effective as fetch
+from tests.catalog.helpers import (
+    BUSINESS,
+    EMPLOYMENT,
+    MARRIAGE,
+    PENSION,
+    matter_payload,
+    setup_catalog,
+)
+from tests.factories import gql, make_county
+
+
+@pytest.fixture
+def fast_path_on():
+    CatalogFastPath.enabled = True
+    yield
+    CatalogFastPath.enabled = True
+
+
+async def _change_directly(county, kind: ChangeKind, payload: dict) -> None:
+    """As another process would: straight through the service, in its own transaction."""
+    admin = await county.actor("admin")
+    async with county.db.transaction(county.tenant_id) as session:
+        await changes.propose(session, admin, kind, payload)
+
+
+async def test_every_kind_of_change_invalidates(db, client, fast_path_on):
+    county = await make_county(db)
+    setup = await setup_catalog(county)
+    village = county.sites["village_a1"]
+    hr = str(setup.departments["hr"].id)
+
+    async def both():
+        plain = by_code(await fetch(client, county, "village_a1"))
+        preview = by_code(await fetch(client, county, "village_a1", preview=True))
+        return plain, preview
+
+    published, _ = await both()  # warm both caches
+    cases = [
+        (
+            ChangeKind.DEFINE_MATTER,
+            matter_payload("RS-050", "失业保险金申领", hr, levels=["VILLAGE_STATION"]),
+            lambda c: "RS-050" in c,
+        ),
+        (
+            ChangeKind.UPDATE_MATTER,
+            {"code": EMPLOYMENT, "promised_limit_days": 1, "handling_kind": "PROMISED"},
+            lambda c: c[EMPLOYMENT]["promisedLimitDays"] == 1,
+        ),
+        (ChangeKind.WITHDRAW_MATTER, {"code": BUSINESS}, lambda c: BUSINESS not in c),
+        (
+            ChangeKind.OVERRIDE_MATTER,
+            {
+                "site_id": str(county.sites["town_a"].id),
+                "matter_code": MARRIAGE,
+                "note": "镇级说明",
+            },
+            lambda c: c[MARRIAGE]["note"] == "镇级说明",
+        ),
+        (
+            ChangeKind.DELEGATE_MATTER,
+            {"site_id": str(village.id), "matter_code": PENSION, "accept": True, "process": True},
+            lambda c: c[PENSION]["acceptedHere"] and c[PENSION]["processedHere"],
+        ),
+    ]
+    for kind, payload, holds in cases:
+        assert not holds(published), kind
+        await _change_directly(county, kind, payload)
+        plain, preview = await both()
+        assert holds(preview), kind  # the preview moved at once
+        assert plain == published, kind  # the published catalog did not
+    # Bundles are cached through the same release data.
+    bundles_query = "query($p: Boolean) { bundles(preview: $p) { code } }"
+    assert (await gql(client, bundles_query, {"p": True}, county.token("admin")))["data"][
+        "bundles"
+    ] == []
+    await _change_directly(
+        county,
+        ChangeKind.DEFINE_BUNDLE,
+        {"code": "B-9", "name": "就业参保一件事", "matter_codes": [PENSION, EMPLOYMENT]},
+    )
+    assert (await gql(client, bundles_query, {"p": True}, county.token("admin")))["data"][
+        "bundles"
+    ] == [{"code": "B-9"}]
+    assert (await gql(client, bundles_query, {"p": False}, county.token("admin")))["data"][
+        "bundles"
+    ] == []
+    # Publishing moves the published catalog to exactly the preview.
+    _, preview = await both()
+    await publish(client, county)
+    plain, _ = await both()
+    assert plain == preview
+    for _, _, holds in cases:
+        assert holds(plain)
+    assert (await gql(client, bundles_query, {"p": False}, county.token("admin")))["data"][
+        "bundles"
+    ] == [{"code": "B-9"}]
+
+
+async def test_cache_keys_follow_the_database(db, client, fast_path_on):
+    """Another process's publish is seen at once: keys come from catalog_state, not from events."""
+    county = await make_county(db)
+    await setup_catalog(county)
+    first = await fetch(client, county, "village_b1")
+    assert first["release"] == 1
+    misses = effective.cache.misses
+    again = await fetch(client, county, "village_b1")
+    assert again == first and effective.cache.misses == misses  # served from the cache
+    admin = await county.actor("admin")
+    async with db.transaction(county.tenant_id) as session:
+        await changes.propose(
+            session,
+            admin,
+            ChangeKind.OVERRIDE_MATTER,
+            {"site_id": str(county.sites["root"].id), "matter_code": PENSION, "note": "新说明"},
+        )
+        from catalog import releases
+
+        await releases.publish(session, admin, "另一进程发布")
+    after = await fetch(client, county, "village_b1")
+    assert after["release"] == 2
+    assert by_code(after)[PENSION]["note"] == "新说明"
+
+
+@pytest.mark.parametrize(
+    "document,variables",
+    [
+        (EFFECTIVE_FULL, {"first": 2}),
+        (EFFECTIVE_FULL, {"first": 200, "search": "dengji"}),
+        (EFFECTIVE_FULL, {"first": 2, "after": "b2Zmc2V0OjA="}),
+        (CATALOG_DOC, {"first": 200}),
+        (
+            """query Aliased($siteId: ID!) { a: effectiveCatalog(siteId: $siteId, first: 1) {
+                 ...Page } b: effectiveCatalog(siteId: $siteId, first: 3, search: "婚姻") {
+                 totalCount edges { node { code ... on EffectiveMatter { name } } } } }
+               fragment Page on EffectiveCatalogConnection { totalCount __typename
+                 edges { node { c: code code materials { name } } } pageInfo { endCursor } }""",
+            {},
+        ),
+        (
+            # Site fields the cache does not hold: normal execution (site loader) answers.
+            """query($siteId: ID!) { effectiveCatalog(siteId: $siteId, first: 200) {
+                 edges { node { code overriddenAt { id name officialName } } } } }""",
+            {},
+        ),
+    ],
+)
+async def test_fast_path_answers_like_graphql(db, client, document, variables):
+    county = await make_county(db)
+    await setup_catalog(county)
+    admin = await county.actor("admin")
+    async with db.transaction(county.tenant_id) as session:
+        await changes.propose(
+            session,
+            admin,
+            ChangeKind.OVERRIDE_MATTER,
+            {"site_id": str(county.sites["town_a"].id), "matter_code": MARRIAGE, "note": "x"},
+        )
+        from catalog import releases
+
+        await releases.publish(session, admin, None)
+    args = {"siteId": county.site_gid("village_a1"), **variables}
+    token = county.token("staff_a1")
+    try:
+        CatalogFastPath.enabled = True
+        responses.clear()
+        fast = await gql(client, document, args, token)
+        CatalogFastPath.enabled = False
+        slow = await gql(client, document, args, token)
+    finally:
+        CatalogFastPath.enabled = True
+    assert "errors" not in slow, slow
+    assert fast == slow
+
+
+async def test_fast_path_errors_are_the_normal_ones(db, client, fast_path_on):
+    county = await make_county(db)
+    await setup_catalog(county)
+    query = "query($s: ID!, $f: Int) { effectiveCatalog(siteId: $s, first: $f) { totalCount } }"
+    cases = [
+        ({"s": "nonsense", "f": 1}, county.token("admin"), "INVALID_ID"),
+        ({"s": county.site_gid("root"), "f": 201}, county.token("admin"), "PAGE_SIZE_EXCEEDED"),
+        ({"s": global_id("Site", county.tenant_id), "f": 1}, county.token("admin"), "NOT_FOUND"),
+        ({"s": county.site_gid("root"), "f": 1}, None, "UNAUTHENTICATED"),
+    ]
+    for variables, token, code in cases:
+        result = await gql(client, query, variables, token)
+        assert result["data"] is None, result
+        assert result["errors"][0]["extensions"]["code"] == code, result
