@@ -15,6 +15,7 @@ from msgspec import Struct
 from strawberry.litestar import make_graphql_controller
 
 from api.accounts import authenticate, load_actor
+from api.files import FILE_ROUTES
 from api.gql.context import AppContext
 from api.schema import build_schema
 from api.settings import Settings
@@ -106,7 +107,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 await database.dispose()
 
     return Litestar(
-        route_handlers=[token, health, graphql],
+        route_handlers=[token, health, graphql, *FILE_ROUTES],
         state=State({"settings": settings, "db": database}),
         lifespan=[lifespan],
         debug=False,

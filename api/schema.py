@@ -29,6 +29,7 @@ from catalog.schema import CatalogMutation, CatalogQuery
 from graphql import GraphQLError
 from network.schema import NetworkMutation, NetworkQuery
 from tenants.schema import TenantMutation, TenantQuery
+from workforce.schema import WorkforceMutation, WorkforceQuery
 
 # Errors whose message is meant for the client; anything else is masked as an internal error.
 EXPOSED_CODES = {
@@ -44,14 +45,21 @@ EXPOSED_CODES = {
 
 
 @strawberry.type
-class Query(AccountQuery, TenantQuery, NetworkQuery, CatalogQuery, PublicQuery):
+class Query(AccountQuery, TenantQuery, NetworkQuery, WorkforceQuery, CatalogQuery, PublicQuery):
     @strawberry.field(description="按全局 ID 取任意对象;他县对象返回 null")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(app_context(info), id)
 
 
 @strawberry.type
-class Mutation(AccountMutation, TenantMutation, NetworkMutation, AuthzMutation, CatalogMutation):
+class Mutation(
+    AccountMutation,
+    TenantMutation,
+    NetworkMutation,
+    AuthzMutation,
+    WorkforceMutation,
+    CatalogMutation,
+):
     pass
 
 

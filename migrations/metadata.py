@@ -7,7 +7,17 @@ import authz.models
 import catalog.models
 import network.models
 import tenants.models
+import workers.models
+import workforce.models
 from tenants.base import Base
 
-MODEL_MODULES = (tenants.models, api.models, authz.models, network.models, catalog.models)
+MODEL_MODULES = (
+    tenants.models,
+    api.models,
+    authz.models,
+    network.models,
+    catalog.models,
+    workforce.models,
+    workers.models,
+)
 target_metadata = Base.metadata

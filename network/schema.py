@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -17,6 +18,11 @@ from api.gql.nodes import register_node
 from api.gql.pagination import Connection, connection, page_args
 from network import service
 from network.models import Site, SiteLevel, SiteStatus, StandardClass
+
+if TYPE_CHECKING:
+    from workforce.schema import AssignmentType, HeadAppointmentType
+
+_WORKFORCE = "workforce.schema"
 
 SiteLevelEnum = strawberry.enum(SiteLevel, name="SiteLevel", description="场所层级 (1+7+N)")
 StandardClassEnum = strawberry.enum(
@@ -108,6 +114,34 @@ class SiteType(relay.Node):
     @strawberry.field(description="在岗人数(当日生效的分配)")
     async def staff_count(self, info: Info) -> int:
         return await staff_count_loader(app_context(info)).load(self.site_id)
+
+    @strawberry.field(description="该日(默认今天)在此场所生效的人员分配(workforce)")
+    async def assignments_on(
+        self,
+        info: Info,
+        date: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[AssignmentType, strawberry.lazy(_WORKFORCE)]]:
+        from workforce.schema import site_assignments_on
+
+        return await site_assignments_on(app_context(info), self.site_id, date, first, after)
+
+    @strawberry.field(description="现任负责人(县政务服务管理办公室同意后生效)")
+    async def head(
+        self, info: Info
+    ) -> Annotated[HeadAppointmentType, strawberry.lazy(_WORKFORCE)] | None:
+        from workforce.schema import site_head
+
+        return await site_head(app_context(info), self.site_id)
+
+    @strawberry.field(description="负责人任免记录,最新的在前")
+    async def head_appointments(
+        self, info: Info
+    ) -> list[Annotated[HeadAppointmentType, strawberry.lazy(_WORKFORCE)]]:
+        from workforce.schema import site_head_history
+
+        return await site_head_history(app_context(info), self.site_id)
 
 
 async def _load_sites(ctx: AppContext, ids: list[uuid.UUID]) -> list[SiteType | None]:

@@ -120,8 +120,10 @@ async def child_counts(
 async def staff_counts(
     session: AsyncSession, site_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, int]:
-    """在岗人数 per site. No staff registry exists yet (workforce), so every site has 0."""
-    return dict.fromkeys(site_ids, 0)
+    """在岗人数 per site: people whose assignment in force today places them there."""
+    from workforce.assignments import staff_counts as placed_counts
+
+    return await placed_counts(session, site_ids)
 
 
 async def list_sites(

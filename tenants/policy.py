@@ -48,6 +48,9 @@ DEFAULT_POLICY: dict[str, Any] = {
     # 人员 (001 §四(四)): staffing rules.
     "workforce": {
         "resignation_notice_days": 30,
+        # 试用期 (months after the hire date; 0 = none) and the longest 临时顶岗.
+        "probation_months": 3,
+        "temporary_cover_max_days": 92,
         "certificate_due_soon_months": 18,
         "certificate_deadline_months": 24,
         "trainings_per_quarter": 1,

@@ -1,0 +1,387 @@
+"""人员分配 (effective-dated assignments) and what is in force on a day.
+
+Rule of the day boundary: both ``start_date`` and ``end_date`` are inclusive (``end_date`` is the
+last day worked there). In force on ``D``: ``start_date <= D <= end_date`` (no end: open).
+
+What counts where on a day (``Site.staffCount``, ``assignmentsOn``): a person's TEMPORARY_COVER
+in force wins over everything else, then a VILLAGE_DISPATCH, then the REGULAR assignment. So a
+person covering a colleague counts at the cover site for exactly the cover's days.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from authz.guard import Actor, require
+from network.models import Site, SiteLevel, SiteStatus
+from tenants import audit
+from tenants.errors import Collector, check_length, refuse
+from workforce.common import (
+    check_date,
+    effective_status,
+    get_site,
+    get_staff,
+    today,
+    workforce_policy,
+)
+from workforce.models import Assignment, AssignmentKind, Post, Staff, StaffStatus
+
+OVERLAYS = (AssignmentKind.TEMPORARY_COVER, AssignmentKind.VILLAGE_DISPATCH)
+REASON_MAX = 500
+KIND_LABEL = {
+    AssignmentKind.REGULAR: "常驻岗位",
+    AssignmentKind.TEMPORARY_COVER: "临时顶岗",
+    AssignmentKind.VILLAGE_DISPATCH: "派驻村(社区)",
+}
+
+
+def in_force(model, on: date):
+    """SQL condition: the assignment row ``model`` is in force on ``on`` (both ends inclusive)."""
+    return and_(model.start_date <= on, or_(model.end_date.is_(None), model.end_date >= on))
+
+
+def overlaps(model, start: date, end: date | None):
+    """SQL condition: ``[start, end]`` (inclusive, ``None`` = open) meets the row's period."""
+    conditions = [or_(model.end_date.is_(None), model.end_date >= start)]
+    if end is not None:
+        conditions.append(model.start_date <= end)
+    return and_(*conditions)
+
+
+def placing(on: date):
+    """SQL condition: the ``Assignment`` row is the one that places its person on ``on``."""
+    other = aliased(Assignment)
+    same_person_in_force = and_(other.staff_id == Assignment.staff_id, in_force(other, on))
+    any_overlay = exists().where(same_person_in_force, other.kind.in_(OVERLAYS))
+    cover = exists().where(same_person_in_force, other.kind == AssignmentKind.TEMPORARY_COVER)
+    return and_(
+        in_force(Assignment, on),
+        or_(
+            Assignment.kind == AssignmentKind.TEMPORARY_COVER,
+            and_(Assignment.kind == AssignmentKind.VILLAGE_DISPATCH, ~cover),
+            and_(Assignment.kind == AssignmentKind.REGULAR, ~any_overlay),
+        ),
+    )
+
+
+async def assignments_on(
+    session: AsyncSession, site_id: uuid.UUID, on: date, *, offset: int, limit: int
+) -> tuple[list[tuple[Assignment, Staff]], int]:
+    """The assignments that place people at ``site_id`` on ``on``, with their staff."""
+    condition = and_(Assignment.site_id == site_id, placing(on))
+    total = (
+        await session.execute(select(func.count()).select_from(Assignment).where(condition))
+    ).scalar_one()
+    rows = await session.execute(
+        select(Assignment, Staff)
+        .join(Staff, Staff.id == Assignment.staff_id)
+        .where(condition)
+        .order_by(Assignment.post, Staff.name, Assignment.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [(a, s) for a, s in rows.all()], total
+
+
+async def staff_counts(
+    session: AsyncSession, site_ids: Sequence[uuid.UUID], on: date | None = None
+) -> dict[uuid.UUID, int]:
+    """在岗人数: people placed at each site on ``on`` (default today)."""
+    if not site_ids:
+        return {}
+    on = on or today()
+    rows = await session.execute(
+        select(Assignment.site_id, func.count(func.distinct(Assignment.staff_id)))
+        .where(Assignment.site_id.in_(site_ids), placing(on))
+        .group_by(Assignment.site_id)
+    )
+    counts = dict(rows.all())
+    return {sid: counts.get(sid, 0) for sid in site_ids}
+
+
+async def placements(
+    session: AsyncSession, staff_ids: Sequence[uuid.UUID], on: date
+) -> dict[uuid.UUID, Assignment]:
+    """Each person's placing assignment on ``on`` (absent: not placed anywhere)."""
+    if not staff_ids:
+        return {}
+    rows = await session.execute(
+        select(Assignment).where(Assignment.staff_id.in_(staff_ids), placing(on))
+    )
+    return {a.staff_id: a for a in rows.scalars()}
+
+
+async def in_force_for(
+    session: AsyncSession, staff_id: uuid.UUID, on: date, kinds: Sequence[AssignmentKind]
+) -> list[Assignment]:
+    rows = await session.execute(
+        select(Assignment)
+        .where(
+            Assignment.staff_id == staff_id, Assignment.kind.in_(kinds), in_force(Assignment, on)
+        )
+        .order_by(Assignment.start_date)
+    )
+    return list(rows.scalars())
+
+
+async def regular_on(session: AsyncSession, staff_id: uuid.UUID, on: date) -> Assignment | None:
+    found = await in_force_for(session, staff_id, on, [AssignmentKind.REGULAR])
+    return found[0] if found else None
+
+
+async def history(session: AsyncSession, staff_ids: Sequence[uuid.UUID]) -> dict:
+    rows = await session.execute(
+        select(Assignment)
+        .where(Assignment.staff_id.in_(staff_ids))
+        .order_by(Assignment.start_date, Assignment.created_at)
+    )
+    result: dict[uuid.UUID, list[Assignment]] = {sid: [] for sid in staff_ids}
+    for a in rows.scalars():
+        result[a.staff_id].append(a)
+    return result
+
+
+@dataclass
+class NewAssignment:
+    staff_id: uuid.UUID
+    site_id: uuid.UUID
+    post: Post
+    kind: AssignmentKind
+    start_date: date
+    end_date: date | None = None
+    reason: str | None = None
+
+
+def _object_for(kind: AssignmentKind) -> tuple[str, str]:
+    if kind is AssignmentKind.VILLAGE_DISPATCH:
+        return "staff", "dispatch"
+    return "staff", "assign"
+
+
+async def place(
+    session: AsyncSession,
+    actor_label: str,
+    errors: Collector,
+    staff: Staff,
+    site: Site,
+    *,
+    post: Post,
+    kind: AssignmentKind,
+    start: date,
+    end: date | None,
+    reason: str | None,
+    fields: dict[str, str],
+    order_id: uuid.UUID | None = None,
+) -> Assignment | None:
+    """Check one assignment against every rule; add it (closing what it supersedes) if valid.
+
+    Refusals go to ``errors`` under the names in ``fields`` (keys: staff, site, post, start,
+    end) so that a redeployment can name the move. Returns None when refused.
+    """
+    before = len(errors.errors)
+    check_date(errors, fields["start"], start, "生效日期")
+    check_date(errors, fields["end"], end, "结束日期")
+    if len(errors.errors) > before:
+        return None
+    policy = await workforce_policy(session)
+    status = effective_status(staff, start)
+    if status in (StaffStatus.LEFT, StaffStatus.SUSPENDED):
+        label = "已离岗" if status is StaffStatus.LEFT else "正在接受调查(暂停)"
+        errors.add(fields["staff"], "STAFF_NOT_ASSIGNABLE", f"{staff.name}{label},不能分配岗位")
+    if site.status is SiteStatus.CLOSED:
+        errors.add(fields["site"], "SITE_CLOSED", f"「{site.name}」已撤销,不能接收人员")
+    if start < staff.hire_date:
+        errors.add(fields["start"], "BEFORE_HIRE", "生效日期不能早于入职日期")
+    if end is not None and end < start:
+        errors.add(fields["end"], "INVALID_DATES", "结束日期不能早于开始日期(两端均含当日)")
+    if staff.last_day is not None and status is StaffStatus.NOTICE_GIVEN:
+        if start > staff.last_day:
+            errors.add(
+                fields["start"], "AFTER_LAST_DAY", f"{staff.name}的最后工作日为 {staff.last_day}"
+            )
+        elif end is None or end > staff.last_day:
+            end = staff.last_day
+    if kind is AssignmentKind.TEMPORARY_COVER:
+        max_days = int(policy["temporary_cover_max_days"])
+        if end is None:
+            errors.add(fields["end"], "COVER_NEEDS_END", "临时顶岗必须有结束日期")
+        elif (end - start).days + 1 > max_days:
+            errors.add(fields["end"], "COVER_TOO_LONG", f"临时顶岗最长 {max_days} 天")
+    if kind is AssignmentKind.VILLAGE_DISPATCH:
+        regular = await regular_on(session, staff.id, start)
+        if site.level is not SiteLevel.VILLAGE_STATION:
+            errors.add(fields["site"], "DISPATCH_NOT_VILLAGE", "派驻只能派往村(社区)便民服务站")
+        elif regular is None or regular.site_id != site.parent_id:
+            errors.add(
+                fields["staff"],
+                "DISPATCH_NOT_OWN_TOWNSHIP",
+                f"{staff.name}不在「{site.name}」所属镇(街道)便民服务中心常驻,不能派驻",
+            )
+    if len(errors.errors) > before:
+        return None
+
+    await _supersede(session, actor_label, errors, staff, site, post, kind, start, end, fields)
+    if len(errors.errors) > before:
+        return None
+    assignment = Assignment(
+        id=uuid.uuid4(),
+        staff_id=staff.id,
+        site_id=site.id,
+        post=post,
+        kind=kind,
+        start_date=start,
+        end_date=end,
+        reason=reason,
+        order_id=order_id,
+        created_by=actor_label,
+    )
+    session.add(assignment)
+    await session.flush()
+    return assignment
+
+
+async def _supersede(
+    session: AsyncSession,
+    actor_label: str,
+    errors: Collector,
+    staff: Staff,
+    site: Site,
+    post: Post,
+    kind: AssignmentKind,
+    start: date,
+    end: date | None,
+    fields: dict[str, str],
+) -> None:
+    """A REGULAR (or VILLAGE_DISPATCH) assignment closes the same kind's one in force the day
+    before ``start``; anything else of that kind in the new period is an overlap."""
+    rows = await session.execute(
+        select(Assignment)
+        .where(
+            Assignment.staff_id == staff.id,
+            Assignment.kind == kind,
+            overlaps(Assignment, start, end),
+        )
+        .order_by(Assignment.start_date)
+    )
+    clashing = list(rows.scalars())
+    label = KIND_LABEL[kind]
+    closable: list[Assignment] = []
+    for current in clashing:
+        if current.start_date <= start and current.site_id == site.id and current.post == post:
+            errors.add(
+                fields["site"],
+                "NO_CHANGE",
+                f"{staff.name}在「{site.name}」已是该岗位的{label},无需重复分配",
+            )
+            return
+        if kind is not AssignmentKind.TEMPORARY_COVER and current.start_date < start:
+            closable.append(current)  # superseded: it ends the day before
+            continue
+        errors.add(
+            fields["start"],
+            "OVERLAP",
+            f"{staff.name}自 {current.start_date} 起已有{label}分配,与所选期间重叠",
+        )
+        return
+    for current in closable:
+        current.end_date = start - timedelta(days=1)
+        current.ended_by = actor_label
+    if kind is AssignmentKind.REGULAR and closable:
+        # A township's dispatch follows its regular post: moving away ends the dispatch.
+        dispatches = await session.execute(
+            select(Assignment).where(
+                Assignment.staff_id == staff.id,
+                Assignment.kind == AssignmentKind.VILLAGE_DISPATCH,
+                overlaps(Assignment, start, None),
+                Assignment.start_date < start,
+            )
+        )
+        for dispatch in dispatches.scalars():
+            dispatch.end_date = start - timedelta(days=1)
+            dispatch.ended_by = actor_label
+
+
+async def assign_staff(session: AsyncSession, actor: Actor, data: NewAssignment) -> Assignment:
+    """分配岗位: REGULAR and TEMPORARY_COVER by the county office, VILLAGE_DISPATCH by the
+    township head within its own township."""
+    staff = await get_staff(session, data.staff_id)
+    site = await get_site(session, data.site_id)
+    obj, act = _object_for(data.kind)
+    await require(session, actor, obj, act, site.id, site.official_name)
+    errors = Collector()
+    check_length(errors, "reason", data.reason, REASON_MAX, "原因")
+    errors.raise_if_any()
+    assignment = await place(
+        session,
+        actor.label,
+        errors,
+        staff,
+        site,
+        post=data.post,
+        kind=data.kind,
+        start=data.start_date,
+        end=data.end_date,
+        reason=data.reason,
+        fields={
+            "staff": "staffId",
+            "site": "siteId",
+            "post": "post",
+            "start": "startDate",
+            "end": "endDate",
+        },
+    )
+    errors.raise_if_any()
+    assert assignment is not None
+    audit.record(
+        session,
+        actor.label,
+        "staff.assign",
+        "Staff",
+        staff.id,
+        {
+            "site": str(site.id),
+            "post": data.post.value,
+            "kind": data.kind.value,
+            "start": data.start_date.isoformat(),
+            "end": assignment.end_date.isoformat() if assignment.end_date else None,
+        },
+        data.reason,
+    )
+    return assignment
+
+
+async def end_assignment(
+    session: AsyncSession, actor: Actor, assignment_id: uuid.UUID, end_date: date
+) -> Assignment:
+    """提前结束 a cover, a dispatch or a regular post (history stays: only ``end_date`` moves)."""
+    assignment = await session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise refuse("assignmentId", "NOT_FOUND", "分配记录不存在")
+    site = await get_site(session, assignment.site_id)
+    obj, act = _object_for(assignment.kind)
+    await require(session, actor, obj, act, site.id, site.official_name)
+    errors = Collector()
+    if not check_date(errors, "endDate", end_date, "结束日期"):
+        errors.raise_if_any()
+    if end_date < assignment.start_date - timedelta(days=1):
+        raise refuse("endDate", "INVALID_DATES", "结束日期不能早于开始日期的前一天")
+    if assignment.end_date is not None and end_date >= assignment.end_date:
+        raise refuse("endDate", "NOT_EARLIER", f"该分配已于 {assignment.end_date} 结束")
+    assignment.end_date = end_date
+    assignment.ended_by = actor.label
+    audit.record(
+        session,
+        actor.label,
+        "staff.assignment_end",
+        "Assignment",
+        assignment.id,
+        {"end": end_date.isoformat()},
+    )
+    return assignment

@@ -1,0 +1,118 @@
+"""个人信息保护: the resident ID number (公民身份号码) and phone of a staff member.
+
+- the ID number is checked with ``python-stdnum`` (``stdnum.cn.ric``: 18 digits, check digit,
+  birth date, region code) and gives gender and birth date;
+- it is encrypted at rest with Fernet (AES-128-CBC + HMAC-SHA256, from ``cryptography``) under a
+  key derived from ``settings.secret_key`` with HKDF; a keyed HMAC-SHA256 of it, under a second
+  derived key, serves uniqueness lookups without decrypting anything;
+- the API only ever shows ``320826********1234``; phones show ``138****5678`` except to county
+  administrators and the person (see ``workforce.access``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
+
+from workforce.models import Gender
+
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+MIN_WORKING_AGE = 16
+
+
+class InvalidIdNumber(ValueError):
+    """The number is not a valid 18-digit resident ID number; ``message`` is Chinese."""
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    number: str
+    birth_date: date
+    gender: Gender
+
+
+def parse_id_number(raw: str | None, today: date | None = None) -> IdNumber:
+    """Validate a resident ID number; the gender is the parity of the 17th digit."""
+    value = (raw or "").strip().upper()
+    if not value:
+        raise InvalidIdNumber("请填写公民身份号码")
+    try:
+        number = ric.validate(value)
+    except ValidationError as exc:
+        name = type(exc).__name__
+        message = {
+            "InvalidLength": "公民身份号码应为 18 位",
+            "InvalidFormat": "公民身份号码前 17 位应为数字",
+            "InvalidChecksum": "公民身份号码校验码错误",
+            "InvalidComponent": "公民身份号码中的出生日期或地区代码无效",
+        }.get(name, "公民身份号码无效")
+        raise InvalidIdNumber(message) from None
+    birth = ric.get_birth_date(number)
+    today = today or date.today()
+    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    if birth > today or age < MIN_WORKING_AGE:
+        raise InvalidIdNumber("公民身份号码中的出生日期不合理")
+    gender = Gender.MALE if int(number[16]) % 2 == 1 else Gender.FEMALE
+    return IdNumber(number=number, birth_date=birth, gender=gender)
+
+
+def mask_id_number(number: str) -> str:
+    """``320826********1234``: the region and the last four digits only."""
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def normalize_phone(raw: str | None) -> str | None:
+    value = re.sub(r"[\s-]", "", raw or "")
+    if value.startswith("+86"):
+        value = value[3:]
+    return value or None
+
+
+def mask_phone(phone: str) -> str:
+    if len(phone) >= 11:
+        return phone[:3] + "****" + phone[-4:]
+    return phone[:2] + "*" * max(len(phone) - 4, 0) + phone[-2:]
+
+
+def _derive(secret: str, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
+        secret.encode("utf-8")
+    )
+
+
+class PersonalDataCipher:
+    """Encrypts and keys personal data with keys derived from the app's secret key."""
+
+    def __init__(self, secret_key: str) -> None:
+        import base64
+
+        self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret_key, b"onewindow/pii/v1")))
+        self._hmac_key = _derive(secret_key, b"onewindow/pii-lookup/v1")
+
+    def encrypt(self, value: str) -> str:
+        return self._fernet.encrypt(value.encode("utf-8")).decode("ascii")
+
+    def decrypt(self, token: str) -> str | None:
+        """The plain value, or None when it was encrypted under another key."""
+        try:
+            return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
+        except (InvalidToken, ValueError):
+            return None
+
+    def lookup_hash(self, value: str) -> str:
+        return hmac.new(self._hmac_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@cache
+def cipher_for(secret_key: str) -> PersonalDataCipher:
+    return PersonalDataCipher(secret_key)

@@ -1,0 +1,463 @@
+"""花名册 (roster) import and export as ``.xlsx`` with the headings a county office uses.
+
+Import: every row is checked; either the whole file is applied or nothing is, with a per-row
+report. Export: a background job (``workers``) writes the roster of a site's subtree (a site,
+a township with its villages, or the whole county) and stores it; its link is on the job.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.settings import Settings
+from api.storage import XLSX, Storage, StorageError, key_belongs_to, new_key, read_checked
+from authz.guard import Actor, require
+from network.models import Site, SiteClosure, SiteLevel, SiteStatus
+from tenants import audit
+from tenants.errors import Collector, UserError, UserErrors
+from workers.models import BackgroundJob
+from workforce.assignments import placing
+from workforce.common import root_site, today
+from workforce.models import (
+    Assignment,
+    AssignmentKind,
+    Education,
+    EmploymentType,
+    Post,
+    SkillLevel,
+    Staff,
+    StaffStatus,
+)
+from workforce.personal import PersonalDataCipher, cipher_for
+from workforce.staff import NewStaff, check_new_staff, create_staff, id_number_taken
+
+MAX_ROWS = 2000
+
+EDUCATION_LABEL = {
+    Education.HIGH_SCHOOL: "高中及以下",
+    Education.COLLEGE: "大专",
+    Education.BACHELOR: "本科",
+    Education.POSTGRADUATE: "研究生",
+}
+EMPLOYMENT_LABEL = {
+    EmploymentType.CIVIL_SERVANT: "在编",
+    EmploymentType.LABOUR_DISPATCH: "劳务派遣",
+    EmploymentType.PURCHASED_SERVICE: "政府购买服务",
+    EmploymentType.TEMPORARY: "临聘",
+}
+POST_LABEL = {
+    Post.CONSULTATION: "咨询",
+    Post.GUIDANCE: "导办",
+    Post.AGENCY: "帮办代办",
+    Post.ONLINE: "网办",
+    Post.INTAKE: "收件",
+    Post.ISSUE: "出件",
+    Post.APPROVAL: "审批",
+    Post.MANAGEMENT: "管理",
+}
+KIND_LABEL = {
+    AssignmentKind.REGULAR: "常驻",
+    AssignmentKind.TEMPORARY_COVER: "临时顶岗",
+    AssignmentKind.VILLAGE_DISPATCH: "派驻村(社区)",
+}
+STATUS_LABEL = {
+    StaffStatus.PROBATION: "试用期",
+    StaffStatus.ACTIVE: "在岗",
+    StaffStatus.NOTICE_GIVEN: "辞职通知期",
+    StaffStatus.LEFT: "已离岗",
+    StaffStatus.SUSPENDED: "暂停(接受调查)",
+}
+SKILL_LABEL = {
+    SkillLevel.LEVEL_5: "五级/初级工",
+    SkillLevel.LEVEL_4: "四级/中级工",
+    SkillLevel.LEVEL_3: "三级/高级工",
+    SkillLevel.TECHNICIAN: "二级/技师",
+    SkillLevel.SENIOR_TECHNICIAN: "一级/高级技师",
+}
+GENDER_LABEL = {"MALE": "男", "FEMALE": "女"}
+
+# Import columns: heading → field name used in userErrors (``rows[7].idNumber``).
+IMPORT_COLUMNS: dict[str, str] = {
+    "姓名": "name",
+    "公民身份号码": "idNumber",
+    "手机号码": "phone",
+    "学历": "education",
+    "用工类型": "employmentType",
+    "用工单位": "employer",
+    "入职日期": "hireDate",
+    "所在场所": "site",
+    "岗位": "post",
+}
+HEADING_ALIASES = {"身份证号": "公民身份号码", "身份证号码": "公民身份号码", "手机号": "手机号码"}
+TEMPLATE_EXAMPLE = (
+    "张三",
+    "320826199001011234",
+    "13800000000",
+    "本科",
+    "劳务派遣",
+    "某人力资源服务有限公司",
+    "2026-01-05",
+    "某县政务服务中心",
+    "收件",
+)
+EXPORT_COLUMNS = (
+    "序号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "公民身份号码",
+    "手机号码",
+    "学历",
+    "用工类型",
+    "用工单位",
+    "入职日期",
+    "状态",
+    "所在场所",
+    "岗位",
+    "分配类型",
+    "技能等级",
+)
+
+
+def template_bytes() -> bytes:
+    """The import template (导入模板): headings, an example row and the allowed values."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "花名册"
+    sheet.append(list(IMPORT_COLUMNS))
+    sheet.append(list(TEMPLATE_EXAMPLE))
+    for column, width in zip("ABCDEFGHI", (10, 22, 15, 12, 15, 28, 12, 36, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    notes = book.create_sheet("填写说明")
+    notes.append(["列", "可填写的值"])
+    notes.append(["学历", "、".join(EDUCATION_LABEL.values())])
+    notes.append(["用工类型", "、".join(EMPLOYMENT_LABEL.values())])
+    notes.append(["岗位", "、".join(POST_LABEL.values())])
+    notes.append(["入职日期", "YYYY-MM-DD"])
+    notes.append(["所在场所", "场所规范名称,例如「涟水县高沟镇便民服务中心」"])
+    notes.append(["说明", "第一行为表头,示例行请删除;任一行有误则整份文件不导入"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class RowReport:
+    row: int
+    name: str | None
+    errors: list[UserError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowReport]
+    created: int = 0
+    file_errors: list[UserError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and all(r.ok for r in self.rows)
+
+
+class RosterRefused(UserErrors):
+    """The file was refused: ``report`` says what is wrong row by row."""
+
+    def __init__(self, report: ImportReport) -> None:
+        errors = list(report.file_errors) + [e for r in report.rows for e in r.errors]
+        super().__init__(errors)
+        self.report = report
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value).replace("/", "-").replace(".", "-")
+    try:
+        year, month, day = (int(p) for p in text.split("-"))
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _choice(value: Any, labels: dict) -> Any:
+    text = _text(value)
+    for member, label in labels.items():
+        if text in (label, member.value):
+            return member
+    if labels is EDUCATION_LABEL and text in ("高中", "中专", "初中"):
+        return Education.HIGH_SCHOOL
+    return None
+
+
+def _site_index(sites: list[Site]) -> dict[str, list[Site]]:
+    index: dict[str, list[Site]] = {}
+    for site in sites:
+        keys = {site.official_name, site.name}
+        if site.level in (SiteLevel.TOWNSHIP_CENTER, SiteLevel.VILLAGE_STATION):
+            keys.add(site.division_code)
+        for key in keys:
+            index.setdefault(key, []).append(site)
+    return index
+
+
+async def import_roster(
+    session: AsyncSession,
+    actor: Actor,
+    cipher: PersonalDataCipher,
+    storage: Storage,
+    upload_key: str,
+) -> ImportReport:
+    """导入花名册: all rows or none. Raises ``RosterRefused`` (with the report) on any error."""
+    root = await root_site(session)
+    await require(session, actor, "roster", "import", root.id, root.official_name)
+    tenant_id = actor.require_tenant_user()
+    if not key_belongs_to(upload_key, tenant_id, "roster"):
+        raise RosterRefused(
+            ImportReport([], file_errors=[UserError("uploadKey", "INVALID_UPLOAD", "上传文件无效")])
+        )
+    try:
+        data, _ = await read_checked(storage, upload_key, "roster")
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except StorageError as exc:
+        raise RosterRefused(
+            ImportReport([], file_errors=[UserError("uploadKey", exc.code, exc.message)])
+        ) from None
+    except (InvalidFileException, OSError, ValueError, KeyError):
+        raise RosterRefused(
+            ImportReport(
+                [], file_errors=[UserError("uploadKey", "INVALID_FILE", "无法读取该 Excel 文件")]
+            )
+        ) from None
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2))
+    book.close()
+    report = ImportReport(rows=[])
+    if not rows:
+        report.file_errors.append(UserError("uploadKey", "EMPTY_FILE", "文件中没有表头"))
+        raise RosterRefused(report)
+    headings = [HEADING_ALIASES.get(_text(h), _text(h)) for h in rows[0]]
+    missing = [h for h in IMPORT_COLUMNS if h not in headings]
+    if missing:
+        report.file_errors.append(
+            UserError("uploadKey", "MISSING_COLUMN", f"缺少列:{'、'.join(missing)}")
+        )
+        raise RosterRefused(report)
+    position = {h: headings.index(h) for h in IMPORT_COLUMNS}
+    body = [(i + 2, r) for i, r in enumerate(rows[1:]) if any(_text(c) for c in r)]
+    if len(body) > MAX_ROWS:
+        report.file_errors.append(
+            UserError("uploadKey", "TOO_MANY_ROWS", f"一次最多导入 {MAX_ROWS} 行")
+        )
+        raise RosterRefused(report)
+    if not body:
+        report.file_errors.append(UserError("uploadKey", "EMPTY_FILE", "文件中没有人员数据"))
+        raise RosterRefused(report)
+
+    sites = _site_index(list((await session.execute(select(Site))).scalars()))
+    seen_numbers: dict[str, int] = {}
+    planned: list[tuple[RowReport, NewStaff, Site, str, str | None]] = []
+    for excel_row, values in body:
+
+        def cell(heading: str, values=values) -> Any:
+            index = position[heading]
+            return values[index] if index < len(values) else None
+
+        row = RowReport(row=excel_row, name=_text(cell("姓名")) or None)
+        report.rows.append(row)
+        errors = Collector()
+        fields = {name: f"rows[{excel_row}].{name}" for name in IMPORT_COLUMNS.values()} | {
+            "siteId": f"rows[{excel_row}].site"
+        }
+        education = _choice(cell("学历"), EDUCATION_LABEL)
+        employment = _choice(cell("用工类型"), EMPLOYMENT_LABEL)
+        post = _choice(cell("岗位"), POST_LABEL)
+        hire_date = _date(cell("入职日期"))
+        if education is None:
+            errors.add(
+                fields["education"],
+                "INVALID_VALUE",
+                "学历应为:" + "、".join(EDUCATION_LABEL.values()),
+            )
+        if employment is None:
+            errors.add(
+                fields["employmentType"],
+                "INVALID_VALUE",
+                "用工类型应为:" + "、".join(EMPLOYMENT_LABEL.values()),
+            )
+        if post is None:
+            errors.add(
+                fields["post"], "INVALID_VALUE", "岗位应为:" + "、".join(POST_LABEL.values())
+            )
+        if hire_date is None:
+            errors.add(fields["hireDate"], "INVALID_DATE", "入职日期应为 YYYY-MM-DD")
+        site_text = _text(cell("所在场所"))
+        matches = sites.get(site_text, [])
+        site = matches[0] if len(matches) == 1 else None
+        if site is None:
+            message = "所在场所不唯一,请填写规范名称" if matches else f"找不到场所「{site_text}」"
+            errors.add(fields["site"], "SITE_NOT_FOUND", message)
+        elif site.status is SiteStatus.CLOSED:
+            errors.add(fields["site"], "SITE_CLOSED", f"「{site.name}」已撤销")
+        data = NewStaff(
+            name=_text(cell("姓名")),
+            id_number=_text(cell("公民身份号码")),
+            phone=_text(cell("手机号码")) or None,
+            education=education or Education.HIGH_SCHOOL,
+            employment_type=employment or EmploymentType.TEMPORARY,
+            employer=_text(cell("用工单位")),
+            hire_date=hire_date or today(),
+            site_id=site.id if site else uuid.uuid4(),
+            post=post or Post.INTAKE,
+        )
+        number, phone = check_new_staff(errors, cipher, data, fields)
+        if number is not None:
+            if number in seen_numbers:
+                errors.add(
+                    fields["idNumber"],
+                    "DUPLICATE_IN_FILE",
+                    f"与第 {seen_numbers[number]} 行的公民身份号码重复",
+                )
+            elif await id_number_taken(session, cipher, number):
+                errors.add(
+                    fields["idNumber"], "DUPLICATE_ID_NUMBER", "该公民身份号码已在本县人员名册中"
+                )
+            seen_numbers.setdefault(number, excel_row)
+        if site is not None and not errors.errors:
+            await require(session, actor, "staff", "hire", site.id, site.official_name)
+        row.errors = [
+            UserError(e.field, e.code, f"第 {excel_row} 行:{e.message}") for e in errors.errors
+        ]
+        if row.ok and site is not None and number is not None:
+            planned.append((row, data, site, number, phone))
+    if not report.ok:
+        raise RosterRefused(report)
+
+    for row, data, site, number, phone in planned:
+        errors = Collector()
+        fields = {name: f"rows[{row.row}].{name}" for name in IMPORT_COLUMNS.values()} | {
+            "siteId": f"rows[{row.row}].site"
+        }
+        await create_staff(session, actor.label, cipher, errors, data, site, number, phone, fields)
+        row.errors = [
+            UserError(e.field, e.code, f"第 {row.row} 行:{e.message}") for e in errors.errors
+        ]
+    if not report.ok:
+        raise RosterRefused(report)
+    report.created = len(planned)
+    audit.record(
+        session,
+        actor.label,
+        "roster.import",
+        "Roster",
+        None,
+        {"rows": report.created, "key": upload_key},
+    )
+    return report
+
+
+async def export_scope(session: AsyncSession, actor: Actor, site_id: uuid.UUID | None) -> Site:
+    """The site whose subtree is exported (the county centre when none is given)."""
+    site = await session.get(Site, site_id) if site_id else await root_site(session)
+    if site is None:
+        from tenants.errors import refuse
+
+        raise refuse("siteId", "NOT_FOUND", "场所不存在")
+    await require(session, actor, "roster", "export", site.id, site.official_name)
+    return site
+
+
+async def roster_rows(
+    session: AsyncSession, cipher: PersonalDataCipher, site_id: uuid.UUID, on: date, unmask: bool
+) -> list[tuple]:
+    """One row per person placed in the site's subtree on ``on``, by site then name."""
+    subtree = select(SiteClosure.descendant_id).where(SiteClosure.ancestor_id == site_id)
+    rows = await session.execute(
+        select(Staff, Assignment, Site)
+        .join(Assignment, Assignment.staff_id == Staff.id)
+        .join(Site, Site.id == Assignment.site_id)
+        .where(Assignment.site_id.in_(subtree), placing(on))
+        .order_by(Site.depth, Site.division_code, Site.name, Staff.name, Staff.id)
+    )
+    from workforce.common import effective_status
+
+    result = []
+    for number, (staff, assignment, site) in enumerate(rows.all(), start=1):
+        phone = staff.phone_masked or ""
+        if unmask and staff.phone_cipher:
+            phone = cipher.decrypt(staff.phone_cipher) or phone
+        result.append(
+            (
+                number,
+                staff.name,
+                GENDER_LABEL[staff.gender.value],
+                staff.birth_date.isoformat(),
+                staff.id_number_masked,
+                phone,
+                EDUCATION_LABEL[staff.education],
+                EMPLOYMENT_LABEL[staff.employment_type],
+                staff.employer,
+                staff.hire_date.isoformat(),
+                STATUS_LABEL[effective_status(staff, on)],
+                site.official_name,
+                POST_LABEL[assignment.post],
+                KIND_LABEL[assignment.kind],
+                SKILL_LABEL[staff.skill_level] if staff.skill_level else "未取得",
+            )
+        )
+    return result
+
+
+def roster_workbook(title: str, rows: list[tuple]) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("花名册")
+    sheet.append([title])
+    sheet.append(list(EXPORT_COLUMNS))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def export_work(
+    session: AsyncSession, job: BackgroundJob, ctx: dict[str, Any]
+) -> tuple[str, str]:
+    """The export job's work: build the workbook and store it; returns (key, file name)."""
+    settings: Settings = ctx["settings"]
+    storage: Storage = ctx["storage"]
+    params = job.params or {}
+    site = await session.get(Site, uuid.UUID(params["site_id"]))
+    if site is None:
+        raise LookupError("site of the export is gone")
+    on = date.fromisoformat(params["on"])
+    rows = await roster_rows(
+        session, cipher_for(settings.secret_key), site.id, on, bool(params.get("unmask_phone"))
+    )
+    title = f"{site.official_name} 人员花名册({on.isoformat()},共 {len(rows)} 人)"
+    data = roster_workbook(title, rows)
+    key = new_key(job.tenant_id, "export", XLSX)
+    await storage.put(key, data, XLSX)
+    return key, f"花名册-{site.name}-{on.isoformat()}.xlsx"

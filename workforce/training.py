@@ -1,0 +1,217 @@
+"""培训 (001 §四(二)4): programs, sessions, attendance, hours, and the quarterly check that
+everyone in force attended at least one centralised training (集中培训) in the quarter."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import and_, extract, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from authz.guard import Actor, require
+from tenants import audit
+from tenants.errors import Collector, check_length, refuse
+from workforce.assignments import in_force
+from workforce.common import check_date, root_site
+from workforce.models import (
+    Assignment,
+    Staff,
+    TrainingAttendance,
+    TrainingKind,
+    TrainingProgram,
+    TrainingSession,
+)
+
+MAX_HOURS = Decimal("24")
+
+
+async def _require_training(session: AsyncSession, actor: Actor, act: str) -> None:
+    root = await root_site(session)
+    await require(session, actor, "training", act, root.id, root.official_name)
+
+
+async def create_program(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    kind: TrainingKind,
+    title: str,
+    year: int,
+    centralised: bool,
+    organizer: str | None,
+) -> TrainingProgram:
+    await _require_training(session, actor, "manage")
+    errors = Collector()
+    if not (title or "").strip():
+        errors.add("title", "REQUIRED", "请填写培训名称")
+    check_length(errors, "title", title, 100, "培训名称")
+    check_length(errors, "organizer", organizer, 100, "主办单位")
+    if not 2000 <= year <= 2100:
+        errors.add("year", "INVALID_YEAR", "年度无效")
+    errors.raise_if_any()
+    program = TrainingProgram(
+        id=uuid.uuid4(),
+        kind=kind,
+        title=title.strip(),
+        year=year,
+        centralised=centralised,
+        organizer=organizer,
+    )
+    session.add(program)
+    audit.record(session, actor.label, "training.program", "TrainingProgram", program.id)
+    return program
+
+
+async def add_session(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    program_id: uuid.UUID,
+    held_on: date,
+    hours: str | Decimal,
+    place: str | None,
+    online: bool,
+    topics: str,
+    trainer: str,
+) -> TrainingSession:
+    await _require_training(session, actor, "manage")
+    program = await session.get(TrainingProgram, program_id)
+    if program is None:
+        raise refuse("programId", "NOT_FOUND", "培训计划不存在")
+    errors = Collector()
+    try:
+        value = Decimal(str(hours))
+        if not (Decimal(0) < value <= MAX_HOURS) or value != value.quantize(Decimal("0.1")):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors.add("hours", "INVALID_HOURS", "学时应为 0.1 到 24 之间、最多一位小数")
+        value = Decimal(0)
+    if not check_date(errors, "heldOn", held_on, "培训日期"):
+        pass
+    elif held_on.year != program.year:
+        errors.add("heldOn", "OUTSIDE_PROGRAM_YEAR", f"培训日期应在 {program.year} 年内")
+    if not online and not (place or "").strip():
+        errors.add("place", "REQUIRED", "线下培训请填写地点")
+    if not (topics or "").strip():
+        errors.add("topics", "REQUIRED", "请填写培训内容")
+    if not (trainer or "").strip():
+        errors.add("trainer", "REQUIRED", "请填写授课人")
+    check_length(errors, "place", place, 200, "地点")
+    check_length(errors, "topics", topics, 500, "培训内容")
+    check_length(errors, "trainer", trainer, 64, "授课人")
+    errors.raise_if_any()
+    row = TrainingSession(
+        id=uuid.uuid4(),
+        program_id=program.id,
+        held_on=held_on,
+        hours=value,
+        place=(place or "").strip() or None,
+        online=online,
+        topics=topics.strip(),
+        trainer=trainer.strip(),
+    )
+    session.add(row)
+    audit.record(session, actor.label, "training.session", "TrainingSession", row.id)
+    return row
+
+
+async def record_attendance(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    session_id: uuid.UUID,
+    staff_ids: Sequence[uuid.UUID],
+) -> TrainingSession:
+    """签到: idempotent per person (a second record of the same person is ignored)."""
+    await _require_training(session, actor, "record")
+    training = await session.get(TrainingSession, session_id)
+    if training is None:
+        raise refuse("sessionId", "NOT_FOUND", "培训课不存在")
+    errors = Collector()
+    present = set(
+        (
+            await session.execute(
+                select(TrainingAttendance.staff_id).where(
+                    TrainingAttendance.session_id == training.id
+                )
+            )
+        ).scalars()
+    )
+    for index, staff_id in enumerate(staff_ids):
+        staff = await session.get(Staff, staff_id)
+        if staff is None:
+            errors.add(f"staffIds[{index}]", "NOT_FOUND", f"第 {index + 1} 人不存在")
+            continue
+        if staff.hire_date > training.held_on:
+            errors.add(f"staffIds[{index}]", "BEFORE_HIRE", f"{staff.name}在培训日尚未入职")
+            continue
+        if staff_id in present:
+            continue
+        present.add(staff_id)
+        session.add(TrainingAttendance(session_id=training.id, staff_id=staff_id))
+    errors.raise_if_any()
+    audit.record(
+        session,
+        actor.label,
+        "training.attendance",
+        "TrainingSession",
+        training.id,
+        {"staff": len(staff_ids)},
+    )
+    return training
+
+
+async def training_hours(
+    session: AsyncSession, staff_ids: Sequence[uuid.UUID], year: int
+) -> dict[uuid.UUID, Decimal]:
+    rows = await session.execute(
+        select(TrainingAttendance.staff_id, func.sum(TrainingSession.hours))
+        .join(TrainingSession, TrainingSession.id == TrainingAttendance.session_id)
+        .where(
+            TrainingAttendance.staff_id.in_(staff_ids),
+            extract("year", TrainingSession.held_on) == year,
+        )
+        .group_by(TrainingAttendance.staff_id)
+    )
+    found = {sid: Decimal(str(h or 0)) for sid, h in rows.all()}
+    return {sid: found.get(sid, Decimal("0")) for sid in staff_ids}
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2099:
+        raise refuse("quarter", "INVALID_QUARTER", "季度应为 2000–2099 年的 1 到 4 季度")
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+async def quarterly_noncompliance(
+    session: AsyncSession, actor: Actor, year: int, quarter: int
+) -> list[Staff]:
+    """Staff with an assignment in force on the quarter's last day (hired before it) who
+    attended no centralised training in the quarter."""
+    root = await root_site(session)
+    await require(session, actor, "training", "read", root.id, root.official_name)
+    start, end = quarter_bounds(year, quarter)
+    in_force_then = select(Assignment.staff_id).where(in_force(Assignment, end))
+    attended = (
+        select(TrainingAttendance.staff_id)
+        .join(TrainingSession, TrainingSession.id == TrainingAttendance.session_id)
+        .join(TrainingProgram, TrainingProgram.id == TrainingSession.program_id)
+        .where(
+            and_(
+                TrainingProgram.centralised.is_(True),
+                TrainingSession.held_on >= start,
+                TrainingSession.held_on <= end,
+            )
+        )
+    )
+    rows = await session.execute(
+        select(Staff)
+        .where(Staff.id.in_(in_force_then), Staff.id.not_in(attended), Staff.hire_date <= end)
+        .order_by(Staff.name, Staff.id)
+    )
+    return list(rows.scalars())
