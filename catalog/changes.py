@@ -33,6 +33,7 @@ from tenants.errors import Collector, UserErrors, check_length, refuse
 
 REVIEW = ("catalog.review", "approve")
 COMMENT_MAX = 1000
+SUMMARY_MAX = 300
 
 
 async def root_site(session: AsyncSession) -> Site:
@@ -196,6 +197,7 @@ async def _submit(
     session: AsyncSession, actor: Actor, kind: ChangeKind, payload: dict[str, Any], reviewer: bool
 ) -> ChangeRequest:
     checked, columns = await _check(session, actor, kind, payload)
+    columns["summary"] = columns["summary"][:SUMMARY_MAX]
     change = ChangeRequest(
         id=uuid.uuid4(),
         kind=kind,

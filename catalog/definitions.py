@@ -40,6 +40,8 @@ EXERCISE_LEVELS = (
 )
 LIMIT_MAX_DAYS = 3650
 COPIES_MAX = 99
+KEYWORDS_MAX = 10
+KEYWORD_MAX = 20
 MATTER_FIELDS = (
     "name",
     "type",
@@ -286,7 +288,8 @@ async def check_matter(
             errors.add(
                 "levels", "INVALID_LEVEL", f"行使层级「{level}」无效:只能是县级、乡镇级或村级"
             )
-    keywords = [str(k).strip() for k in data.get("keywords") or [] if str(k).strip()][:10]
+    keywords = [str(k).strip()[:KEYWORD_MAX] for k in data.get("keywords") or [] if str(k).strip()]
+    keywords = keywords[:KEYWORDS_MAX]
     department = None
     raw_department = data.get("department_id")
     try:

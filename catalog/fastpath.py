@@ -260,7 +260,7 @@ class _Responses:
     """Projected pages, keyed exactly: (plan, root field key, tenant, site, arguments, preview,
     release or draft version). Entries of an old version are simply never asked for again."""
 
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 256) -> None:
         self.size = size
         self._items: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()

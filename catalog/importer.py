@@ -185,6 +185,15 @@ def _materials(errors: list[UserError], value: str) -> list[dict[str, Any]]:
 
 def parse_rows(content: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[UserError]]:
     """The data rows as {field: text}, by sheet row number; or the file-level errors."""
+    try:
+        return _parse_rows(content)
+    except Exception:  # a damaged workbook can fail anywhere inside openpyxl: not a 500
+        return [], [
+            UserError("fileBase64", "INVALID_FILE", "无法读取文件,请上传 .xlsx 格式的事项要素表")
+        ]
+
+
+def _parse_rows(content: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[UserError]]:
     if len(content) > MAX_BYTES:
         return [], [UserError("fileBase64", "FILE_TOO_LARGE", "文件不能超过 20 MB")]
     try:

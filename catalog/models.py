@@ -148,8 +148,8 @@ class Matter(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
     status: Mapped[MatterStatus] = mapped_column(_enum(MatterStatus), default=MatterStatus.ACTIVE)
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)  # 搜索关键词 (俗称)
     # Search keys of the name and the keywords, space separated (``catalog.search``).
-    pinyin: Mapped[str] = mapped_column(String(2000), default="")
-    initials: Mapped[str] = mapped_column(String(500), default="")
+    pinyin: Mapped[str] = mapped_column(Text, default="")
+    initials: Mapped[str] = mapped_column(Text, default="")
 
 
 class MatterOverride(UUIDPrimaryKey, TenantScoped, Timestamped, Base):

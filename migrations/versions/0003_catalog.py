@@ -2,7 +2,7 @@
 
 Revision ID: 0003_catalog
 Revises: 0001
-Create Date: 2026-11-24 06:08:02.319075
+Create Date: 2026-11-24 06:42:54.304127
 """
 
 from collections.abc import Sequence
@@ -186,8 +186,8 @@ def upgrade() -> None:
     sa.Column('comprehensive_window', sa.Boolean(), nullable=False),
     sa.Column('status', sa.Enum('ACTIVE', 'WITHDRAWN', name='matterstatus', native_enum=False, length=24), nullable=False),
     sa.Column('keywords', sa.JSON(), nullable=False),
-    sa.Column('pinyin', sa.String(length=2000), nullable=False),
-    sa.Column('initials', sa.String(length=500), nullable=False),
+    sa.Column('pinyin', sa.Text(), nullable=False),
+    sa.Column('initials', sa.Text(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

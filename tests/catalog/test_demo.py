@@ -1,0 +1,112 @@
+"""The demo catalog (``onewindow demo``): ~1,100 matters, overrides at every level, delegations,
+bundles, two releases, proposals awaiting review; and the contract documents on it."""
+
+from __future__ import annotations
+
+from catalog.demo_data import matters
+from tests.catalog.gqlops import CATALOG_DOC, PUBLIC_DOC
+from tests.conftest import login
+
+
+def test_demo_data_shape():
+    big = matters(0.95)
+    assert 1000 <= len(big) <= 1200
+    assert len({m.code for m in big}) == len(big)
+    names = {m.name for m in big}
+    for real in ("婚姻登记", "城乡居民养老保险参保登记", "就业失业登记", "个体工商户设立登记"):
+        assert real in names
+    assert all(m.promised <= m.legal for m in big)
+    assert matters(0.95) == big  # deterministic
+
+
+async def _post(client, document: str, name: str, variables: dict, token: str | None = None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = await client.post(
+        "/graphql",
+        json={"query": document, "operationName": name, "variables": variables},
+        headers=headers,
+    )
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def test_demo_catalog(demo_client):
+    staff = await login(demo_client, "yandian-staff")
+    admin = await login(demo_client, "county-admin")
+    sites = (
+        await _post(
+            demo_client,
+            "query Villages { sites(level: VILLAGE_STATION, first: 200) {"
+            " edges { node { id name } } } }",
+            "Villages",
+            {},
+            admin,
+        )
+    )["sites"]["edges"]
+    yandian = next(e["node"]["id"] for e in sites if e["node"]["name"] == "盐店村")
+    entries: list[dict] = []
+    after = None
+    while True:
+        page = (
+            await _post(
+                demo_client,
+                CATALOG_DOC,
+                "EffectiveCatalog",
+                {"siteId": yandian, "first": 200, "after": after},
+                staff,
+            )
+        )["effectiveCatalog"]
+        entries += [e["node"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert page["release"] == 2
+    assert len(entries) == page["totalCount"] >= 1000
+    levels = {e["overriddenAt"]["level"] for e in entries if e["overriddenAt"]}
+    assert {"COUNTY_CENTER", "TOWNSHIP_CENTER", "VILLAGE_STATION"} <= levels
+    accepted = [e for e in entries if e["acceptedHere"]]
+    assert 50 < len(accepted) < len(entries)
+    # Pending proposals await the county office.
+    pending = await _post(
+        demo_client,
+        "query P { catalogChanges(status: PENDING, first: 10) { totalCount } "
+        "catalogReleases(first: 5) { totalCount } "
+        "bundles { code materials { name } } }",
+        "P",
+        {},
+        admin,
+    )
+    assert pending["catalogChanges"]["totalCount"] == 2
+    assert pending["catalogReleases"]["totalCount"] == 2
+    assert len(pending["bundles"]) >= 5
+    # The public documents on the demo, anonymous.
+    guide = (
+        await _post(
+            demo_client,
+            PUBLIC_DOC,
+            "MatterGuide",
+            {"tenant": "320826", "siteId": yandian, "code": entries[0]["code"]},
+        )
+    )["publicMatter"]
+    assert guide["code"] == entries[0]["code"] and guide["release"] == 2
+    where = (
+        await _post(
+            demo_client,
+            "query W($id: ID!) { node(id: $id) { ... on Site { location { lat lng } } } }",
+            "W",
+            {"id": yandian},
+            admin,
+        )
+    )["node"]["location"]
+    near = (
+        await _post(
+            demo_client,
+            PUBLIC_DOC,
+            "NearbySites",
+            {"tenant": "320826", **where, "matterCode": accepted[0]["code"], "first": 5},
+        )
+    )["publicSites"]["edges"]
+    assert near[0]["node"]["id"] == yandian and near[0]["node"]["distanceMeters"] == 0
+    distances = [e["node"]["distanceMeters"] for e in near]
+    assert distances == sorted(distances)
