@@ -164,18 +164,26 @@ async def certificate_warnings(
     return warnings
 
 
-async def staff_warning(
-    session: AsyncSession, staff: Staff, on: date | None = None
-) -> CertificateWarning | None:
+async def staff_warnings(
+    session: AsyncSession, staff_ids: Sequence[uuid.UUID], on: date | None = None
+) -> dict[uuid.UUID, CertificateWarning]:
+    """The warning of each person that has one (one query for the batch)."""
     on = on or today()
     policy = await workforce_policy(session)
-    has = (
-        await session.execute(select(Certificate.id).where(Certificate.staff_id == staff.id))
-    ).first() is not None
-    return warning_for(
-        staff,
-        has,
-        on,
-        int(policy["certificate_due_soon_months"]),
-        int(policy["certificate_deadline_months"]),
+    due = int(policy["certificate_due_soon_months"])
+    deadline = int(policy["certificate_deadline_months"])
+    rows = await session.execute(select(Staff).where(Staff.id.in_(staff_ids)))
+    people = list(rows.scalars())
+    certified = set(
+        (
+            await session.execute(
+                select(Certificate.staff_id).where(Certificate.staff_id.in_(staff_ids))
+            )
+        ).scalars()
     )
+    result: dict[uuid.UUID, CertificateWarning] = {}
+    for person in people:
+        found = warning_for(person, person.id in certified, on, due, deadline)
+        if found is not None:
+            result[person.id] = found
+    return result

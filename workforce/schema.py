@@ -180,9 +180,7 @@ class StaffType(relay.Node):
 
     @strawberry.field(description="持证上岗提醒(无则为空)")
     async def certificate_warning(self, info: Info) -> CertificateWarning | None:
-        ctx = app_context(info)
-        async with ctx.read() as session:
-            found = await certificates.staff_warning(session, self.row)
+        found = await warning_loader(app_context(info)).load(self.row.id)
         if found is None:
             return None
         return CertificateWarning(level=found.level, since=found.since, staff=self)
@@ -545,6 +543,18 @@ async def _load_unmask(ctx: AppContext, ids: list[uuid.UUID]) -> list[bool]:
     async with ctx.read() as session:
         county_wide = await can_unmask_phone(session, actor, uuid.UUID(int=0))
     return [county_wide or is_self(actor, i) for i in ids]
+
+
+async def _load_warnings(
+    ctx: AppContext, ids: list[uuid.UUID]
+) -> list[certificates.CertificateWarning | None]:
+    async with ctx.read() as session:
+        found = await certificates.staff_warnings(session, ids)
+    return [found.get(i) for i in ids]
+
+
+def warning_loader(ctx: AppContext):
+    return ctx.loader("staff.certificate_warning", _load_warnings)
 
 
 def staff_loader(ctx: AppContext):

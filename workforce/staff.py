@@ -341,6 +341,23 @@ async def reinstate(session: AsyncSession, actor: Actor, staff_id: uuid.UUID) ->
     return staff
 
 
+def status_condition(status: StaffStatus, on: date):
+    """SQL for ``effective_status(staff, on) == status`` (probation and notice end by date)."""
+    from sqlalchemy import and_, or_
+
+    probation_over = and_(Staff.status == StaffStatus.PROBATION, Staff.probation_end < on)
+    notice_over = and_(Staff.status == StaffStatus.NOTICE_GIVEN, Staff.last_day < on)
+    if status is StaffStatus.ACTIVE:
+        return or_(Staff.status == StaffStatus.ACTIVE, probation_over)
+    if status is StaffStatus.PROBATION:
+        return and_(Staff.status == StaffStatus.PROBATION, ~probation_over)
+    if status is StaffStatus.NOTICE_GIVEN:
+        return and_(Staff.status == StaffStatus.NOTICE_GIVEN, ~notice_over)
+    if status is StaffStatus.LEFT:
+        return or_(Staff.status == StaffStatus.LEFT, notice_over)
+    return Staff.status == status
+
+
 async def list_staff(
     session: AsyncSession,
     *,
@@ -368,7 +385,7 @@ async def list_staff(
         )
         query = query.where(Staff.id.in_(placed) | Staff.id.in_(regular))
     if status is not None:
-        query = query.where(Staff.status == status)
+        query = query.where(status_condition(status, today()))
     if search:
         query = query.where(Staff.name.contains(search.strip(), autoescape=True))
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
