@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.storage import key_belongs_to
 from authz.guard import Actor, require
 from catalog.models import (
     Department,
@@ -41,6 +42,7 @@ EXERCISE_LEVELS = (
 LIMIT_MAX_DAYS = 3650
 COPIES_MAX = 99
 KEYWORDS_MAX = 10
+FILE_PURPOSE = "scan"  # blank forms and samples: PDF or images, uploaded like any scan
 KEYWORD_MAX = 20
 MATTER_FIELDS = (
     "name",
@@ -158,8 +160,22 @@ def parse_fee(errors: Collector, value: Any) -> str | None:
     return f"{fee:.2f}"
 
 
-def clean_materials(errors: Collector, materials: Any) -> list[dict[str, Any]]:
-    """申请材料: unique names, known kind and form, 1-99 copies."""
+def _file_key(
+    errors: Collector, field: str, value: Any, tenant_id: uuid.UUID | None, label: str
+) -> str | None:
+    """空白表格 / 示例样表: a stored file of this county (``requestUpload`` purpose ``scan``)."""
+    if value is None or value == "":
+        return None
+    if tenant_id is None or not key_belongs_to(str(value), tenant_id, FILE_PURPOSE):
+        errors.add(field, "INVALID_FILE_KEY", f"{label}须为本县已上传的文件(PDF 或图片)")
+        return None
+    return str(value)
+
+
+def clean_materials(
+    errors: Collector, materials: Any, tenant_id: uuid.UUID | None = None
+) -> list[dict[str, Any]]:
+    """申请材料: unique names, known kind and form, 1-99 copies, own stored files."""
     cleaned: list[dict[str, Any]] = []
     seen: set[str] = set()
     for i, raw in enumerate(materials or []):
@@ -192,8 +208,16 @@ def clean_materials(errors: Collector, materials: Any) -> list[dict[str, Any]]:
                 "copies": copies,
                 "required": bool(raw.get("required", True)),
                 "source": source,
-                "blankForm": raw.get("blank_form") or raw.get("blankForm"),
-                "sample": raw.get("sample"),
+                "blankForm": _file_key(
+                    errors,
+                    f"{field}.blankForm",
+                    raw.get("blank_form") or raw.get("blankForm"),
+                    tenant_id,
+                    "空白表格",
+                ),
+                "sample": _file_key(
+                    errors, f"{field}.sample", raw.get("sample"), tenant_id, "示例样表"
+                ),
                 "note": None,
             }
         )
@@ -276,7 +300,7 @@ async def check_matter(
     conditions = str(data.get("conditions") or "")
     check_length(errors, "conditions", conditions, 4000, "受理条件")
     process = [str(s).strip() for s in data.get("process") or [] if str(s).strip()]
-    materials = clean_materials(errors, data.get("materials"))
+    materials = clean_materials(errors, data.get("materials"), session.info.get("tenant_id"))
     fee = parse_fee(errors, data.get("fee_yuan"))
     fee_basis = data.get("fee_basis")
     check_length(errors, "feeBasis", fee_basis, 1000, "收费依据")

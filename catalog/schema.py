@@ -21,7 +21,8 @@ from api.gql.errors import UserErrorType, run_change, to_user_errors
 from api.gql.ids import global_id, input_id, query_id
 from api.gql.nodes import register_node
 from api.gql.pagination import Connection, Edge, Page, PageInfo, connection, page_args
-from authz.errors import BadRequest
+from api.storage import storage_for
+from authz.errors import BadRequest, Forbidden
 from authz.guard import Actor, require_somewhere
 from catalog import changes, definitions, effective, importer, releases
 from catalog.bundles import bundle_view
@@ -62,6 +63,12 @@ def _not_found(message: str) -> BadRequest:
     return BadRequest(message, "NOT_FOUND")
 
 
+async def _download_url(info: Info, key: str | None) -> str | None:
+    if not key:
+        return None
+    return await storage_for(app_context(info).settings).download_url(key)
+
+
 # --------------------------------------------------------------------------- output types
 
 
@@ -76,6 +83,14 @@ class MaterialType:
     note: str | None = strawberry.field(description="本级说明(实施清单的加注)")
     blank_form: str | None = strawberry.field(description="空白表格(存储文件键)")
     sample: str | None = strawberry.field(description="示例样表(存储文件键)")
+
+    @strawberry.field(description="空白表格的下载地址(限时)")
+    async def blank_form_url(self, info: Info) -> str | None:
+        return await _download_url(info, self.blank_form)
+
+    @strawberry.field(description="示例样表的下载地址(限时)")
+    async def sample_url(self, info: Info) -> str | None:
+        return await _download_url(info, self.sample)
 
     @classmethod
     def from_plain(cls, m: dict[str, Any]) -> MaterialType:
@@ -425,9 +440,23 @@ async def _department_node(ctx: AppContext, object_id: uuid.UUID) -> DepartmentT
     return await _department_loader(ctx).load(object_id)
 
 
+async def require_draft_reader(ctx: AppContext, session: AsyncSession) -> None:
+    """The approved, unpublished state is for those who review or propose (and supervisors)."""
+    ctx.tenant_id()
+    try:
+        await require_somewhere(session, ctx.actor, "catalog", "preview")
+    except Forbidden:
+        await require_somewhere(session, ctx.actor, "catalog", "read")
+
+
 async def _matter_node(ctx: AppContext, object_id: uuid.UUID) -> MatterDefinitionType | None:
-    row = await _row_node(ctx, Matter, object_id)
-    return MatterDefinitionType.from_row(row) if row else None
+    ctx.tenant_id()
+    async with ctx.read() as session:
+        row = await session.get(Matter, object_id)
+        if row is None:
+            return None
+        await require_draft_reader(ctx, session)
+    return MatterDefinitionType.from_row(row)
 
 
 async def _change_node(ctx: AppContext, object_id: uuid.UUID) -> CatalogChangeType | None:
@@ -525,15 +554,20 @@ class CatalogQuery:
             page_info=conn.page_info,
         )
 
-    @strawberry.field(description="按编码取县级事项定义(已审核的工作版本)")
+    @strawberry.field(
+        description="按编码取县级事项定义(已审核的工作版本,可能未发布;限审核、申请及监督人员)"
+    )
     async def matter(self, info: Info, code: str) -> MatterDefinitionType | None:
         ctx = app_context(info)
-        ctx.tenant_id()
         async with ctx.read() as session:
+            await require_draft_reader(ctx, session)
             row = await definitions.get_matter(session, code)
         return MatterDefinitionType.from_row(row) if row else None
 
-    @strawberry.field(description="县级事项定义列表,可按部门筛选、按名称或拼音检索")
+    @strawberry.field(
+        description="县级事项定义列表(工作版本;限审核、申请及监督人员),可按部门筛选、"
+        "按名称或拼音检索"
+    )
     async def matters(
         self,
         info: Info,
@@ -550,6 +584,7 @@ class CatalogQuery:
         if dept is not None:
             query = query.where(Matter.department_id == dept)
         async with ctx.read() as session:
+            await require_draft_reader(ctx, session)
             rows = list((await session.execute(query.order_by(Matter.code))).scalars())
         q = normalise(search)
         if q:

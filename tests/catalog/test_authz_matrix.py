@@ -256,3 +256,31 @@ async def test_reads_are_for_the_county(client, counties):
     assert foreign["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     anonymous = await gql(client, query, {"s": county.site_gid("village_b1")})
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize(
+    "username,allowed",
+    [
+        ("admin", True),
+        ("dept", True),
+        ("head_a", True),
+        ("supervisor", True),
+        ("staff_a1", False),
+        ("manager_a1", False),
+        ("approver", False),
+    ],
+)
+async def test_working_definitions_are_for_reviewers_proposers_and_supervisors(
+    client, counties, username, allowed
+):
+    """Approved, unpublished definitions are a preview: not for every window."""
+    county, _, _ = counties
+    result = await gql(
+        client,
+        '{ matter(code: "RS-001") { code } matters(first: 5) { totalCount } }',
+        token=county.token(username),
+    )
+    if allowed:
+        assert result["data"]["matter"] == {"code": PENSION}, result
+    else:
+        assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN", result

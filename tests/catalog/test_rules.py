@@ -509,3 +509,52 @@ async def test_one_window_ratio(db, client):
         "data"
     ]["oneWindowRatio"]
     assert (root["ratio"], root["meetsTarget"]) == (1.0, True)
+
+
+async def test_blank_forms_and_samples_are_own_stored_files(db, client):
+    county = await make_county(db)
+    setup = await setup_catalog(county)
+    other = await make_county(db, "他县")
+    hr = global_id("Department", setup.departments["hr"].id)
+    own_key = f"{county.tenant_id}/scan/{'a' * 32}.pdf"
+
+    async def define(code: str, blank_form: str, sample: str | None = None):
+        result = await mutate(
+            client,
+            county,
+            "admin",
+            "defineMatter",
+            "DefineMatterInput",
+            {
+                "code": code,
+                "name": "灵活就业人员参保登记",
+                "type": "PUBLIC_SERVICE",
+                "basis": "《中华人民共和国社会保险法》",
+                "departmentId": hr,
+                "handlingKind": "IMMEDIATE",
+                "legalLimitDays": 1,
+                "promisedLimitDays": 0,
+                "serviceObject": "NATURAL_PERSON",
+                "materials": [{"name": "参保登记表", "blankForm": blank_form, "sample": sample}],
+            },
+        )
+        return result["data"]["defineMatter"]
+
+    foreign = await define("RS-201", f"{other.tenant_id}/scan/{'b' * 32}.pdf")
+    assert [(e["field"], e["code"]) for e in foreign["userErrors"]] == [
+        ("materials[0].blankForm", "INVALID_FILE_KEY")
+    ]
+    wrong_purpose = await define("RS-202", own_key, f"{county.tenant_id}/roster/x.xlsx")
+    assert [e["code"] for e in wrong_purpose["userErrors"]] == ["INVALID_FILE_KEY"]
+    ok = await define("RS-203", own_key)
+    assert ok["userErrors"] == []
+    await publish(client, county)
+    guide = await gql(
+        client,
+        """query($t: String!, $s: ID!) { publicMatter(tenant: $t, siteId: $s, code: "RS-203") {
+             materials { name blankForm blankFormUrl sampleUrl } } }""",
+        {"t": county.code, "s": county.site_gid("root")},
+    )
+    material = guide["data"]["publicMatter"]["materials"][0]
+    assert material["blankForm"] == own_key and material["sampleUrl"] is None
+    assert material["blankFormUrl"]
