@@ -693,12 +693,10 @@ async def site_assignments_on(
     ctx.tenant_id()
     page = page_args(first, after, ctx.settings.page_cap)
     async with ctx.read() as session:
-        site = await session.get(Site, site_id)
-        if site is None:
-            raise BadRequest("场所不存在", "INVALID_ID")
-        await require(session, actor, "staff", "read", site.id, site.official_name)
+        # The Site was loaded (in this county) by its parent resolver: no second read of it.
+        await require(session, actor, "staff", "read", site_id)
         rows, total = await assignments.assignments_on(
-            session, site.id, on or today(), offset=page.offset, limit=page.limit
+            session, site_id, on or today(), offset=page.offset, limit=page.limit
         )
     return connection(rows, total, page, lambda pair: AssignmentType.from_row(*pair))
 

@@ -48,10 +48,9 @@ async def sql_floor(ctx: Ctx):
         today = dt.date.today()
         async with conn.transaction(tenant_id):
             await net.load_actor(conn, user_id, tenant_id)
-            for _ in range(2):  # node(id:) through the site DataLoader, then the resolver's read
-                await conn.fetch(
-                    "SELECT * FROM sites WHERE id = $1 AND tenant_id = $2", root_id, tenant_id
-                )
+            await conn.fetch(  # node(id:) through the site DataLoader
+                "SELECT * FROM sites WHERE id = $1 AND tenant_id = $2", root_id, tenant_id
+            )
             await conn.fetch(
                 "SELECT ancestor_id FROM site_closure WHERE descendant_id = $1 AND tenant_id = $2"
                 " ORDER BY depth",

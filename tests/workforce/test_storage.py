@@ -26,6 +26,7 @@ from tests.support.services import MotoS3Server
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+UPLOAD_SCAN = 'mutation { requestUpload(input: {purpose: "scan"}) { upload { url fields key } } }'
 
 
 @pytest.mark.parametrize(("data", "kind"), [(PDF_BYTES, PDF), (PNG_BYTES, PNG)])
@@ -206,3 +207,66 @@ async def test_certificate_scan_goes_through_storage(db, client):
     assert missing["data"]["recordCertificate"]["userErrors"] == [
         {"field": "scanUploadKey", "code": "UPLOAD_NOT_FOUND"}
     ]
+
+
+async def test_the_api_with_s3_configured(db, settings, moto_s3, monkeypatch):
+    """With ONEWINDOW_S3_* set the API hands out presigned S3 URLs (moto over HTTP)."""
+    from dataclasses import replace
+
+    from api.app import create_app
+    from api.storage import storage_for
+    from tests.workforce.helpers import gid, hire
+
+    for name, value in (
+        ("AWS_ACCESS_KEY_ID", moto_s3.access_key_id),
+        ("AWS_SECRET_ACCESS_KEY", moto_s3.secret_access_key),
+        ("AWS_DEFAULT_REGION", moto_s3.region),
+    ):
+        monkeypatch.setenv(name, value)
+    s3_settings = replace(
+        settings, s3_bucket=f"ow-{uuid.uuid4().hex[:8]}", s3_endpoint_url=moto_s3.endpoint_url
+    )
+    storage = storage_for(s3_settings)
+    assert isinstance(storage, S3Storage)
+    await storage.ensure_bucket()
+    county = await make_county(db, "云存储县")
+    person = await hire(county, "town_a")
+    token = county.token("admin")
+    app = create_app(s3_settings, db)
+    async with (
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as api,
+        httpx.AsyncClient() as outside,
+    ):
+        upload = (
+            await gql(
+                api,
+                UPLOAD_SCAN,
+                token=token,
+            )
+        )["data"]["requestUpload"]["upload"]
+        assert upload["url"].startswith(moto_s3.endpoint_url)
+        posted = await outside.post(
+            upload["url"], data=upload["fields"], files={"file": ("s.pdf", PDF_BYTES, PDF)}
+        )
+        assert posted.status_code in (200, 201, 204), posted.text
+        result = await gql(
+            api,
+            """mutation($input: RecordCertificateInput!) { recordCertificate(input: $input) {
+              staff { certificates { scanUrl } } userErrors { field code } } }""",
+            {
+                "input": {
+                    "staffId": gid("Staff", person.id),
+                    "level": "LEVEL_5",
+                    "number": f"S3-{county.code}",
+                    "issuedOn": "2025-05-05",
+                    "scanUploadKey": upload["key"],
+                }
+            },
+            token,
+        )
+        payload = result["data"]["recordCertificate"]
+        assert payload["userErrors"] == []
+        url = payload["staff"]["certificates"][0]["scanUrl"]
+        assert url.startswith(moto_s3.endpoint_url) and "Signature" in url
+        downloaded = await outside.get(url)
+        assert downloaded.status_code == 200 and downloaded.content == PDF_BYTES
