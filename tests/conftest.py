@@ -107,11 +107,26 @@ def _fresh_enforcer_cache():
     yield
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "postgresql_only: runs on the PostgreSQL backend only (RLS, roles)"
+    )
+
+
 def pytest_collection_modifyitems(config, items):
-    # Keep the event loop of the session for all async tests (session-scoped fixtures).
+    selected, deselected = [], []
     for item in items:
+        # Keep the event loop of the session for all async tests (session-scoped fixtures).
         if asyncio.iscoroutinefunction(getattr(item, "function", None)):
             item.add_marker(pytest.mark.asyncio(loop_scope="session"))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if item.get_closest_marker("postgresql_only") and params.get("backend") != "postgresql":
+            deselected.append(item)
+        else:
+            selected.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
 
 
 @pytest.fixture(scope="session")

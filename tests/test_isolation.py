@@ -64,11 +64,10 @@ async def test_orm_isolation(db, two_counties, model):
     assert await _rows_of(db, county_a, model) == rows_a
 
 
+@pytest.mark.postgresql_only
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 async def test_rls_without_orm_filter(db, backend, two_counties, model):
     """On PostgreSQL, row-level security holds even when the ORM filter is switched off."""
-    if backend.name != "postgresql":
-        pytest.skip("row-level security is PostgreSQL's")
     county_a, county_b = two_counties
     table = model.__table__
     async with db.transaction(county_b.tenant_id) as session:
@@ -90,9 +89,8 @@ async def test_rls_without_orm_filter(db, backend, two_counties, model):
         assert anonymous.scalar_one() == 0
 
 
+@pytest.mark.postgresql_only
 async def test_rls_rejects_foreign_insert(db, backend, two_counties):
-    if backend.name != "postgresql":
-        pytest.skip("row-level security is PostgreSQL's")
     from sqlalchemy.exc import DBAPIError
 
     county_a, county_b = two_counties
@@ -107,9 +105,8 @@ async def test_rls_rejects_foreign_insert(db, backend, two_counties):
             )
 
 
+@pytest.mark.postgresql_only
 async def test_app_role_is_unprivileged_and_every_tenant_table_forces_rls(db, backend):
-    if backend.name != "postgresql":
-        pytest.skip("PostgreSQL roles and RLS")
     async with db.engine.connect() as conn:
         role = (
             await conn.execute(
