@@ -352,8 +352,9 @@ async def effective_catalog(
     """
     if version is None:
         version = await catalog_version(session)
+    # A preview shows the approved state and names the latest release: both are in its key.
     key = (
-        (tenant_id, site_id, "d", version.draft)
+        (tenant_id, site_id, "d", version.draft, version.release)
         if preview
         else (tenant_id, site_id, "r", version.release)
     )

@@ -13,6 +13,7 @@ authorized by the very function the resolver uses (``resolve_effective_catalog``
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -178,10 +179,16 @@ def _compile(
 
 
 class Plan:
-    """A compiled operation: for each root field, its arguments' definition and projector."""
+    """A compiled operation: for each root field, its arguments' definition and projector.
+
+    ``serial`` identifies it in the response cache (never reused, unlike ``id()``).
+    """
+
+    _serials = itertools.count(1)
 
     def __init__(self, fields: list[tuple[str, str, FieldNode, Any, Projector]]) -> None:
         self.fields = fields
+        self.serial = next(self._serials)
 
 
 def compile_plan(
@@ -324,7 +331,7 @@ async def _page(session, plan_id, key, request, version, project, folded_for) ->
         request.search,
         request.page,
         request.preview,
-        version.draft if request.preview else version.release,
+        (version.draft, version.release) if request.preview else version.release,
     )
     found = responses.get(cache_key)
     if found is not None:
@@ -372,5 +379,5 @@ class CatalogFastPath(SchemaExtension):
         data: dict[str, Any] = {}
         for key, name, node, field_def, project in plan.fields:
             args = get_argument_values(field_def, node, variables)
-            data[key] = await _field(ctx, id(plan), key, name, args, project)
+            data[key] = await _field(ctx, plan.serial, key, name, args, project)
         return data

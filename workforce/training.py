@@ -26,6 +26,7 @@ from workforce.models import (
 )
 
 MAX_HOURS = Decimal("24")
+MAX_ATTENDEES = 1000
 
 
 async def _require_training(session: AsyncSession, actor: Actor, act: str) -> None:
@@ -131,6 +132,8 @@ async def record_attendance(
     if training is None:
         raise refuse("sessionId", "NOT_FOUND", "培训课不存在")
     errors = Collector()
+    if len(staff_ids) > MAX_ATTENDEES:
+        raise refuse("staffIds", "TOO_MANY", f"一次最多登记 {MAX_ATTENDEES} 人")
     present = set(
         (
             await session.execute(
