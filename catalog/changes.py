@@ -273,10 +273,22 @@ async def review(
         checked, _ = await _check(session, None, change.kind, change.payload)
         await _apply(session, change.kind, checked)
         await bump_draft(session)
-    change.status = ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED
-    change.reviewed_by_label = actor.label
-    change.reviewed_at = utcnow()
-    change.comment = (comment or "").strip() or None
+    # Only one review wins: two reviewers racing both saw PENDING; the conditional update lets
+    # the first through and refuses (and rolls back) the second.
+    decided = await session.execute(
+        update(ChangeRequest)
+        .where(ChangeRequest.id == change.id, ChangeRequest.status == ChangeStatus.PENDING)
+        .values(
+            status=ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED,
+            reviewed_by_label=actor.label,
+            reviewed_at=utcnow(),
+            comment=(comment or "").strip() or None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if decided.rowcount != 1:
+        raise refuse("changeId", "ALREADY_REVIEWED", "该变更申请已审核")
+    await session.refresh(change)
     audit.record(
         session,
         actor.label,
