@@ -263,3 +263,33 @@ def test_worker_refuses_to_start_without_redis():
 
     with pytest.raises(SystemExit):
         run_worker(Settings(redis_url=None), burst=True)
+
+
+def test_worker_settings_for_arq_cli():
+    from workers.settings import WorkerSettings
+
+    assert [f.__name__ for f in WorkerSettings.functions] == ["export_roster"]
+    assert WorkerSettings.redis_settings.host
+
+
+async def test_inline_queue_runs_a_job_id_once(db, settings):
+    from workers.queue import InlineQueue
+
+    queue = InlineQueue(settings, db)
+    calls = []
+
+    async def fake(ctx, **kwargs):
+        calls.append(kwargs)
+
+    from workers import jobs
+
+    original = jobs.FUNCTIONS.get("fake")
+    jobs.FUNCTIONS["fake"] = fake
+    try:
+        await queue.enqueue("fake", "t:1", x=1)
+        await queue.enqueue("fake", "t:1", x=1)
+    finally:
+        jobs.FUNCTIONS.pop("fake")
+        if original is not None:
+            jobs.FUNCTIONS["fake"] = original
+    assert calls == [{"x": 1}]
