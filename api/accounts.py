@@ -119,22 +119,29 @@ async def authenticate(
 
 
 async def load_actor(db: Database, user_id: uuid.UUID, tenant_id: uuid.UUID | None) -> Actor | None:
-    """The actor behind a verified token; None when the user or the county is gone or disabled."""
+    """The actor behind a verified token; None when the user or the county is gone or disabled.
+
+    One query (user joined to its county) because it runs on every authenticated request.
+    """
+    query = (
+        select(User.username, User.status, User.staff_id, Tenant.status, Tenant.authz_version)
+        .outerjoin(Tenant, Tenant.id == User.tenant_id)
+        .where(User.id == user_id)
+    )
     async with db.session(tenant_id) as session:
-        user = await session.get(User, user_id)
-        if user is None or user.status is not UserStatus.ACTIVE or user.tenant_id != tenant_id:
-            return None
-        version = 0
-        if tenant_id is not None:
-            tenant = await session.get(Tenant, tenant_id)
-            if tenant is None or tenant.status is not TenantStatus.ACTIVE:
-                return None
-            version = tenant.authz_version
-        return Actor(
-            user_id=user.id,
-            tenant_id=tenant_id,
-            username=user.username,
-            authz_version=version,
-            is_operator=tenant_id is None,
-            staff_id=user.staff_id,
-        )
+        row = (await session.execute(query)).first()
+    if row is None:
+        return None
+    username, status, staff_id, tenant_status, version = row
+    if status is not UserStatus.ACTIVE:
+        return None
+    if tenant_id is not None and tenant_status is not TenantStatus.ACTIVE:
+        return None
+    return Actor(
+        user_id=user_id,
+        tenant_id=tenant_id,
+        username=username,
+        authz_version=version or 0,
+        is_operator=tenant_id is None,
+        staff_id=staff_id,
+    )

@@ -6,6 +6,7 @@ import logging
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Litestar, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
@@ -90,13 +91,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     settings = settings or Settings.from_env()
     database = db or Database(settings.database_url)
     schema = build_schema(settings)
-    graphql = make_graphql_controller(
+    base_controller = make_graphql_controller(
         schema,
         path="/graphql",
         graphql_ide="graphiql" if settings.graphql_ide else None,
         allow_queries_via_get=False,
         context_getter=graphql_context,
     )
+
+    class GraphQLController(base_controller):  # type: ignore[valid-type,misc]
+        def encode_json(self, data: object) -> bytes:
+            # msgspec writes UTF-8 directly and is several times faster than json.dumps
+            return msgspec.json.encode(data)
 
     @asynccontextmanager
     async def lifespan(app: Litestar):
@@ -107,7 +113,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 await database.dispose()
 
     return Litestar(
-        route_handlers=[token, health, graphql, *FILE_ROUTES],
+        route_handlers=[token, health, GraphQLController, *FILE_ROUTES],
         state=State({"settings": settings, "db": database}),
         lifespan=[lifespan],
         debug=False,

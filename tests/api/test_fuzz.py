@@ -36,7 +36,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory):
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.sqlite3'}"
+    workdir = tmp_path_factory.mktemp("fuzz")
+    url = f"sqlite+aiosqlite:///{workdir / 'fuzz.sqlite3'}"
     upgrade(url)
 
     async def seed():
@@ -48,7 +49,9 @@ def fuzz_server(tmp_path_factory):
 
     county = asyncio.run(seed())
     port = _free_port()
-    app_settings = Settings(database_url=url, migration_database_url=url, secret_key=TEST_SECRET)
+    app_settings = Settings(
+        database_url=url, migration_database_url=url, secret_key=TEST_SECRET, data_dir=workdir
+    )
     server = uvicorn.Server(
         uvicorn.Config(create_app(app_settings), host="127.0.0.1", port=port, log_level="warning")
     )
