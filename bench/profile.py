@@ -90,7 +90,26 @@ def read(path: Path) -> list[tuple[list[str], int]]:
     return stacks
 
 
+# Inclusive time of a few places worth knowing, by the frame that enters them.
+MARKERS = (
+    ("GraphQL execution in the request's task (Schema.execute)", "Schema.execute (strawberry/"),
+    ("auth: token + actor (api.app.graphql_context)", "graphql_context (api/app.py)"),
+    ("DataLoader batches", "dispatch_batch (strawberry/dataloader.py)"),
+    ("ORM execute (Session._execute_internal)", "Session._execute_internal (sqlalchemy/"),
+    ("SQL compile (ClauseElement._compile_w_cache)", "ClauseElement._compile_w_cache (sqlalchemy/"),
+    ("pool checkout (_ConnectionRecord.checkout)", "_ConnectionRecord.checkout (sqlalchemy/"),
+    ("new DB connection (_ConnectionRecord.__connect)", "_ConnectionRecord.__connect (sqlalchemy/"),
+    ("pool pre-ping (_async_ping / do_ping)", "_async_ping (sqlalchemy/"),
+    ("session close (AsyncSession.close)", "AsyncSession.close (sqlalchemy/"),
+    ("JSON response encoding", "encode_json ("),
+)
+
+
 def summarize(path: Path, top: int = 12) -> str:
+    """Self time by layer and by function, inclusive time of the app's functions and of
+    :data:`MARKERS`. SQLAlchemy runs ORM work inside greenlets, whose stacks py-spy shows as
+    separate roots (``Session.execute …``): the app's inclusive figures leave that part out,
+    the ORM marker includes it."""
     stacks = read(path)
     total = sum(c for _, c in stacks)
     if not total:
@@ -111,13 +130,12 @@ def summarize(path: Path, top: int = 12) -> str:
     lines += [f"  {pct(n)}  {name}" for name, n in by_layer.most_common()]
     lines += ["", f"top {top} functions by self time:"]
     lines += [f"  {pct(n)}  {frame}" for frame, n in self_time.most_common(top)]
-    lines += ["", f"top {top} functions by inclusive time (below the event loop):"]
-    shown = 0
-    for frame, n in inclusive.most_common():
-        if n > 0.9 * total or _is_root(frame):  # uvicorn's loop, asyncio's run, threads …
-            continue
-        lines.append(f"  {pct(n)}  {frame}")
-        shown += 1
-        if shown >= top:
-            break
+    lines += ["", "inclusive time of:"]
+    for label, prefix in MARKERS:
+        n = sum(count for frames, count in stacks if any(prefix in f for f in frames))
+        if n:
+            lines.append(f"  {pct(n)}  {label}")
+    lines += ["", f"top {top} functions of the app by inclusive time (outside greenlets):"]
+    app = [(f, n) for f, n in inclusive.most_common() if layer(f) == "app" and not _is_root(f)]
+    lines += [f"  {pct(n)}  {frame}" for frame, n in app[:top]]
     return "\n".join(lines)

@@ -68,6 +68,7 @@ class Result:
     floor_p50_ms: float | None = None
     floor_p99_ms: float | None = None
     profile: str | None = None
+    failed: str | None = None  # why this workload could not be measured
 
 
 def percentile(ordered: list[float], q: float) -> float:
@@ -331,6 +332,14 @@ async def run_workload(
     return result
 
 
+def _base(backend: Backend, args) -> dict:
+    return {
+        "backend": backend.name,
+        "concurrency": args.concurrency,
+        "client_processes": args.client_processes,
+    }
+
+
 async def run_backend(name: str, modules: list[ModuleType], workdir: Path, args) -> list[Result]:
     print(f"\n== {name}", flush=True)
     results: list[Result] = []
@@ -346,7 +355,14 @@ async def run_backend(name: str, modules: list[ModuleType], workdir: Path, args)
             print(f"  healthy after {took:.1f} s (migrations + demo load)", flush=True)
             tokens: dict = {}
             for module in modules:
-                results.append(await run_workload(module, backend, server, tokens, args))
+                try:
+                    results.append(await run_workload(module, backend, server, tokens, args))
+                except Exception as exc:  # one broken workload must not stop the others
+                    name = workload_name(module)
+                    reason = f"{type(exc).__name__}: {exc}"[:500]
+                    print(f"  {name}: FAILED — {reason}", flush=True)
+                    failed = Result(workload=name, **_base(backend, args), failed=reason)
+                    results.append(failed)
         finally:
             server.stop()
     return results
@@ -364,6 +380,9 @@ def markdown(results: list[Result]) -> str:
         "|---|---|---:|---:|---:|---:|---:|---|---:|---|---:|",
     ]
     for r in results:
+        if r.failed:
+            lines.append(f"| {r.backend} | {r.workload} | failed: {r.failed[:120]} |")
+            continue
         sql = (
             "–"
             if r.sql_per_request is None
@@ -379,17 +398,17 @@ def markdown(results: list[Result]) -> str:
     lines += [
         "",
         "| backend | workload | SQL floor ops/s | statements/op | statements/s | p50 ms | p99 ms "
-        "| HTTP req/s ÷ floor ops/s |",
+        "| floor ops/s ÷ HTTP req/s |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         if r.floor_ops_per_s is None:
             continue
-        ratio = r.rps / r.floor_ops_per_s if r.floor_ops_per_s else 0.0
+        ratio = r.floor_ops_per_s / r.rps if r.rps else 0.0
         lines.append(
             f"| {r.backend} | {r.workload} | {r.floor_ops_per_s:.0f} "
             f"| {_fmt(r.floor_statements_per_op, 'g')} | {_fmt(r.floor_statements_per_s, '.0f')} "
-            f"| {_fmt(r.floor_p50_ms, '.2f')} | {_fmt(r.floor_p99_ms, '.2f')} | {ratio:.2f} |"
+            f"| {_fmt(r.floor_p50_ms, '.2f')} | {_fmt(r.floor_p99_ms, '.2f')} | {ratio:.0f}× |"
         )
     return "\n".join(lines)
 
@@ -463,7 +482,21 @@ async def main_async(args) -> list[Result]:
     )
     results: list[Result] = []
     for name in backends:
-        results += await run_backend(name, modules, workdir, args)
+        try:
+            results += await run_backend(name, modules, workdir, args)
+        except Exception as exc:  # e.g. the server did not start: go on with the next backend
+            reason = f"{type(exc).__name__}: {exc}"
+            print(f"  {name}: FAILED — {reason}", flush=True)
+            results += [
+                Result(
+                    name,
+                    workload_name(m),
+                    args.concurrency,
+                    args.client_processes,
+                    failed=reason[:500],
+                )
+                for m in modules
+            ]
     print("\n" + markdown(results), flush=True)
     print(f"\nlogs and profiles: {workdir}", flush=True)
     if args.json:
@@ -483,11 +516,13 @@ def main(argv: list[str] | None = None) -> None:
     # Building the app in-process (SQL counts) configures logging; keep httpx's lines out.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        asyncio.run(main_async(args))
+        results = asyncio.run(main_async(args))
     except KeyboardInterrupt:
         sys.exit(130)
     except asyncio.CancelledError:
         sys.exit(143)
+    if any(r.failed for r in results):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

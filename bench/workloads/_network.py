@@ -68,6 +68,11 @@ async def actor_ids(ctx: Ctx) -> dict[str, uuid.UUID]:
 
 
 async def load_actor(conn: FloorConnection, user_id: Any, tenant_id: Any) -> None:
-    """What the server reads for every bearer token: the user, then the county."""
-    await conn.fetch("SELECT * FROM users WHERE id = $1 AND tenant_id = $2", user_id, tenant_id)
-    await conn.fetch("SELECT * FROM tenants WHERE id = $1", tenant_id)
+    """What the server reads for every bearer token: the user joined to its county."""
+    await conn.fetch(
+        "SELECT users.username, users.status, users.staff_id, tenants.status,"
+        " tenants.authz_version FROM users LEFT OUTER JOIN tenants"
+        " ON tenants.id = users.tenant_id WHERE users.id = $1 AND users.tenant_id = $2",
+        user_id,
+        tenant_id,
+    )
