@@ -26,16 +26,29 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     print("database is at the latest revision")
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+def _serve(settings: Settings, host: str, port: int, workers: int | None = None) -> None:
     import uvicorn
 
     from api.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    workers = workers or settings.web_workers
+    if workers > 1:
+        # Worker processes build the app from the same environment; every cache they keep is
+        # keyed by database state (authz_version, release number), so they stay consistent.
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    _serve(_settings(), args.host, args.port)
+    _serve(_settings(), args.host, args.port, args.workers)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -56,7 +69,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     loaded = asyncio.run(load())
     print("demo data loaded" if loaded else "demo data already present, reusing it")
     print(f"serving on http://{args.host}:{args.port}/graphql  (accounts: see README)")
-    _serve(settings, args.host, args.port)
+    _serve(settings, args.host, args.port, args.workers)
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
@@ -169,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
+        p.add_argument(
+            "--workers", type=int, help="web worker processes (default ONEWINDOW_WEB_WORKERS or 1)"
+        )
         p.set_defaults(func=func)
 
     worker = sub.add_parser("worker", help="run the arq worker (needs ONEWINDOW_REDIS_URL)")

@@ -35,6 +35,7 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 2000
     page_cap: int = 200
+    web_workers: int = 1
 
     @property
     def is_production(self) -> bool:
@@ -70,4 +71,5 @@ class Settings:
             s3_endpoint_url=_env("S3_ENDPOINT_URL"),
             s3_bucket=_env("S3_BUCKET"),
             s3_region=_env("S3_REGION", "us-east-1") or "us-east-1",
+            web_workers=max(1, int(_env("WEB_WORKERS", "1") or 1)),
         )

@@ -84,7 +84,11 @@ class Server:
         return self.process.pid
 
     def environment(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("ONEWINDOW_") or k == "ONEWINDOW_WEB_WORKERS"
+        }
         env.update(
             ONEWINDOW_DATABASE_URL=self.backend.database_url,
             ONEWINDOW_MIGRATION_DATABASE_URL=self.backend.migration_database_url,
