@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import threading
 import uuid
 from functools import cache
@@ -16,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.models import PolicyRule, RoleBinding
 
 HERE = Path(__file__).parent
+# pycasbin logs the whole model at INFO each time an enforcer is built.
+logging.getLogger("casbin").setLevel(logging.WARNING)
 
 
 @cache
