@@ -174,3 +174,23 @@ async def test_production_hides_introspection_ide_and_suggestions(db, monkeypatc
         )
         typo = (await http.post("/graphql", json={"query": "{ sitez { totalCount } }"})).json()
         assert "Did you mean" not in typo["errors"][0]["message"]
+
+
+async def test_health_reports_an_unreachable_database(tmp_path):
+    import httpx
+
+    from api.app import create_app
+    from tenants.database import Database
+
+    # a directory cannot be opened as a SQLite file: the database does not answer
+    directory = tmp_path / "a-directory"
+    directory.mkdir()
+    broken = Database(f"sqlite+aiosqlite:///{directory}")
+    app = create_app(Settings(secret_key="x" * 40, database_url=broken.url), broken)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+        response = await http.get("/health")
+    await broken.dispose()
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
