@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from api import accounts
 from api.gql.context import AppContext, app_context
-from api.gql.errors import UserErrorType, run_change
+from api.gql.errors import UserErrorType, mutate
 from api.gql.ids import input_id
 from api.gql.nodes import register_node
 from api.models import User, UserStatus
@@ -115,10 +115,7 @@ class UserPayload:
 class AccountMutation:
     @strawberry.mutation(description="在本县新建账号")
     async def create_user(self, info: Info, input: CreateUserInput) -> UserPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             staff_id = input_id(input.staff_id, "Staff", "staffId") if input.staff_id else None
             user = await accounts.create_user(
                 session,
@@ -130,5 +127,5 @@ class AccountMutation:
             )
             return UserType.from_row(user)
 
-        user, errors = await run_change(ctx.write(), change)
+        user, errors = await mutate(info, change)
         return UserPayload(user=user, user_errors=errors)

@@ -6,8 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.accounts_schema import UserPayload, UserType
-from api.gql.context import app_context
-from api.gql.errors import run_change
+from api.gql.errors import mutate
 from api.gql.ids import input_id
 from authz import service
 from authz.roles import Role
@@ -31,10 +30,7 @@ class RevokeRoleInput:
 class AuthzMutation:
     @strawberry.mutation(description="授予角色:不能授予超出自己权限的角色")
     async def grant_role(self, info: Info, input: GrantRoleInput) -> UserPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             user = await service.grant_role(
                 session,
                 actor,
@@ -44,15 +40,12 @@ class AuthzMutation:
             )
             return UserType.from_row(user)
 
-        user, errors = await run_change(ctx.write(), change)
+        user, errors = await mutate(info, change)
         return UserPayload(user=user, user_errors=errors)
 
     @strawberry.mutation
     async def revoke_role(self, info: Info, input: RevokeRoleInput) -> UserPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             user = await service.revoke_role(
                 session,
                 actor,
@@ -62,5 +55,5 @@ class AuthzMutation:
             )
             return UserType.from_row(user)
 
-        user, errors = await run_change(ctx.write(), change)
+        user, errors = await mutate(info, change)
         return UserPayload(user=user, user_errors=errors)

@@ -17,7 +17,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.gql.context import AppContext, app_context
-from api.gql.errors import UserErrorType, run_change, to_user_errors
+from api.gql.errors import UserErrorType, mutate, run_change, to_user_errors
 from api.gql.ids import global_id, input_id, query_id
 from api.gql.nodes import register_node
 from api.gql.pagination import Connection, Edge, Page, PageInfo, connection, page_args
@@ -962,15 +962,12 @@ class CatalogMutation:
     async def define_department(
         self, info: Info, input: DefineDepartmentInput
     ) -> DepartmentPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             site = input_id(input.site_id, "Site", "siteId") if input.site_id else None
             row = await definitions.create_department(session, actor, input.name, site)
             return DepartmentType.from_row(row)
 
-        result, errors = await run_change(ctx.write(), change)
+        result, errors = await mutate(info, change)
         return DepartmentPayload(department=result, user_errors=errors)
 
     @strawberry.mutation(description="新增事项(变更申请;县政务服务管理办公室提交的直接通过)")
@@ -1093,29 +1090,23 @@ class CatalogMutation:
 
     @strawberry.mutation(description="审核变更申请:通过(待发布)或驳回(须填意见)")
     async def review_change(self, info: Info, input: ReviewChangeInput) -> ChangePayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             change_id = input_id(input.change_id, "CatalogChange", "changeId")
             row = await changes.review(session, actor, change_id, input.approve, input.comment)
             return CatalogChangeType.from_row(row)
 
-        result, errors = await run_change(ctx.write(), change)
+        result, errors = await mutate(info, change)
         return ChangePayload(change=result, user_errors=errors)
 
     @strawberry.mutation(description="发布新版本:已审核通过的变更同时对所有渠道公开")
     async def publish_release(
         self, info: Info, input: PublishReleaseInput
     ) -> PublishReleasePayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             row = await releases.publish(session, actor, input.note)
             return CatalogReleaseType.from_row(row)
 
-        result, errors = await run_change(ctx.write(), change)
+        result, errors = await mutate(info, change)
         return PublishReleasePayload(release=result, user_errors=errors)
 
     @strawberry.mutation(description="从 .xlsx 导入县级目录:全部成功才导入,并逐行报告")

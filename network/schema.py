@@ -12,7 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.gql.context import AppContext, app_context
-from api.gql.errors import UserErrorType, run_change
+from api.gql.errors import UserErrorType, mutate
 from api.gql.ids import input_id, query_id
 from api.gql.nodes import register_node
 from api.gql.pagination import Connection, connection, page_args
@@ -270,10 +270,7 @@ def _given(value):
 class NetworkMutation:
     @strawberry.mutation(description="新建分中心、镇(街道)中心或村(社区)站")
     async def create_site(self, info: Info, input: CreateSiteInput) -> SitePayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             data = service.NewSite(
                 parent_id=input_id(input.parent_id, "Site", "parentId"),
                 level=input.level,
@@ -287,15 +284,12 @@ class NetworkMutation:
             )
             return SiteType.from_row(await service.create_site(session, actor, data))
 
-        site, errors = await run_change(ctx.write(), change)
+        site, errors = await mutate(info, change)
         return SitePayload(site=site, user_errors=errors)
 
     @strawberry.mutation
     async def update_site(self, info: Info, input: UpdateSiteInput) -> SitePayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             location = _given(input.location)
             if isinstance(location, LocationInput):
                 location = location.to_domain()
@@ -312,19 +306,16 @@ class NetworkMutation:
             )
             return SiteType.from_row(site)
 
-        site, errors = await run_change(ctx.write(), change)
+        site, errors = await mutate(info, change)
         return SitePayload(site=site, user_errors=errors)
 
     @strawberry.mutation(description="撤销场所(不删除,历史保留)")
     async def close_site(self, info: Info, input: CloseSiteInput) -> SitePayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             site_id = input_id(input.id, "Site", "id")
             return SiteType.from_row(
                 await service.close_site(session, actor, site_id, input.reason)
             )
 
-        site, errors = await run_change(ctx.write(), change)
+        site, errors = await mutate(info, change)
         return SitePayload(site=site, user_errors=errors)

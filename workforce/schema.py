@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.gql.context import AppContext, app_context
-from api.gql.errors import UserErrorType, run_change, to_user_errors
+from api.gql.errors import UserErrorType, mutate, run_change, to_user_errors
 from api.gql.ids import input_id, parse_global_id, query_id
 from api.gql.nodes import register_node
 from api.gql.pagination import Connection, connection, page_args
@@ -1104,10 +1104,7 @@ class WorkforceMutation:
 
     @strawberry.mutation(description="登记书面辞职申请:最后工作日为通知日加 30 天")
     async def resign_staff(self, info: Info, input: ResignStaffInput) -> StaffPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             row = await staff_service.resign(
                 session,
                 actor,
@@ -1117,43 +1114,34 @@ class WorkforceMutation:
             )
             return StaffType.from_row(row)
 
-        staff, errors = await run_change(ctx.write(), change)
+        staff, errors = await mutate(info, change)
         return StaffPayload(staff=staff, user_errors=errors)
 
     @strawberry.mutation(description="接受调查期间暂停")
     async def suspend_staff(self, info: Info, input: SuspendStaffInput) -> StaffPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             row = await staff_service.suspend(
                 session, actor, input_id(input.staff_id, "Staff", "staffId"), input.reason
             )
             return StaffType.from_row(row)
 
-        staff, errors = await run_change(ctx.write(), change)
+        staff, errors = await mutate(info, change)
         return StaffPayload(staff=staff, user_errors=errors)
 
     @strawberry.mutation(description="调查结束,恢复")
     async def reinstate_staff(self, info: Info, input: ReinstateStaffInput) -> StaffPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             row = await staff_service.reinstate(
                 session, actor, input_id(input.staff_id, "Staff", "staffId")
             )
             return StaffType.from_row(row)
 
-        staff, errors = await run_change(ctx.write(), change)
+        staff, errors = await mutate(info, change)
         return StaffPayload(staff=staff, user_errors=errors)
 
     @strawberry.mutation(description="分配岗位:常驻、临时顶岗或派驻村(社区)")
     async def assign_staff(self, info: Info, input: AssignStaffInput) -> AssignmentPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             row = await assignments.assign_staff(
                 session,
                 actor,
@@ -1169,15 +1157,12 @@ class WorkforceMutation:
             )
             return AssignmentType.from_row(row)
 
-        assignment, errors = await run_change(ctx.write(), change)
+        assignment, errors = await mutate(info, change)
         return AssignmentPayload(assignment=assignment, user_errors=errors)
 
     @strawberry.mutation(description="提前结束一项分配(历史保留)")
     async def end_assignment(self, info: Info, input: EndAssignmentInput) -> AssignmentPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             row = await assignments.end_assignment(
                 session,
                 actor,
@@ -1186,15 +1171,12 @@ class WorkforceMutation:
             )
             return AssignmentType.from_row(row)
 
-        assignment, errors = await run_change(ctx.write(), change)
+        assignment, errors = await mutate(info, change)
         return AssignmentPayload(assignment=assignment, user_errors=errors)
 
     @strawberry.mutation(description="调配令:多人同日调动,全部生效或全部不生效")
     async def redeploy(self, info: Info, input: RedeployInput) -> RedeployPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             moves = []
             for move in input.moves:
                 staff = parse_global_id(move.staff_id)
@@ -1219,17 +1201,14 @@ class WorkforceMutation:
             )
             return RedeploymentOrderType.from_row(order)
 
-        order, errors = await run_change(ctx.write(), change)
+        order, errors = await mutate(info, change)
         return RedeployPayload(order=order, user_errors=errors)
 
     @strawberry.mutation(
         description="提名分中心或镇(街道)中心负责人,待县政务服务管理办公室出具意见"
     )
     async def propose_head(self, info: Info, input: ProposeHeadInput) -> HeadAppointmentPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             row = await heads.propose_head(
                 session,
                 actor,
@@ -1241,17 +1220,14 @@ class WorkforceMutation:
             )
             return HeadAppointmentType.from_row(row)
 
-        appointment, errors = await run_change(ctx.write(), change)
+        appointment, errors = await mutate(info, change)
         return HeadAppointmentPayload(appointment=appointment, user_errors=errors)
 
     @strawberry.mutation(description="县政务服务管理办公室对负责人任免出具意见(同意/不同意)")
     async def review_head_appointment(
         self, info: Info, input: ReviewHeadAppointmentInput
     ) -> HeadAppointmentPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             row = await heads.review_head(
                 session,
                 actor,
@@ -1261,17 +1237,14 @@ class WorkforceMutation:
             )
             return HeadAppointmentType.from_row(row)
 
-        appointment, errors = await run_change(ctx.write(), change)
+        appointment, errors = await mutate(info, change)
         return HeadAppointmentPayload(appointment=appointment, user_errors=errors)
 
     @strawberry.mutation(description="新建培训计划")
     async def create_training_program(
         self, info: Info, input: CreateTrainingProgramInput
     ) -> TrainingProgramPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             row = await training.create_program(
                 session,
                 actor,
@@ -1283,17 +1256,14 @@ class WorkforceMutation:
             )
             return TrainingProgramType.from_row(row)
 
-        program, errors = await run_change(ctx.write(), change)
+        program, errors = await mutate(info, change)
         return TrainingProgramPayload(program=program, user_errors=errors)
 
     @strawberry.mutation(description="新增一次培训课")
     async def add_training_session(
         self, info: Info, input: AddTrainingSessionInput
     ) -> TrainingSessionPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             row = await training.add_session(
                 session,
                 actor,
@@ -1307,17 +1277,14 @@ class WorkforceMutation:
             )
             return TrainingSessionType.from_row(row)
 
-        result, errors = await run_change(ctx.write(), change)
+        result, errors = await mutate(info, change)
         return TrainingSessionPayload(session=result, user_errors=errors)
 
     @strawberry.mutation(description="培训签到")
     async def record_attendance(
         self, info: Info, input: RecordAttendanceInput
     ) -> TrainingSessionPayload:
-        ctx = app_context(info)
-        actor = ctx.require_actor()
-
-        async def change(session):
+        async def change(session, actor):
             ids = [
                 input_id(value, "Staff", f"staffIds[{i}]")
                 for i, value in enumerate(input.staff_ids)
@@ -1330,7 +1297,7 @@ class WorkforceMutation:
             )
             return TrainingSessionType.from_row(row)
 
-        result, errors = await run_change(ctx.write(), change)
+        result, errors = await mutate(info, change)
         return TrainingSessionPayload(session=result, user_errors=errors)
 
     @strawberry.mutation(description="登记职业技能等级证书")

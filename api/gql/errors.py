@@ -9,7 +9,10 @@ from typing import TypeVar
 import strawberry
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.types import Info
 
+from api.gql.context import app_context
+from authz.guard import Actor
 from tenants.errors import UserError, UserErrors
 
 log = logging.getLogger("onewindow.graphql")
@@ -47,3 +50,12 @@ async def run_change(
         return None, [
             UserErrorType(field=None, code="CONFLICT", message="数据已被其他操作修改,请刷新后重试")
         ]
+
+
+async def mutate(
+    info: Info, change: Callable[[AsyncSession, Actor], Awaitable[T]]
+) -> tuple[T | None, list[UserErrorType]]:
+    """The usual mutation: a signed-in actor, one transaction in their county, ``userErrors``."""
+    ctx = app_context(info)
+    actor = ctx.require_actor()
+    return await run_change(ctx.write(), lambda session: change(session, actor))
