@@ -13,6 +13,7 @@ from api.passwords import hash_password, verify_password
 from authz.guard import Actor, require_somewhere
 from tenants import audit
 from tenants.base import utcnow
+from tenants.context import session_tenant
 from tenants.database import Database
 from tenants.errors import Collector, check_length
 from tenants.models import Tenant, TenantStatus
@@ -65,7 +66,7 @@ async def new_user(
         staff_id=staff_id,
     )
     session.add(user)
-    if user_tenant := session.info.get("tenant_id"):
+    if user_tenant := session_tenant(session):
         user.tenant_id = user_tenant
         audit.record(session, actor_label, "user.create", "User", user.id, {"username": username})
     return user

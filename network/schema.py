@@ -263,7 +263,7 @@ class SitePayload:
 
 
 def _given(value):
-    return service._UNSET if value is strawberry.UNSET else value
+    return service.UNSET if value is strawberry.UNSET else value
 
 
 @strawberry.type

@@ -66,7 +66,8 @@ class NewSite:
     managing_department: str | None = None
 
 
-_UNSET: Any = object()
+# Marks an update argument that was not given (``None`` clears the field).
+UNSET: Any = object()
 
 
 def official_name(chain: Sequence[tuple[SiteLevel, str]]) -> str:
@@ -325,11 +326,11 @@ async def update_site(
     site_id: uuid.UUID,
     *,
     name: str | None = None,
-    address: Any = _UNSET,
-    location: Any = _UNSET,
+    address: Any = UNSET,
+    location: Any = UNSET,
     standard_class: StandardClass | None = None,
-    opening_hours: Any = _UNSET,
-    managing_department: Any = _UNSET,
+    opening_hours: Any = UNSET,
+    managing_department: Any = UNSET,
 ) -> Site:
     site = await get_site(session, site_id)
     if site is None:
@@ -339,11 +340,11 @@ async def update_site(
     _check_text_fields(
         errors,
         name=name,
-        address=None if address is _UNSET else address,
-        hours=None if opening_hours is _UNSET else opening_hours,
-        dept=None if managing_department is _UNSET else managing_department,
+        address=None if address is UNSET else address,
+        hours=None if opening_hours is UNSET else opening_hours,
+        dept=None if managing_department is UNSET else managing_department,
     )
-    if location is not _UNSET:
+    if location is not UNSET:
         _check_location(errors, location)
     if site.status is SiteStatus.CLOSED:
         errors.add("id", "SITE_CLOSED", "场所已撤销,不能修改")
@@ -358,19 +359,19 @@ async def update_site(
     errors.raise_if_any()
 
     changed: dict[str, Any] = {}
-    if address is not _UNSET:
+    if address is not UNSET:
         site.address = address
         changed["address"] = address
-    if location is not _UNSET:
+    if location is not UNSET:
         site.lat, site.lng = (location.lat, location.lng) if location else (None, None)
         changed["location"] = [site.lat, site.lng]
     if standard_class is not None:
         site.standard_class = standard_class
         changed["standardClass"] = standard_class.value
-    if opening_hours is not _UNSET:
+    if opening_hours is not UNSET:
         site.opening_hours = opening_hours
         changed["openingHours"] = opening_hours
-    if managing_department is not _UNSET:
+    if managing_department is not UNSET:
         site.managing_department = managing_department
         changed["managingDepartment"] = managing_department
     if new_name and new_name != site.name:

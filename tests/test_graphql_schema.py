@@ -29,7 +29,3 @@ def test_operations_validate(path: Path):
     schema = build_schema(SCHEMA_FILE.read_text(encoding="utf-8"))
     errors = validate(schema, parse(path.read_text(encoding="utf-8")))
     assert errors == [], [e.message for e in errors]
-
-
-def test_network_contract_is_served():
-    assert (ROOT / "graphql" / "operations" / "network.graphql").exists()
