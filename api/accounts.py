@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, Uuid, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.models import User, UserStatus
 from api.passwords import hash_password, verify_password
 from authz.guard import Actor, require_somewhere
-from tenants import audit
+from tenants import audit, counters
 from tenants.base import utcnow
 from tenants.context import session_tenant
 from tenants.database import Database
@@ -119,26 +121,62 @@ async def authenticate(
         return user
 
 
-async def load_actor(db: Database, user_id: uuid.UUID, tenant_id: uuid.UUID | None) -> Actor | None:
+@dataclass(frozen=True)
+class SignedIn:
+    """The caller of an authenticated request, with its county's counters (``tenants.counters``)."""
+
+    actor: Actor
+    counters: Mapping[str, int]
+
+
+_actor_statement: tuple[tuple[str, ...], Select] | None = None
+
+
+def _load_actor_statement() -> Select:
+    """User joined to its county, plus the county's counters; built once per set of counters."""
+    global _actor_statement
+    current = counters.names()
+    if _actor_statement is None or _actor_statement[0] != current:
+        users, tenants = User.__table__, Tenant.__table__
+        statement = (
+            select(
+                users.c.username,
+                users.c.status,
+                users.c.staff_id,
+                tenants.c.status,
+                tenants.c.authz_version,
+                *counters.columns(users.c.tenant_id),
+            )
+            .select_from(users.outerjoin(tenants, tenants.c.id == users.c.tenant_id))
+            .where(users.c.id == bindparam("user_id"))
+            # A Core statement: the tenant is named here, not added by the ORM filter.
+            .where(users.c.tenant_id.is_not_distinct_from(bindparam("tenant_id", type_=Uuid)))
+        )
+        _actor_statement = (current, statement)
+    return _actor_statement[1]
+
+
+async def load_actor(
+    db: Database, user_id: uuid.UUID, tenant_id: uuid.UUID | None
+) -> SignedIn | None:
     """The actor behind a verified token; None when the user or the county is gone or disabled.
 
-    One query (user joined to its county) because it runs on every authenticated request.
+    One statement on a plain connection, because every authenticated request runs it.
     """
-    query = (
-        select(User.username, User.status, User.staff_id, Tenant.status, Tenant.authz_version)
-        .outerjoin(Tenant, Tenant.id == User.tenant_id)
-        .where(User.id == user_id)
-    )
-    async with db.session(tenant_id) as session:
-        row = (await session.execute(query)).first()
+    async with db.read_connection(tenant_id) as conn:
+        row = (
+            await conn.execute(
+                _load_actor_statement(), {"user_id": user_id, "tenant_id": tenant_id}
+            )
+        ).first()
     if row is None:
         return None
-    username, status, staff_id, tenant_status, version = row
-    if status is not UserStatus.ACTIVE:
+    username, status, staff_id, tenant_status, version, *values = row
+    if UserStatus(status) is not UserStatus.ACTIVE:
         return None
-    if tenant_id is not None and tenant_status is not TenantStatus.ACTIVE:
+    if tenant_id is not None and TenantStatus(tenant_status) is not TenantStatus.ACTIVE:
         return None
-    return Actor(
+    actor = Actor(
         user_id=user_id,
         tenant_id=tenant_id,
         username=username,
@@ -146,3 +184,4 @@ async def load_actor(db: Database, user_id: uuid.UUID, tenant_id: uuid.UUID | No
         is_operator=tenant_id is None,
         staff_id=staff_id,
     )
+    return SignedIn(actor, dict(zip(counters.names(), values, strict=True)) if tenant_id else {})

@@ -67,24 +67,23 @@ async def health(state: State) -> Response[dict[str, str]]:
 
 async def graphql_context(request: Request) -> dict[str, AppContext]:
     state = request.app.state
-    actor = Actor.anonymous()
-    auth_failed = False
+    context = AppContext(
+        db=state.db, settings=state.settings, actor=Actor.anonymous(), raw_json=True
+    )
     header = request.headers.get("authorization")
     if header:
         scheme, _, credentials = header.partition(" ")
         claims = (
             read_token(state.settings, credentials.strip()) if scheme.lower() == "bearer" else None
         )
-        loaded = await load_actor(state.db, claims.user_id, claims.tenant_id) if claims else None
-        if loaded is None:
-            auth_failed = True
+        signed_in = await load_actor(state.db, claims.user_id, claims.tenant_id) if claims else None
+        if signed_in is None:
+            context.auth_failed = True
         else:
-            actor = loaded
-    return {
-        "app": AppContext(
-            db=state.db, settings=state.settings, actor=actor, auth_failed=auth_failed
-        )
-    }
+            context.actor = signed_in.actor
+            if signed_in.actor.tenant_id is not None:
+                context.counters[signed_in.actor.tenant_id] = signed_in.counters
+    return {"app": context}
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:

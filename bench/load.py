@@ -70,9 +70,13 @@ async def _client(
             if start >= deadline:
                 break
             problem: str | None
+            timed: float | None = None
             try:
                 if call is not None:
-                    await call(client, ctx)
+                    # A call may time only its own part (a float in seconds), e.g. the read
+                    # after its setup writes.
+                    returned = await call(client, ctx)
+                    timed = returned if isinstance(returned, float) else None
                     problem = None
                 else:
                     path, body, headers = request(ctx)  # type: ignore[misc]
@@ -88,7 +92,7 @@ async def _client(
                 continue
             result.last_end = max(result.last_end, end)
             if problem is None:
-                result.latencies.append(end - start)
+                result.latencies.append(end - start if timed is None else timed)
             else:
                 result.errors += 1
                 if len(result.error_samples) < 3:

@@ -217,7 +217,7 @@ async def run_profile(
 ) -> None:
     output = backend.workdir / f"profile-{backend.name}-{result.workload}.txt"
     spy = profile.start(server.pid, args.profile_seconds, output)
-    scratch = Result(backend.name, result.workload, args.concurrency, args.client_processes)
+    scratch = Result(backend.name, result.workload, result.concurrency, args.client_processes)
     await run_load(
         module,
         ctx,
@@ -249,7 +249,9 @@ async def run_workload(
     module: ModuleType, backend: Backend, server: Server, tokens: dict, args
 ) -> Result:
     name = workload_name(module)
-    result = Result(backend.name, name, args.concurrency, args.client_processes)
+    # A workload may fix its concurrency (the cold read: one publisher at a time).
+    concurrency = getattr(module, "CONCURRENCY", args.concurrency)
+    result = Result(backend.name, name, concurrency, args.client_processes)
     ctx = Ctx(backend.name, server.base_url, dict(backend.floor_database), tokens=tokens)
     try:
         if hasattr(module, "setup"):
@@ -288,7 +290,7 @@ async def run_workload(
             backend.database_url,
             server.secret_key,
             backend.workdir,
-            concurrency=args.concurrency,
+            concurrency=result.concurrency,
         )
         if counted is not None:
             result.sql_per_request = counted.statements_per_request
@@ -298,7 +300,7 @@ async def run_workload(
             print(
                 f"    SQL per request: {counted.statements_per_request:g} statements,"
                 f" {counted.checkouts_per_request:g} pool checkouts; at concurrency"
-                f" {args.concurrency} (in-process) {counted.connects_per_request:.2f}"
+                f" {result.concurrency} (in-process) {counted.connects_per_request:.2f}"
                 " new DB connections per request",
                 flush=True,
             )
@@ -374,10 +376,10 @@ def _fmt(value: float | None, pattern: str) -> str:
 
 def markdown(results: list[Result]) -> str:
     lines = [
-        "| backend | workload | req/s | p50 ms | p90 ms | p99 ms | errors "
+        "| backend | workload | clients | req/s | p50 ms | p90 ms | p99 ms | errors "
         "| CPU % server / client / other (background) | server CPU ms/req "
         "| SQL/req (checkouts) | new conns/req |",
-        "|---|---|---:|---:|---:|---:|---:|---|---:|---|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|",
     ]
     for r in results:
         if r.failed:
@@ -389,7 +391,8 @@ def markdown(results: list[Result]) -> str:
             else f"{r.sql_per_request:g} ({r.checkouts_per_request:g})"
         )
         lines.append(
-            f"| {r.backend} | {r.workload} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p90_ms:.1f} "
+            f"| {r.backend} | {r.workload} | {r.concurrency} | {r.rps:.0f} | {r.p50_ms:.1f}"
+            f" | {r.p90_ms:.1f} "
             f"| {r.p99_ms:.1f} | {r.errors} "
             f"| {r.server_cpu_pct:.0f} / {r.client_cpu_pct:.0f} / {r.other_cpu_pct:.0f}"
             f" ({r.background_cpu_pct:.0f}) "

@@ -8,8 +8,10 @@ site whose override shaped the entry.
 Cache: a published release never changes, so the fold of (county, site, release) is computed
 once per process and kept (LRU). Preview folds are keyed by the county's ``draft_version``, which
 every approved change bumps. Each request reads the county's current release number and draft
-version from ``catalog_state`` (one tiny query) and uses them in the key, so a publish or an
-approval in any process is seen by every process at once; nothing is ever invalidated by hand.
+version from ``catalog_state`` and uses them in the key, so a publish or an approval in any
+process is seen by every process at once; nothing is ever invalidated by hand. The two numbers
+are registered as county counters (``tenants.counters``), so the statement that loads the
+request's caller (or the public request's county) reads them too.
 """
 
 from __future__ import annotations
@@ -19,18 +21,20 @@ import os
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from api.gql.ids import global_id
 from catalog.data import CatalogData, read_working
 from catalog.models import CatalogState, Release
 from catalog.search import normalise, search_entries
 from network.models import Site, SiteClosure, SiteLevel
+from tenants import counters
 
 COUNTY = SiteLevel.COUNTY_CENTER.value
 SUB = SiteLevel.SUB_CENTER.value
@@ -296,6 +300,21 @@ class EffectiveCache:
 cache = EffectiveCache(max_sites=int(os.environ.get("ONEWINDOW_CATALOG_CACHE_SITES", "256")))
 
 
+# Read with the caller of every request (``tenants.counters``): a cached page then needs no
+# database access of its own.
+RELEASE_COUNTER = "catalog.release"
+DRAFT_COUNTER = "catalog.draft"
+counters.register(RELEASE_COUNTER, CatalogState.__table__.c.latest_release)
+counters.register(DRAFT_COUNTER, CatalogState.__table__.c.draft_version)
+
+
+def version_from(known: Mapping[str, int] | None) -> CatalogVersion | None:
+    """The catalog version among a request's counters, if they were read."""
+    if known is None:
+        return None
+    return CatalogVersion(release=known[RELEASE_COUNTER], draft=known[DRAFT_COUNTER])
+
+
 async def catalog_version(session: AsyncSession) -> CatalogVersion:
     row = (
         await session.execute(select(CatalogState.latest_release, CatalogState.draft_version))
@@ -329,6 +348,33 @@ async def release_data(session: AsyncSession, tenant_id: uuid.UUID, number: int)
         return CatalogData.decode(blob)
 
     return await cache.get_or_compute(cache.data, (tenant_id, "r", number), load)
+
+
+PUBLISHED_KEY = "catalog.published"
+
+
+def keep_after_commit(
+    session: AsyncSession, tenant_id: uuid.UUID | None, number: int, data: CatalogData
+) -> None:
+    """Cache the data of release ``number`` as soon as the transaction publishing it commits.
+
+    The publishing process then serves the first read of the new release without decoding its
+    snapshot (the larger part of a cold read); other processes decode it once as usual. Nothing
+    is cached if the transaction rolls back, so a number that never became a release is never
+    cached.
+    """
+    session.info.setdefault(PUBLISHED_KEY, []).append(((tenant_id, "r", number), data))
+
+
+@event.listens_for(Session, "after_commit")
+def _cache_published(session: Session) -> None:
+    for key, data in session.info.pop(PUBLISHED_KEY, ()):
+        cache.data.put(key, data)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_published(session: Session) -> None:
+    session.info.pop(PUBLISHED_KEY, None)
 
 
 async def working_data(session: AsyncSession, tenant_id: uuid.UUID, draft: int) -> CatalogData:

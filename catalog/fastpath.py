@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 
@@ -294,53 +295,72 @@ responses = _Responses()
 
 
 async def _field(ctx: Any, plan_id: int, key: str, name: str, args: dict[str, Any], project):
-    from catalog import effective
     from catalog.public_schema import _site_arg, public_tenant
-    from catalog.schema import CatalogRequest, check_effective_catalog, folded_for
+    from catalog.schema import CatalogRequest, check_effective_catalog
 
     if name == "effectiveCatalog":
-        async with ctx.read() as session:
-            request = await check_effective_catalog(
-                ctx,
-                session,
-                args["siteId"],
-                args.get("search"),
-                args.get("preview"),
-                args.get("first"),
-                args.get("after"),
+        request = await check_effective_catalog(
+            ctx,
+            args["siteId"],
+            args.get("search"),
+            args.get("preview"),
+            args.get("first"),
+            args.get("after"),
+        )
+    else:
+        page = page_args(args.get("first"), args.get("after"), ctx.settings.page_cap)
+        tenant_id = await public_tenant(ctx, args["tenant"])
+        site = _site_arg(args["siteId"])
+        if site is None:
+            raise Unsupported("bad site id")
+        request = CatalogRequest(tenant_id, site, False, normalise(args.get("search")), page)
+    return await _page(ctx, plan_id, key, request, project)
+
+
+async def _page(ctx: Any, plan_id: int, key: str, request: Any, project: Projector) -> Any:
+    """The projected page: from the response cache, or folded (from the fold cache) and kept.
+
+    The session is opened lazily: a cached page whose version came with the request's caller
+    touches no database at all.
+    """
+    from catalog.schema import folded_for, request_version
+
+    async with ctx.db.session(request.tenant_id) as session:
+        version = await request_version(ctx, session, request.tenant_id)
+        cache_key = (
+            plan_id,
+            key,
+            request.tenant_id,
+            request.site_id,
+            request.search,
+            request.page,
+            request.preview,
+            (version.draft, version.release) if request.preview else version.release,
+        )
+        found = responses.get(cache_key)
+        if found is None:
+            folded = await folded_for(session, request, version)
+            items = folded.search(request.search)
+            found = CachedPage(
+                project(connection_source(folded, items, request.page.offset, request.page.limit))
             )
-            version = await effective.catalog_version(session)
-            return await _page(session, plan_id, key, request, version, project, folded_for)
-    page = page_args(args.get("first"), args.get("after"), ctx.settings.page_cap)
-    tenant_id = await public_tenant(ctx, args["tenant"])
-    site = _site_arg(args["siteId"])
-    if site is None:
-        raise Unsupported("bad site id")
-    request = CatalogRequest(tenant_id, site, False, normalise(args.get("search")), page)
-    async with ctx.db.session(tenant_id) as session:
-        version = await effective.catalog_version(session)
-        return await _page(session, plan_id, key, request, version, project, folded_for)
+            responses.put(cache_key, found)
+    return found.encoded() if ctx.raw_json else found.data
 
 
-async def _page(session, plan_id, key, request, version, project, folded_for) -> Any:
-    cache_key = (
-        plan_id,
-        key,
-        request.tenant_id,
-        request.site_id,
-        request.search,
-        request.page,
-        request.preview,
-        (version.draft, version.release) if request.preview else version.release,
-    )
-    found = responses.get(cache_key)
-    if found is not None:
-        return found
-    folded = await folded_for(session, request, version)
-    items = folded.search(request.search)
-    data = project(connection_source(folded, items, request.page.offset, request.page.limit))
-    responses.put(cache_key, data)
-    return data
+class CachedPage:
+    """A projected page, and (made on first use) its JSON for responses encoded by msgspec."""
+
+    __slots__ = ("_raw", "data")
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self._raw: msgspec.Raw | None = None
+
+    def encoded(self) -> msgspec.Raw:
+        if self._raw is None:
+            self._raw = msgspec.Raw(msgspec.json.encode(self.data))
+        return self._raw
 
 
 class CatalogFastPath(SchemaExtension):

@@ -28,10 +28,12 @@ from catalog.schema import (
     EffectiveMatterType,
     MaterialType,
     _bundles,
+    request_version,
 )
 from network.models import Site, SiteLevel, SiteStatus
 from network.schema import LocationInput
-from tenants.models import Tenant, TenantStatus
+from tenants import counters
+from tenants.models import TenantStatus
 
 EARTH_RADIUS_M = 6371008.8
 
@@ -45,16 +47,16 @@ def distance_meters(lat1: float, lng1: float, lat2: float, lng2: float) -> int:
 
 
 async def public_tenant(ctx: AppContext, code: str) -> uuid.UUID:
-    """The county with this code, for anonymous reads; unknown or suspended: NOT_FOUND."""
-    async with ctx.db.session(None) as session:
-        row = (
-            await session.execute(
-                select(Tenant.id, Tenant.status).where(Tenant.code == (code or "").strip())
-            )
-        ).first()
-    if row is None or row[1] is not TenantStatus.ACTIVE:
+    """The county with this code, for anonymous reads; unknown or suspended: NOT_FOUND.
+
+    Its counters (the catalog version) come with it and stay in the request's context.
+    """
+    found = await counters.read_county_by_code(ctx.db, (code or "").strip())
+    if found is None or found[1].status is not TenantStatus.ACTIVE:
         raise BadRequest(f"没有代码为 {code} 的县", "NOT_FOUND")
-    return row[0]
+    tenant_id, state = found
+    ctx.counters[tenant_id] = state.counters
+    return tenant_id
 
 
 def _site_arg(value: str | None) -> uuid.UUID | None:
@@ -231,8 +233,11 @@ class PublicQuery:
         if site is None:
             raise BadRequest("参数 siteId 不是有效的 Site ID", "INVALID_ID")
         async with ctx.db.session(tenant_id) as session:
+            version = await request_version(ctx, session, tenant_id)
             try:
-                folded = await effective.effective_catalog(session, tenant_id, site)
+                folded = await effective.effective_catalog(
+                    session, tenant_id, site, version=version
+                )
             except effective.SiteNotFound:
                 return None
         entry = folded.by_code.get(code)
@@ -257,8 +262,11 @@ class PublicQuery:
         if site is None:
             raise BadRequest("参数 siteId 不是有效的 Site ID", "INVALID_ID")
         async with ctx.db.session(tenant_id) as session:
+            version = await request_version(ctx, session, tenant_id)
             try:
-                folded = await effective.effective_catalog(session, tenant_id, site)
+                folded = await effective.effective_catalog(
+                    session, tenant_id, site, version=version
+                )
             except effective.SiteNotFound:
                 raise BadRequest("场所不存在", "NOT_FOUND") from None
         items = folded.search(search)

@@ -12,12 +12,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor, require
+from catalog import effective
 from catalog.changes import ensure_state, root_site
 from catalog.data import CatalogData, read_working
 from catalog.effective import release_data
 from catalog.models import CatalogState, ChangeRequest, ChangeStatus, Release
 from tenants import audit
 from tenants.base import utcnow
+from tenants.context import session_tenant
 from tenants.errors import Collector, check_length, refuse
 
 NOTE_MAX = 1000
@@ -63,6 +65,7 @@ async def publish(session: AsyncSession, actor: Actor, note: str | None) -> Rele
         snapshot=data.encode(),
     )
     session.add(release)
+    effective.keep_after_commit(session, session_tenant(session), number, data)
     await session.execute(
         update(ChangeRequest)
         .where(ChangeRequest.status == ChangeStatus.APPROVED, ChangeRequest.released_in.is_(None))

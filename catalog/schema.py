@@ -493,7 +493,6 @@ class CatalogRequest:
 
 async def check_effective_catalog(
     ctx: AppContext,
-    session: AsyncSession,
     site_id: str,
     search: str | None,
     preview: bool | None,
@@ -505,8 +504,17 @@ async def check_effective_catalog(
     site = query_id(site_id, "Site", "siteId")
     page = page_args(first, after, ctx.settings.page_cap)
     if preview:
-        await require_somewhere(session, ctx.actor, "catalog", "preview")
+        async with ctx.read() as session:
+            await require_somewhere(session, ctx.actor, "catalog", "preview")
     return CatalogRequest(tenant_id, site, bool(preview), normalise(search), page)
+
+
+async def request_version(
+    ctx: AppContext, session: AsyncSession, tenant_id: uuid.UUID
+) -> effective.CatalogVersion:
+    """The county's catalog version for this request: read with the caller, or asked now."""
+    known = effective.version_from(ctx.counters_of(tenant_id))
+    return known if known is not None else await effective.catalog_version(session)
 
 
 async def folded_for(
@@ -537,11 +545,10 @@ class CatalogQuery:
         after: str | None = None,
     ) -> EffectiveCatalogConnection:
         ctx = app_context(info)
+        request = await check_effective_catalog(ctx, site_id, search, preview, first, after)
         async with ctx.read() as session:
-            request = await check_effective_catalog(
-                ctx, session, site_id, search, preview, first, after
-            )
-            folded = await folded_for(session, request)
+            version = await request_version(ctx, session, request.tenant_id)
+            folded = await folded_for(session, request, version)
         items = folded.search(request.search)
         page = request.page
         rows = items[page.offset : page.offset + page.limit]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +25,12 @@ class AppContext:
     actor: Actor
     # Set when a token was sent but is invalid or expired: non-public fields then refuse.
     auth_failed: bool = False
+    # Per-county counters (``tenants.counters``) read with the caller or the public county, as
+    # of the start of the request; forgotten as soon as the request writes.
+    counters: dict[uuid.UUID, Mapping[str, int]] = field(default_factory=dict)
+    # True when the response is encoded by msgspec (the HTTP view): resolvers may then hand back
+    # already-encoded JSON as ``msgspec.Raw``.
+    raw_json: bool = False
     _loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
 
     def tenant_id(self) -> uuid.UUID:
@@ -42,9 +48,14 @@ class AppContext:
         """A fresh session for one resolver (never shared between sibling resolvers)."""
         return self.db.session(tenant_id if tenant_id is not None else self.actor.tenant_id)
 
+    def counters_of(self, tenant_id: uuid.UUID) -> Mapping[str, int] | None:
+        """The county's counters as read at the start of this request, if they were."""
+        return self.counters.get(tenant_id)
+
     def write(self) -> Callable[[], AbstractAsyncContextManager[AsyncSession]]:
         """A transaction factory bound to the caller's county, for ``run_change``."""
         tenant_id = self.actor.tenant_id
+        self.counters.clear()  # a change may move them: later reads ask the database
         return lambda: self.db.transaction(tenant_id)
 
     def loader(

@@ -5,7 +5,9 @@ A workload module defines:
 - ``NAME`` (optional, defaults to the module name) and ``DESCRIPTION`` (optional, one line);
 - ``async def setup(ctx)`` (optional): find IDs over GraphQL, log in, fill ``ctx.state``;
 - either ``def request(ctx) -> (path, json_body, headers)`` — a POST sent as is — or
-  ``async def call(client, ctx)`` for anything else (raise to count an error);
+  ``async def call(client, ctx)`` for anything else (raise to count an error; return a float
+  to count those seconds as the latency instead of the whole call);
+- ``CONCURRENCY`` (optional): clients to run whatever ``--concurrency`` says;
 - ``def check(ctx, payload)`` (optional): assert on one full JSON answer before the load;
 - ``async def sql_floor(ctx) -> async def op(conn)`` (optional): the same reads in raw SQL on a
   :class:`bench.floor.FloorConnection`, as the app role with RLS on PostgreSQL.

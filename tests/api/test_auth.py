@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import jwt
@@ -194,3 +195,64 @@ async def test_health_reports_an_unreachable_database(tmp_path):
     await broken.dispose()
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
+
+
+async def test_a_token_already_seen_still_expires(client, db):
+    """Verified tokens are remembered per process; their expiry is checked on every use."""
+    county = await make_county(db, "到期县", with_roles=False)
+    now = int(time.time())
+    token = jwt.encode(
+        {
+            "iss": "onewindow",
+            "sub": str(county.users["admin"].id),
+            "tid": str(county.tenant_id),
+            "iat": now,
+            "exp": now + 2,
+        },
+        TEST_SECRET,
+        algorithm="HS256",
+    )
+    assert "errors" not in await gql(client, "{ me { id } }", token=token)
+    await asyncio.sleep(max(0.0, now + 2.05 - time.time()))
+    result = await gql(client, "{ me { id } }", token=token)
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_disabled_user_and_suspended_county_lose_access_at_once(client, db):
+    """The token stays valid, but the caller is read again on every request."""
+    from sqlalchemy import update
+
+    from api.models import User, UserStatus
+    from tenants.models import Tenant, TenantStatus
+
+    county = await make_county(db, "停用县", with_roles=False)
+    token = county.token("admin")
+    public = "query($t: String!) { publicBundles(tenant: $t) { code } }"
+    assert "errors" not in await gql(client, "{ me { id } }", token=token)
+    assert "errors" not in await gql(client, public, {"t": county.code})
+
+    async def set_user(status: UserStatus) -> None:
+        async with db.transaction(county.tenant_id) as session:
+            await session.execute(
+                update(User).where(User.id == county.users["admin"].id).values(status=status)
+            )
+
+    async def set_county(status: TenantStatus) -> None:
+        async with db.transaction(None) as session:
+            await session.execute(
+                update(Tenant).where(Tenant.id == county.tenant_id).values(status=status)
+            )
+
+    await set_user(UserStatus.DISABLED)
+    result = await gql(client, "{ me { id } }", token=token)
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    await set_user(UserStatus.ACTIVE)
+    assert "errors" not in await gql(client, "{ me { id } }", token=token)
+
+    await set_county(TenantStatus.SUSPENDED)
+    result = await gql(client, "{ me { id } }", token=token)
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    result = await gql(client, public, {"t": county.code})
+    assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    await set_county(TenantStatus.ACTIVE)
+    assert "errors" not in await gql(client, public, {"t": county.code})

@@ -4,9 +4,10 @@ answering exactly what normal GraphQL execution answers."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from api.gql.ids import global_id
-from catalog import changes, effective
+from catalog import changes, effective, releases
 from catalog.fastpath import CatalogFastPath, responses
 from catalog.models import ChangeKind
 from tests.catalog.gqlops import CATALOG_DOC, EFFECTIVE_FULL, by_code, publish
@@ -199,3 +200,112 @@ async def test_fast_path_errors_are_the_normal_ones(db, client, fast_path_on):
         result = await gql(client, query, variables, token)
         assert result["data"] is None, result
         assert result["errors"][0]["extensions"]["code"] == code, result
+
+
+class _Statements:
+    """The SQL statements the app runs on ``db`` while the block runs (BEGIN/ROLLBACK aside)."""
+
+    def __init__(self, db) -> None:
+        self.engine = db.engine.sync_engine
+        self.seen: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.seen.append(" ".join(statement.split()))
+
+    def __enter__(self) -> _Statements:
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def reads(self) -> list[str]:
+        return [s for s in self.seen if "set_config" not in s]
+
+
+async def test_a_warm_page_reads_only_the_caller(db, client, fast_path_on):
+    """The catalog version comes with the caller's row: a cached page needs nothing else."""
+    county = await make_county(db)
+    await setup_catalog(county)
+    await fetch(client, county, "village_a1", "staff_a1")
+    with _Statements(db) as statements:
+        page = await fetch(client, county, "village_a1", "staff_a1")
+    assert page["release"] == 1
+    assert len(statements.reads) == 1, statements.seen
+    assert "FROM users" in statements.reads[0] and "catalog_state" in statements.reads[0]
+
+    # Without the fast path, the resolver uses the same version and the same cached fold.
+    CatalogFastPath.enabled = False
+    await fetch(client, county, "village_a1", "staff_a1")
+    with _Statements(db) as statements:
+        assert await fetch(client, county, "village_a1", "staff_a1") == page
+    assert len(statements.reads) == 1, statements.seen
+
+
+async def test_a_warm_public_read_is_one_statement(db, client, fast_path_on):
+    """The public county is found by code once; then one statement gives status and version."""
+    county = await make_county(db)
+    await setup_catalog(county)
+    args = {"tenant": county.code, "siteId": county.site_gid("village_a1")}
+    matter = """query($tenant: String!, $siteId: ID!, $code: String!) {
+        publicMatter(tenant: $tenant, siteId: $siteId, code: $code) { code release } }"""
+    catalog = """query($tenant: String!, $siteId: ID!) {
+        publicCatalog(tenant: $tenant, siteId: $siteId, first: 5) { totalCount release } }"""
+    for document, variables in ((matter, {**args, "code": MARRIAGE}), (catalog, args)):
+        first = await gql(client, document, variables)
+        assert "errors" not in first, first
+        with _Statements(db) as statements:
+            assert await gql(client, document, variables) == first
+        assert len(statements.reads) == 1, statements.seen
+        assert "FROM tenants" in statements.reads[0] and "catalog_state" in statements.reads[0]
+
+
+async def test_publishing_keeps_the_new_release_decoded(db, client, fast_path_on):
+    """The publishing process caches the release it committed, and nothing of a rollback."""
+    county = await make_county(db)
+    await setup_catalog(county)
+    admin = await county.actor("admin")
+    override = {"site_id": str(county.sites["town_a"].id), "matter_code": MARRIAGE, "note": "新"}
+    async with db.transaction(county.tenant_id) as session:
+        await changes.propose(session, admin, ChangeKind.OVERRIDE_MATTER, override)
+        await releases.publish(session, admin, None)
+        assert effective.cache.data.get((county.tenant_id, "r", 2)) is None  # not committed yet
+    assert effective.cache.data.get((county.tenant_id, "r", 2)) is not None
+    kept = await fetch(client, county, "village_a1", "staff_a1")
+    assert kept["release"] == 2 and by_code(kept)[MARRIAGE]["note"] == "新"
+    effective.cache.clear()
+    responses.clear()
+    assert await fetch(client, county, "village_a1", "staff_a1") == kept  # from the snapshot
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon):
+        async with db.transaction(county.tenant_id) as session:
+            await changes.propose(
+                session, admin, ChangeKind.OVERRIDE_MATTER, {**override, "note": "弃"}
+            )
+            await releases.publish(session, admin, None)
+            raise Abandon
+    assert effective.cache.data.get((county.tenant_id, "r", 3)) is None
+    assert (await fetch(client, county, "village_a1", "staff_a1"))["release"] == 2
+
+
+def test_a_change_forgets_the_counters_read_with_the_caller():
+    import uuid
+
+    from api.gql.context import AppContext
+    from api.settings import Settings
+    from authz.guard import Actor
+
+    tenant_id = uuid.uuid4()
+    ctx = AppContext(
+        db=None,  # type: ignore[arg-type]
+        settings=Settings(),
+        actor=Actor(user_id=uuid.uuid4(), tenant_id=tenant_id, username="u"),
+    )
+    ctx.counters[tenant_id] = {effective.RELEASE_COUNTER: 3, effective.DRAFT_COUNTER: 9}
+    assert effective.version_from(ctx.counters_of(tenant_id)) == effective.CatalogVersion(3, 9)
+    ctx.write()
+    assert ctx.counters_of(tenant_id) is None
