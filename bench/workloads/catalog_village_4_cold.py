@@ -4,7 +4,8 @@ the latency counted is the read's alone, with one client (publishes are the coun
 occasional act, not a load: racing publishers would measure the publish queue instead).
 
 The cold read alone: ``python -m bench.workloads.catalog_village_4_cold --url URL`` against a
-running demo server repeats override + publish + read and prints the read's latencies.
+running demo server repeats override + publish + read and prints the read's latencies; with
+``--reader-url URL2`` (a second server on the same database) the read is another process's.
 
 Writes: it publishes releases, so it runs after the warm catalog workloads (name order).
 """
@@ -82,8 +83,9 @@ async def call(client: httpx.AsyncClient, ctx: Ctx) -> float:
     data = await _post(client, {"query": PUBLISH}, ctx.state["admin_headers"])
     if {e["code"] for e in data["publishRelease"]["userErrors"]} - RACES:
         raise RuntimeError(str(data["publishRelease"]["userErrors"]))
+    reader = ctx.state.get("reader", client)  # --reader-url: another server process reads
     started = time.perf_counter()
-    page = await _post(client, ctx.state["body"], ctx.state["headers"])
+    page = await _post(reader, ctx.state["body"], ctx.state["headers"])
     elapsed = time.perf_counter() - started
     ctx.state.setdefault("cold_ms", []).append(elapsed * 1000)
     published = data["publishRelease"]["release"]
@@ -92,18 +94,23 @@ async def call(client: httpx.AsyncClient, ctx: Ctx) -> float:
     return elapsed
 
 
-async def _main(url: str, rounds: int) -> None:
+async def _main(url: str, rounds: int, reader_url: str | None) -> None:
     import statistics
 
     ctx = Ctx(backend="", base_url=url, database={})
     try:
         await setup(ctx)
-        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        async with (
+            httpx.AsyncClient(base_url=url, timeout=30) as client,
+            httpx.AsyncClient(base_url=reader_url or url, timeout=30) as reader,
+        ):
+            if reader_url:
+                ctx.state["reader"] = reader
             warm = []
             for _ in range(rounds):
                 await call(client, ctx)
                 started = time.perf_counter()
-                await _post(client, ctx.state["body"], ctx.state["headers"])
+                await _post(reader, ctx.state["body"], ctx.state["headers"])
                 warm.append((time.perf_counter() - started) * 1000)
         cold = sorted(ctx.state["cold_ms"])
         print(
@@ -121,5 +128,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--reader-url",
+        help="read through another server process on the same database (it has to decode)",
+    )
     args = parser.parse_args()
-    asyncio.run(_main(args.url, args.rounds))
+    asyncio.run(_main(args.url, args.rounds, args.reader_url))
