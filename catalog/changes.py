@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor, can, require
@@ -29,6 +31,7 @@ from network.models import Site
 from network.service import county_center
 from tenants import audit
 from tenants.base import utcnow
+from tenants.context import session_tenant
 from tenants.errors import Collector, UserErrors, check_length, refuse
 
 REVIEW = ("catalog.review", "approve")
@@ -44,11 +47,25 @@ async def root_site(session: AsyncSession) -> Site:
 
 
 async def ensure_state(session: AsyncSession) -> CatalogState:
+    """The county's catalog state row, made on its first catalog change.
+
+    Made with ``INSERT … ON CONFLICT DO NOTHING``: two first changes racing each other both go
+    on (the second waits for the first's row) instead of one failing on the unique county.
+    """
     state = (await session.execute(select(CatalogState))).scalar_one_or_none()
     if state is None:
-        state = CatalogState(id=uuid.uuid4(), latest_release=0, draft_version=0)
-        session.add(state)
-        await session.flush()
+        insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        await session.execute(
+            insert(CatalogState)
+            .values(
+                id=uuid.uuid4(),
+                tenant_id=session_tenant(session),
+                latest_release=0,
+                draft_version=0,
+            )
+            .on_conflict_do_nothing(index_elements=["tenant_id"])
+        )
+        state = (await session.execute(select(CatalogState))).scalar_one()
     return state
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from api.gql.ids import global_id
 from catalog import changes
 from catalog.models import ChangeKind
@@ -558,3 +560,31 @@ async def test_blank_forms_and_samples_are_own_stored_files(db, client):
     material = guide["data"]["publicMatter"]["materials"][0]
     assert material["blankForm"] == own_key and material["sampleUrl"] is None
     assert material["blankFormUrl"]
+
+
+@pytest.mark.postgresql_only
+async def test_first_changes_of_a_county_may_race(db):
+    """Two first catalog changes at once both go through (the state row is made only once)."""
+    import asyncio
+
+    from catalog import definitions
+    from catalog.effective import catalog_version
+
+    county = await make_county(db)
+    admin = await county.actor("admin")
+    async with db.transaction(county.tenant_id) as session:
+        department = await definitions.create_department(session, admin, "民政局", None)
+
+    async def first_change(code: str) -> None:
+        async with db.transaction(county.tenant_id) as session:
+            await changes.propose(
+                session,
+                admin,
+                ChangeKind.DEFINE_MATTER,
+                matter_payload(code, f"事项{code}", str(department.id)),
+            )
+            await asyncio.sleep(0.05)  # hold the transaction open while the other one starts
+
+    await asyncio.gather(first_change("RACE-1"), first_change("RACE-2"))
+    async with db.session(county.tenant_id) as session:
+        assert (await catalog_version(session)).draft == 2
