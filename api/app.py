@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -105,6 +106,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: Litestar):
+        # Everything loaded so far (modules, the schema) lives as long as the process. Moved
+        # out of the collector's sight, it no longer makes every full collection walk some
+        # 350,000 objects (~130 ms, a pause felt by whichever request is running).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
