@@ -309,3 +309,35 @@ def test_a_change_forgets_the_counters_read_with_the_caller():
     assert effective.version_from(ctx.counters_of(tenant_id)) == effective.CatalogVersion(3, 9)
     ctx.write()
     assert ctx.counters_of(tenant_id) is None
+
+
+async def test_counters_are_read_for_the_callers_own_county(db):
+    """The Core statements name the county themselves (no ORM filter): never another's row."""
+    from api.accounts import load_actor
+    from tenants import counters
+
+    one, other = await make_county(db), await make_county(db)
+    await setup_catalog(one)
+    admin = await one.actor("admin")
+    async with db.transaction(one.tenant_id) as session:
+        await changes.propose(
+            session,
+            admin,
+            ChangeKind.OVERRIDE_MATTER,
+            {"site_id": str(one.sites["root"].id), "matter_code": PENSION, "note": "二"},
+        )
+        await releases.publish(session, admin, None)
+    signed_in = await load_actor(db, one.users["admin"].id, one.tenant_id)
+    assert signed_in is not None
+    assert signed_in.counters[effective.RELEASE_COUNTER] == 2
+    signed_in = await load_actor(db, other.users["admin"].id, other.tenant_id)
+    assert signed_in is not None
+    assert signed_in.counters == {effective.RELEASE_COUNTER: 0, effective.DRAFT_COUNTER: 0}
+    # A user named with another county's id is nobody.
+    assert await load_actor(db, one.users["admin"].id, other.tenant_id) is None
+    state = await counters.read_county(db, other.tenant_id)
+    assert state is not None and state.counters[effective.RELEASE_COUNTER] == 0
+    found = await counters.read_county_by_code(db, one.code)
+    assert found is not None and found[0] == one.tenant_id
+    assert found[1].counters[effective.RELEASE_COUNTER] == 2
+    assert await counters.read_county_by_code(db, "000000") is None
