@@ -89,7 +89,7 @@ async def graphql_context(request: Request) -> dict[str, AppContext]:
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
     settings = settings or Settings.from_env()
-    database = db or Database(settings.database_url)
+    database = db or Database(settings.database_url, **settings.engine_options())
     schema = build_schema(settings)
     base_controller = make_graphql_controller(
         schema,

@@ -60,7 +60,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     upgrade(settings.migration_database_url)
 
     async def load() -> bool:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, **settings.engine_options())
         try:
             return await load_demo(db)
         finally:
@@ -94,7 +94,7 @@ def cmd_tenant_create(args: argparse.Namespace) -> None:
     settings = _settings()
 
     async def run() -> None:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, **settings.engine_options())
         try:
             async with db.transaction(None) as session:
                 opened = await create_tenant(
@@ -126,7 +126,7 @@ def cmd_user_create(args: argparse.Namespace) -> None:
     settings = _settings()
 
     async def run() -> None:
-        db = Database(settings.database_url)
+        db = Database(settings.database_url, **settings.engine_options())
         try:
             tenant_id = None
             if args.tenant:

@@ -19,6 +19,17 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _int_env(name: str, default: int, minimum: int) -> int:
+    raw = _env(name, str(default))
+    try:
+        value = int(raw or default)
+    except ValueError:
+        raise SettingsError(f"ONEWINDOW_{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"ONEWINDOW_{name} must be at least {minimum}, not {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str = "development"
@@ -36,6 +47,11 @@ class Settings:
     max_tokens: int = 2000
     page_cap: int = 200
     web_workers: int = 1
+    # Connections per web worker. Resolvers each take their own session, so one request may hold
+    # several at once; connections opened beyond the pool are closed again, and on PostgreSQL a
+    # new connection (SCRAM authentication) costs more CPU than the request itself.
+    db_pool_size: int = 20
+    db_max_overflow: int = 20
 
     @property
     def is_production(self) -> bool:
@@ -44,6 +60,9 @@ class Settings:
     @property
     def graphql_ide(self) -> bool:
         return not self.is_production
+
+    def engine_options(self) -> dict[str, int]:
+        return {"pool_size": self.db_pool_size, "max_overflow": self.db_max_overflow}
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -65,11 +84,13 @@ class Settings:
             database_url=database_url,
             migration_database_url=_env("MIGRATION_DATABASE_URL", database_url) or database_url,
             secret_key=secret,
-            token_ttl_seconds=int(_env("TOKEN_TTL_SECONDS", "28800") or 28800),
+            token_ttl_seconds=_int_env("TOKEN_TTL_SECONDS", 28800, 60),
             redis_url=_env("REDIS_URL"),
             data_dir=data_dir,
             s3_endpoint_url=_env("S3_ENDPOINT_URL"),
             s3_bucket=_env("S3_BUCKET"),
             s3_region=_env("S3_REGION", "us-east-1") or "us-east-1",
-            web_workers=max(1, int(_env("WEB_WORKERS", "1") or 1)),
+            web_workers=_int_env("WEB_WORKERS", 1, 1),
+            db_pool_size=_int_env("DB_POOL_SIZE", 20, 1),
+            db_max_overflow=_int_env("DB_MAX_OVERFLOW", 20, 0),
         )

@@ -43,8 +43,8 @@ def create_engine(url: str, **kwargs) -> AsyncEngine:
             cursor.close()
 
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 10)
+    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("max_overflow", 20)
     # No pre-ping: it costs a round trip on every checkout. Connections are recycled instead,
     # and a connection the server dropped fails one request, which the client retries.
     kwargs.setdefault("pool_recycle", 1800)

@@ -21,7 +21,7 @@ def redis_settings(settings: Settings) -> RedisSettings:
 
 def make_startup(settings: Settings, db: Database | None = None):
     async def startup(ctx: dict[str, Any]) -> None:
-        database = db or Database(settings.database_url)
+        database = db or Database(settings.database_url, **settings.engine_options())
         ctx.update(job_context(settings, database))
         ctx["owns_db"] = db is None
 

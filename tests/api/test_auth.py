@@ -155,6 +155,18 @@ def test_production_refuses_to_start_without_secret(monkeypatch):
         Settings.from_env()
 
 
+def test_numeric_settings_are_checked(monkeypatch):
+    monkeypatch.setenv("ONEWINDOW_DB_POOL_SIZE", "5")
+    monkeypatch.setenv("ONEWINDOW_DB_MAX_OVERFLOW", "0")
+    settings = Settings.from_env()
+    assert settings.engine_options() == {"pool_size": 5, "max_overflow": 0}
+    for name, value in (("DB_POOL_SIZE", "0"), ("WEB_WORKERS", "two"), ("TOKEN_TTL_SECONDS", "1")):
+        monkeypatch.setenv(f"ONEWINDOW_{name}", value)
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env()
+        monkeypatch.delenv(f"ONEWINDOW_{name}")
+
+
 async def test_production_hides_introspection_ide_and_suggestions(db, monkeypatch):
     import httpx
 
