@@ -30,7 +30,14 @@ import httpx
 
 from bench import floor, load, profile, sqlcount
 from bench.context import Ctx
-from bench.server import Backend, Server, cpu_seconds, machine_busy_seconds, prepared
+from bench.server import (
+    Backend,
+    Server,
+    cpu_seconds,
+    machine_busy_seconds,
+    prepared,
+    rss_megabytes,
+)
 from bench.workloads import discover, workload_name
 
 BACKENDS = ("sqlite", "postgresql")
@@ -68,6 +75,7 @@ class Result:
     floor_p50_ms: float | None = None
     floor_p99_ms: float | None = None
     profile: str | None = None
+    server_rss_mb: float = 0.0  # resident memory of the server (and its workers) after the load
     failed: str | None = None  # why this workload could not be measured
 
 
@@ -154,6 +162,7 @@ async def run_load(
         server_cpu, busy, wall = cpu_seconds(server.pid), machine_busy_seconds(), time.monotonic()
         await _sleep_until(deadline)
         server_cpu = cpu_seconds(server.pid) - server_cpu
+        result.server_rss_mb = rss_megabytes(server.pid)
         busy = machine_busy_seconds() - busy
         wall = time.monotonic() - wall
         parts = [await _recv(conn, load.REQUEST_TIMEOUT + 30) for _, conn in started]
@@ -278,7 +287,7 @@ async def run_workload(
         f"    {result.rps:8.1f} req/s  p50 {result.p50_ms:.1f} ms  p90 {result.p90_ms:.1f} ms"
         f"  p99 {result.p99_ms:.1f} ms  errors {result.errors}"
         f"  | CPU server {result.server_cpu_pct:.0f}% client {result.client_cpu_pct:.0f}%"
-        f" other {result.other_cpu_pct:.0f}%",
+        f" other {result.other_cpu_pct:.0f}% | server RSS {result.server_rss_mb:.0f} MB",
         flush=True,
     )
     for sample in result.error_samples:
@@ -378,8 +387,8 @@ def markdown(results: list[Result]) -> str:
     lines = [
         "| backend | workload | clients | req/s | p50 ms | p90 ms | p99 ms | errors "
         "| CPU % server / client / other (background) | server CPU ms/req "
-        "| SQL/req (checkouts) | new conns/req |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|",
+        "| SQL/req (checkouts) | new conns/req | server RSS MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|",
     ]
     for r in results:
         if r.failed:
@@ -396,7 +405,8 @@ def markdown(results: list[Result]) -> str:
             f"| {r.p99_ms:.1f} | {r.errors} "
             f"| {r.server_cpu_pct:.0f} / {r.client_cpu_pct:.0f} / {r.other_cpu_pct:.0f}"
             f" ({r.background_cpu_pct:.0f}) "
-            f"| {r.server_cpu_ms_per_request:.2f} | {sql} | {_fmt(r.connects_per_request, '.2f')} |"
+            f"| {r.server_cpu_ms_per_request:.2f} | {sql} | {_fmt(r.connects_per_request, '.2f')} "
+            f"| {r.server_rss_mb:.0f} |"
         )
     lines += [
         "",

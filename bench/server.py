@@ -206,6 +206,21 @@ def cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def rss_megabytes(pid: int) -> float:
+    """Resident memory of process ``pid`` and its live descendants, in MB."""
+    total_kb = 0
+    for member in (pid, *descendants(pid)):
+        try:
+            with open(f"/proc/{member}/status", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total_kb += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total_kb / 1024
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds spent busy by all cores of the machine so far (from /proc/stat)."""
     with open("/proc/stat", encoding="ascii") as fh:

@@ -107,6 +107,9 @@ class CatalogData:
         default_factory=dict, repr=False
     )
     bundles_by_code: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    # Effective entries folded from this data, by their shape (``catalog.effective.fold``), so
+    # that sites folding a matter alike share one entry. Never mutated once made.
+    entry_pool: dict[tuple, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.by_code = {m["code"]: m for m in self.matters}

@@ -14,6 +14,7 @@ authorized by the very function the resolver uses (``resolve_effective_catalog``
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -265,33 +266,43 @@ def connection_source(folded: Any, items: list[dict[str, Any]], offset: int, lim
 
 
 class _Responses:
-    """Projected pages, keyed exactly: (plan, root field key, tenant, site, arguments, preview,
-    release or draft version). Entries of an old version are simply never asked for again."""
+    """Projected pages as JSON, keyed exactly: (plan, root field key, tenant, site, arguments,
+    preview, release or draft version). Entries of an old version are simply never asked for
+    again. Bounded by their total size (a page of 200 entries is ~270 KB of JSON)."""
 
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple, Any] = OrderedDict()
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict[tuple, CachedPage] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> Any | None:
+    def get(self, key: tuple) -> CachedPage | None:
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: tuple, value: Any) -> None:
+    def put(self, key: tuple, value: CachedPage) -> None:
         with self._lock:
+            previous = self._items.pop(key, None)
+            if previous is not None:
+                self.bytes -= len(previous.raw)
             self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self.bytes += len(value.raw)
+            while self.bytes > self.max_bytes and len(self._items) > 1:
+                _, evicted = self._items.popitem(last=False)
+                self.bytes -= len(evicted.raw)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self.bytes = 0
 
 
-responses = _Responses()
+responses = _Responses(
+    max_bytes=int(os.environ.get("ONEWINDOW_CATALOG_CACHE_PAGES_MB", "64")) * 1024 * 1024
+)
 
 
 async def _field(ctx: Any, plan_id: int, key: str, name: str, args: dict[str, Any], project):
@@ -345,22 +356,23 @@ async def _page(ctx: Any, plan_id: int, key: str, request: Any, project: Project
                 project(connection_source(folded, items, request.page.offset, request.page.limit))
             )
             responses.put(cache_key, found)
-    return found.encoded() if ctx.raw_json else found.data
+    return found.encoded() if ctx.raw_json else found.plain()
 
 
 class CachedPage:
-    """A projected page, and (made on first use) its JSON for responses encoded by msgspec."""
+    """A projected page, kept as its JSON only (``msgspec.Raw``, written into HTTP responses as
+    it is); callers that want plain data (not the HTTP view) get it decoded."""
 
-    __slots__ = ("_raw", "data")
+    __slots__ = ("raw",)
 
     def __init__(self, data: Any) -> None:
-        self.data = data
-        self._raw: msgspec.Raw | None = None
+        self.raw = msgspec.Raw(msgspec.json.encode(data))
 
     def encoded(self) -> msgspec.Raw:
-        if self._raw is None:
-            self._raw = msgspec.Raw(msgspec.json.encode(self.data))
-        return self._raw
+        return self.raw
+
+    def plain(self) -> Any:
+        return msgspec.json.decode(self.raw)
 
 
 class CatalogFastPath(SchemaExtension):

@@ -190,6 +190,7 @@ class PublicQuery:
                     matters=[matter],
                     overrides_by_site=data.overrides_by_site,
                     delegations_by_site=data.delegations_by_site,
+                    entry_pool=data.entry_pool,
                 )
                 chains = _chains(list(sites))
                 candidates = [

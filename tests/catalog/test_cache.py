@@ -341,3 +341,38 @@ async def test_counters_are_read_for_the_callers_own_county(db):
     assert found is not None and found[0] == one.tenant_id
     assert found[1].counters[effective.RELEASE_COUNTER] == 2
     assert await counters.read_county_by_code(db, "000000") is None
+
+
+async def test_fast_path_gives_plain_data_outside_http(db, client, settings, fast_path_on):
+    """In-process callers (no msgspec encoder after them) get plain data, cached or not."""
+    from api.gql.context import AppContext
+    from api.schema import build_schema
+
+    county = await make_county(db)
+    await setup_catalog(county)
+    over_http = await fetch(client, county, "village_a1", "staff_a1")
+    schema = build_schema(settings)
+    variables = {"siteId": county.site_gid("village_a1"), "first": 200}
+    for cached in (True, False):
+        if not cached:
+            responses.clear()
+        context = AppContext(db=db, settings=settings, actor=await county.actor("staff_a1"))
+        result = await schema.execute(
+            EFFECTIVE_FULL, variable_values=variables, context_value={"app": context}
+        )
+        assert result.errors is None, result.errors
+        assert result.data == {"effectiveCatalog": over_http}
+
+
+def test_page_cache_is_bounded_by_size():
+    from catalog.fastpath import CachedPage, _Responses
+
+    pages = _Responses(max_bytes=250)
+    for n in range(5):
+        pages.put(("page", n), CachedPage({"n": n, "padding": "x" * 80}))
+    assert pages.bytes <= 250
+    assert pages.get(("page", 0)) is None and pages.get(("page", 4)) is not None
+    kept = [n for n in range(5) if pages.get(("page", n)) is not None]
+    assert kept == [3, 4]
+    pages.clear()
+    assert pages.bytes == 0 and pages.get(("page", 4)) is None
