@@ -274,6 +274,11 @@ class _LRU:
         with self._lock:
             self._items.clear()
 
+    def drop(self, unwanted: Callable[[Any], bool]) -> None:
+        with self._lock:
+            for key in [k for k in self._items if unwanted(k)]:
+                del self._items[key]
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -294,6 +299,14 @@ class EffectiveCache:
     def clear(self) -> None:
         self.folds.clear()
         self.data.clear()
+
+    def supersede(self, tenant_id: uuid.UUID, kind: str, number: int) -> None:
+        """Forget a county's data and folds older than release (``"r"``) or draft (``"d"``)
+        ``number``: numbers only grow, so no new request asks for them. Called when the data of
+        a new number arrives; without it the folds of every old release would stay until the
+        LRU pushed them out (a fold of a new release shares no entries with the old ones)."""
+        self.data.drop(lambda key: key[0] == tenant_id and key[1] == kind and key[2] < number)
+        self.folds.drop(lambda key: key[0] == tenant_id and key[2] == kind and key[3] < number)
 
     async def get_or_compute(
         self, lru: _LRU, key: Hashable, compute: Callable[[], Awaitable[Any]]
@@ -370,6 +383,7 @@ async def release_data(session: AsyncSession, tenant_id: uuid.UUID, number: int)
         blob = (
             await session.execute(select(Release.snapshot).where(Release.number == number))
         ).scalar_one()
+        cache.supersede(tenant_id, "r", number)
         return CatalogData.decode(blob)
 
     return await cache.get_or_compute(cache.data, (tenant_id, "r", number), load)
@@ -394,6 +408,8 @@ def keep_after_commit(
 @event.listens_for(Session, "after_commit")
 def _cache_published(session: Session) -> None:
     for key, data in session.info.pop(PUBLISHED_KEY, ()):
+        tenant_id, kind, number = key
+        cache.supersede(tenant_id, kind, number)
         cache.data.put(key, data)
 
 
@@ -404,6 +420,7 @@ def _forget_published(session: Session) -> None:
 
 async def working_data(session: AsyncSession, tenant_id: uuid.UUID, draft: int) -> CatalogData:
     async def load() -> CatalogData:
+        cache.supersede(tenant_id, "d", draft)
         return await read_working(session)
 
     return await cache.get_or_compute(cache.data, (tenant_id, "d", draft), load)

@@ -376,3 +376,25 @@ def test_page_cache_is_bounded_by_size():
     assert kept == [3, 4]
     pages.clear()
     assert pages.bytes == 0 and pages.get(("page", 4)) is None
+
+
+async def test_a_new_release_drops_the_countys_older_folds(db, client, fast_path_on):
+    county, neighbour = await make_county(db), await make_county(db)
+    await setup_catalog(county)
+    await setup_catalog(neighbour)
+    await fetch(client, county, "village_a1", "staff_a1")
+    await fetch(client, neighbour, "village_a1", "staff_a1")
+
+    def folds_of(tenant_id) -> set:
+        return {key[3] for key in list(effective.cache.folds._items) if key[0] == tenant_id}
+
+    assert folds_of(county.tenant_id) == {1} and folds_of(neighbour.tenant_id) == {1}
+    admin = await county.actor("admin")
+    override = {"site_id": str(county.sites["root"].id), "matter_code": PENSION, "note": "二"}
+    async with db.transaction(county.tenant_id) as session:
+        await changes.propose(session, admin, ChangeKind.OVERRIDE_MATTER, override)
+        await releases.publish(session, admin, None)
+    assert effective.cache.data.get((county.tenant_id, "r", 1)) is None
+    assert (await fetch(client, county, "village_a1", "staff_a1"))["release"] == 2
+    assert folds_of(county.tenant_id) == {2}
+    assert folds_of(neighbour.tenant_id) == {1}  # another county's cache is its own
