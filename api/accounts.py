@@ -132,8 +132,9 @@ class SignedIn:
 _actor_statement: tuple[tuple[str, ...], Select] | None = None
 
 
-def _load_actor_statement() -> Select:
-    """User joined to its county, plus the county's counters; built once per set of counters."""
+def _load_actor_statement() -> tuple[tuple[str, ...], Select]:
+    """User joined to its county, plus the county's counters (their names, the statement);
+    built once per set of registered counters."""
     global _actor_statement
     current = counters.names()
     if _actor_statement is None or _actor_statement[0] != current:
@@ -153,7 +154,7 @@ def _load_actor_statement() -> Select:
             .where(users.c.tenant_id.is_not_distinct_from(bindparam("tenant_id", type_=Uuid)))
         )
         _actor_statement = (current, statement)
-    return _actor_statement[1]
+    return _actor_statement
 
 
 async def load_actor(
@@ -163,12 +164,9 @@ async def load_actor(
 
     One statement on a plain connection, because every authenticated request runs it.
     """
+    names, statement = _load_actor_statement()
     async with db.read_connection(tenant_id) as conn:
-        row = (
-            await conn.execute(
-                _load_actor_statement(), {"user_id": user_id, "tenant_id": tenant_id}
-            )
-        ).first()
+        row = (await conn.execute(statement, {"user_id": user_id, "tenant_id": tenant_id})).first()
     if row is None:
         return None
     username, status, staff_id, tenant_status, version, *values = row
@@ -184,4 +182,4 @@ async def load_actor(
         is_operator=tenant_id is None,
         staff_id=staff_id,
     )
-    return SignedIn(actor, dict(zip(counters.names(), values, strict=True)) if tenant_id else {})
+    return SignedIn(actor, dict(zip(names, values, strict=True)) if tenant_id else {})

@@ -60,7 +60,8 @@ class CountyState:
     counters: Mapping[str, int]
 
 
-def _county_statement() -> Select:
+def _county_statement() -> tuple[tuple[str, ...], Select]:
+    """(counter names, the statement reading a county's status and counters)."""
     global _statement
     current = names()
     if _statement is None or _statement[0] != current:
@@ -71,16 +72,17 @@ def _county_statement() -> Select:
                 table.c.id == bindparam("tenant_id")
             ),
         )
-    return _statement[1]
+    return _statement
 
 
 async def read_county(db: Database, tenant_id: uuid.UUID) -> CountyState | None:
     """The county's status and counters (one transaction, one statement); None if unknown."""
+    counter_names, statement = _county_statement()
     async with db.read_connection(tenant_id) as conn:
-        row = (await conn.execute(_county_statement(), {"tenant_id": tenant_id})).first()
+        row = (await conn.execute(statement, {"tenant_id": tenant_id})).first()
     if row is None:
         return None
-    return CountyState(TenantStatus(row[0]), dict(zip(names(), row[1:], strict=True)))
+    return CountyState(TenantStatus(row[0]), dict(zip(counter_names, row[1:], strict=True)))
 
 
 # A county's code never changes, so its id is remembered per database. An id the database does
