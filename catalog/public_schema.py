@@ -178,7 +178,7 @@ class PublicQuery:
             ).all()
             data = None
             if matter_code:
-                version = await effective.catalog_version(session)
+                version = await request_version(ctx, session, tenant_id)
                 data = await effective.release_data(session, tenant_id, version.release)
         candidates = [s for s in sites if s.status is SiteStatus.OPEN]
         if data is not None:

@@ -686,7 +686,7 @@ class CatalogQuery:
         async with ctx.read() as session:
             if preview:
                 await require_somewhere(session, ctx.actor, "catalog", "preview")
-            version = await effective.catalog_version(session)
+            version = await request_version(ctx, session, tenant_id)
             tenant = await session.get(Tenant, tenant_id)
             target = float(
                 (tenant.settings or {}).get("catalog", {}).get("one_window_ratio_target", "0.95")
@@ -732,7 +732,7 @@ async def _bundles(
     async with ctx.db.session(tenant_id) as session:
         if preview:
             await require_somewhere(session, ctx.actor, "catalog", "preview")
-        version = await effective.catalog_version(session)
+        version = await request_version(ctx, session, tenant_id)
         data = (
             await effective.working_data(session, tenant_id, version.draft)
             if preview
