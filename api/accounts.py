@@ -129,32 +129,26 @@ class SignedIn:
     counters: Mapping[str, int]
 
 
-_actor_statement: tuple[tuple[str, ...], Select] | None = None
-
-
-def _load_actor_statement() -> tuple[tuple[str, ...], Select]:
-    """User joined to its county, plus the county's counters (their names, the statement);
-    built once per set of registered counters."""
-    global _actor_statement
-    current = counters.names()
-    if _actor_statement is None or _actor_statement[0] != current:
-        users, tenants = User.__table__, Tenant.__table__
-        statement = (
-            select(
-                users.c.username,
-                users.c.status,
-                users.c.staff_id,
-                tenants.c.status,
-                tenants.c.authz_version,
-                *counters.columns(users.c.tenant_id),
-            )
-            .select_from(users.outerjoin(tenants, tenants.c.id == users.c.tenant_id))
-            .where(users.c.id == bindparam("user_id"))
-            # A Core statement: the tenant is named here, not added by the ORM filter.
-            .where(users.c.tenant_id.is_not_distinct_from(bindparam("tenant_id", type_=Uuid)))
+def _actor_statement() -> Select:
+    """User joined to its county, plus the county's counters."""
+    users, tenants = User.__table__, Tenant.__table__
+    return (
+        select(
+            users.c.username,
+            users.c.status,
+            users.c.staff_id,
+            tenants.c.status,
+            tenants.c.authz_version,
+            *counters.columns(users.c.tenant_id),
         )
-        _actor_statement = (current, statement)
-    return _actor_statement
+        .select_from(users.outerjoin(tenants, tenants.c.id == users.c.tenant_id))
+        .where(users.c.id == bindparam("user_id"))
+        # A Core statement: the tenant is named here, not added by the ORM filter.
+        .where(users.c.tenant_id.is_not_distinct_from(bindparam("tenant_id", type_=Uuid)))
+    )
+
+
+_actor = counters.WithCounters(_actor_statement)
 
 
 async def load_actor(
@@ -164,7 +158,7 @@ async def load_actor(
 
     One statement on a plain connection, because every authenticated request runs it.
     """
-    names, statement = _load_actor_statement()
+    names, statement = _actor.get()
     async with db.read_connection(tenant_id) as conn:
         row = (await conn.execute(statement, {"user_id": user_id, "tenant_id": tenant_id})).first()
     if row is None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import jwt
 
+from api.lru import LRU
 from api.settings import Settings
 
 ALGORITHM = "HS256"
@@ -34,45 +33,21 @@ def issue_token(settings: Settings, user_id: uuid.UUID, tenant_id: uuid.UUID | N
     return jwt.encode(payload, settings.secret_key, algorithm=ALGORITHM)
 
 
-class _VerifiedTokens:
-    """Tokens whose signature was already checked, with their expiry (an LRU per process).
-
-    Every authenticated request carries the same token again and again; checking its HMAC and
-    parsing its JSON each time cost more than the catalog page it asks for. Only valid tokens
-    are kept, keyed by the secret too, and the expiry is checked on every use.
-    """
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[str, str], tuple[TokenClaims, int]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, secret: str, token: str) -> TokenClaims | None:
-        with self._lock:
-            found = self._items.get((secret, token))
-            if found is None:
-                return None
-            if found[1] <= time.time():
-                del self._items[(secret, token)]
-                return None
-            self._items.move_to_end((secret, token))
-            return found[0]
-
-    def put(self, secret: str, token: str, claims: TokenClaims, expires: int) -> None:
-        with self._lock:
-            self._items[(secret, token)] = (claims, expires)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-verified = _VerifiedTokens()
+# Tokens whose signature was already checked, with their expiry: every authenticated request
+# carries the same token again and again, and checking its HMAC and parsing its JSON each time
+# cost more than the catalog page it asks for. Only valid tokens are kept, keyed by the secret
+# too, and the expiry is checked on every use.
+verified = LRU(4096)
 
 
 def read_token(settings: Settings, token: str) -> TokenClaims | None:
     """The claims of a valid, unexpired token, or None."""
-    claims = verified.get(settings.secret_key, token)
-    if claims is not None:
-        return claims
+    key = (settings.secret_key, token)
+    known: tuple[TokenClaims, int] | None = verified.get(key)
+    if known is not None:
+        if known[1] > time.time():
+            return known[0]
+        verified.pop(key)
     try:
         payload = jwt.decode(
             token,
@@ -86,5 +61,5 @@ def read_token(settings: Settings, token: str) -> TokenClaims | None:
         expires = int(payload["exp"])
     except (jwt.PyJWTError, ValueError, KeyError, TypeError):
         return None
-    verified.put(settings.secret_key, token, claims, expires)
+    verified.put(key, (claims, expires))
     return claims

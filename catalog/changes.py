@@ -32,6 +32,7 @@ from network.service import county_center
 from tenants import audit
 from tenants.base import utcnow
 from tenants.context import session_tenant
+from tenants.database import is_postgres
 from tenants.errors import Collector, UserErrors, check_length, refuse
 
 REVIEW = ("catalog.review", "approve")
@@ -54,7 +55,7 @@ async def ensure_state(session: AsyncSession) -> CatalogState:
     """
     state = (await session.execute(select(CatalogState))).scalar_one_or_none()
     if state is None:
-        insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = postgresql_insert if is_postgres(session.bind) else sqlite_insert
         await session.execute(
             insert(CatalogState)
             .values(

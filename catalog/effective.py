@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Mapping
@@ -35,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from api.gql.ids import global_id
+from api.lru import LRU
 from catalog.data import CatalogData, read_working
 from catalog.models import CatalogState, Release
 from catalog.search import normalise, search_entries
@@ -255,39 +255,6 @@ def make_folded(
     )
 
 
-class _LRU:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Any | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: Hashable, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def drop(self, unwanted: Callable[[Any], bool]) -> None:
-        with self._lock:
-            for key in [k for k in self._items if unwanted(k)]:
-                del self._items[key]
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
 class EffectiveCache:
     """Per-process cache of catalog data (per release / draft version) and of folds per site.
 
@@ -296,8 +263,8 @@ class EffectiveCache:
     """
 
     def __init__(self, max_sites: int = 256, max_data: int = 8) -> None:
-        self.folds = _LRU(max_sites)
-        self.data = _LRU(max_data)
+        self.folds = LRU(max_sites)
+        self.data = LRU(max_data)
         self._inflight: dict[Hashable, asyncio.Future] = {}
         self.misses = 0
 
@@ -314,7 +281,7 @@ class EffectiveCache:
         self.folds.drop(lambda key: key[0] == tenant_id and key[2] == kind and key[3] < number)
 
     async def get_or_compute(
-        self, lru: _LRU, key: Hashable, compute: Callable[[], Awaitable[Any]]
+        self, lru: LRU, key: Hashable, compute: Callable[[], Awaitable[Any]]
     ) -> Any:
         value = lru.get(key)
         if value is not None:

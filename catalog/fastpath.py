@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +24,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 
 from api.gql.pagination import encode_cursor, page_args
+from api.lru import LRU
 from catalog.search import normalise
 from graphql import (
     DocumentNode,
@@ -225,27 +225,19 @@ def compile_plan(
     return operation, Plan(fields)
 
 
-class _PlanCache:
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[str, str | None], Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, schema: GraphQLSchema, document: DocumentNode, query: str, op: str | None):
-        key = (query, op)
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        compiled = compile_plan(schema, document, op)
-        with self._lock:
-            self._items[key] = compiled
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return compiled
+# Compiled plans by (query text, operation name); None is kept too (not a catalog-only query).
+plans = LRU(256)
+_NOT_SEEN = object()
 
 
-plans = _PlanCache()
+def plan_for(
+    schema: GraphQLSchema, document: DocumentNode, query: str, operation_name: str | None
+) -> tuple[OperationDefinitionNode, Plan] | None:
+    compiled = plans.get((query, operation_name), _NOT_SEEN)
+    if compiled is _NOT_SEEN:
+        compiled = compile_plan(schema, document, operation_name)
+        plans.put((query, operation_name), compiled)
+    return compiled
 
 
 def connection_source(folded: Any, items: list[dict[str, Any]], offset: int, limit: int) -> dict:
@@ -265,43 +257,12 @@ def connection_source(folded: Any, items: list[dict[str, Any]], offset: int, lim
     }
 
 
-class _Responses:
-    """Projected pages as JSON, keyed exactly: (plan, root field key, tenant, site, arguments,
-    preview, release or draft version). Entries of an old version are simply never asked for
-    again. Bounded by their total size (a page of 200 entries is ~270 KB of JSON)."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self._items: OrderedDict[tuple, CachedPage] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> CachedPage | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: tuple, value: CachedPage) -> None:
-        with self._lock:
-            previous = self._items.pop(key, None)
-            if previous is not None:
-                self.bytes -= len(previous.raw)
-            self._items[key] = value
-            self.bytes += len(value.raw)
-            while self.bytes > self.max_bytes and len(self._items) > 1:
-                _, evicted = self._items.popitem(last=False)
-                self.bytes -= len(evicted.raw)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self.bytes = 0
-
-
-responses = _Responses(
-    max_bytes=int(os.environ.get("ONEWINDOW_CATALOG_CACHE_PAGES_MB", "64")) * 1024 * 1024
+# Projected pages as JSON, keyed exactly: (plan, root field key, tenant, site, arguments,
+# preview, release or draft version). Entries of an old version are simply never asked for
+# again. Bounded by their total size (a page of 200 entries is ~270 KB of JSON).
+responses = LRU(
+    int(os.environ.get("ONEWINDOW_CATALOG_CACHE_PAGES_MB", "64")) * 1024 * 1024,
+    weigh=lambda page: len(page.raw),
 )
 
 
@@ -356,7 +317,7 @@ async def _page(ctx: Any, plan_id: int, key: str, request: Any, project: Project
                 project(connection_source(folded, items, request.page.offset, request.page.limit))
             )
             responses.put(cache_key, found)
-    return found.encoded() if ctx.raw_json else found.plain()
+    return found.raw if ctx.raw_json else found.plain()
 
 
 class CachedPage:
@@ -367,9 +328,6 @@ class CachedPage:
 
     def __init__(self, data: Any) -> None:
         self.raw = msgspec.Raw(msgspec.json.encode(data))
-
-    def encoded(self) -> msgspec.Raw:
-        return self.raw
 
     def plain(self) -> Any:
         return msgspec.json.decode(self.raw)
@@ -398,7 +356,7 @@ class CatalogFastPath(SchemaExtension):
         if document is None or ec.query is None:
             return None
         schema: GraphQLSchema = ec.schema._schema
-        compiled = plans.get(schema, document, ec.query, ec.operation_name)
+        compiled = plan_for(schema, document, ec.query, ec.operation_name)
         if compiled is None:
             return None
         operation, plan = compiled

@@ -513,7 +513,7 @@ async def request_version(
     ctx: AppContext, session: AsyncSession, tenant_id: uuid.UUID
 ) -> effective.CatalogVersion:
     """The county's catalog version for this request: read with the caller, or asked now."""
-    known = effective.version_from(ctx.counters_of(tenant_id))
+    known = effective.version_from(ctx.counters.get(tenant_id))
     return known if known is not None else await effective.catalog_version(session)
 
 

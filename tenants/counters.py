@@ -14,7 +14,7 @@ that row reads 0.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Column, ColumnElement, Label, Select, bindparam, func, select
@@ -23,7 +23,6 @@ from tenants.database import Database
 from tenants.models import Tenant, TenantStatus
 
 _registry: dict[str, Column] = {}
-_statement: tuple[tuple[str, ...], Select] | None = None
 
 
 def register(name: str, column: Column) -> None:
@@ -52,6 +51,22 @@ def names() -> tuple[str, ...]:
     return tuple(sorted(_registry))
 
 
+class WithCounters:
+    """A statement whose last columns are ``columns(…)``, built once per set of counters
+    (domains register theirs when imported, possibly after the first use)."""
+
+    def __init__(self, build: Callable[[], Select]) -> None:
+        self._build = build
+        self._built: tuple[tuple[str, ...], Select] | None = None
+
+    def get(self) -> tuple[tuple[str, ...], Select]:
+        """(the counters' names in column order, the statement)."""
+        current = names()
+        if self._built is None or self._built[0] != current:
+            self._built = (current, self._build())
+        return self._built
+
+
 @dataclass(frozen=True)
 class CountyState:
     """A county's status and counters, as one request sees them."""
@@ -60,24 +75,16 @@ class CountyState:
     counters: Mapping[str, int]
 
 
-def _county_statement() -> tuple[tuple[str, ...], Select]:
-    """(counter names, the statement reading a county's status and counters)."""
-    global _statement
-    current = names()
-    if _statement is None or _statement[0] != current:
-        table = Tenant.__table__
-        _statement = (
-            current,
-            select(table.c.status, *columns(table.c.id)).where(
-                table.c.id == bindparam("tenant_id")
-            ),
-        )
-    return _statement
+_county = WithCounters(
+    lambda: select(Tenant.__table__.c.status, *columns(Tenant.__table__.c.id)).where(
+        Tenant.__table__.c.id == bindparam("tenant_id")
+    )
+)
 
 
 async def read_county(db: Database, tenant_id: uuid.UUID) -> CountyState | None:
     """The county's status and counters (one transaction, one statement); None if unknown."""
-    counter_names, statement = _county_statement()
+    counter_names, statement = _county.get()
     async with db.read_connection(tenant_id) as conn:
         row = (await conn.execute(statement, {"tenant_id": tenant_id})).first()
     if row is None:

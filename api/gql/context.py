@@ -48,10 +48,6 @@ class AppContext:
         """A fresh session for one resolver (never shared between sibling resolvers)."""
         return self.db.session(tenant_id if tenant_id is not None else self.actor.tenant_id)
 
-    def counters_of(self, tenant_id: uuid.UUID) -> Mapping[str, int] | None:
-        """The county's counters as read at the start of this request, if they were."""
-        return self.counters.get(tenant_id)
-
     def write(self) -> Callable[[], AbstractAsyncContextManager[AsyncSession]]:
         """A transaction factory bound to the caller's county, for ``run_change``."""
         tenant_id = self.actor.tenant_id

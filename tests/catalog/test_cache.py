@@ -306,9 +306,9 @@ def test_a_change_forgets_the_counters_read_with_the_caller():
         actor=Actor(user_id=uuid.uuid4(), tenant_id=tenant_id, username="u"),
     )
     ctx.counters[tenant_id] = {effective.RELEASE_COUNTER: 3, effective.DRAFT_COUNTER: 9}
-    assert effective.version_from(ctx.counters_of(tenant_id)) == effective.CatalogVersion(3, 9)
+    assert effective.version_from(ctx.counters.get(tenant_id)) == effective.CatalogVersion(3, 9)
     ctx.write()
-    assert ctx.counters_of(tenant_id) is None
+    assert ctx.counters.get(tenant_id) is None
 
 
 async def test_counters_are_read_for_the_callers_own_county(db):
@@ -364,29 +364,16 @@ async def test_fast_path_gives_plain_data_outside_http(db, client, settings, fas
         assert result.data == {"effectiveCatalog": over_http}
 
 
-def test_page_cache_is_bounded_by_size():
-    from catalog.fastpath import CachedPage, _Responses
-
-    pages = _Responses(max_bytes=250)
-    for n in range(5):
-        pages.put(("page", n), CachedPage({"n": n, "padding": "x" * 80}))
-    assert pages.bytes <= 250
-    assert pages.get(("page", 0)) is None and pages.get(("page", 4)) is not None
-    kept = [n for n in range(5) if pages.get(("page", n)) is not None]
-    assert kept == [3, 4]
-    pages.clear()
-    assert pages.bytes == 0 and pages.get(("page", 4)) is None
-
-
-async def test_a_new_release_drops_the_countys_older_folds(db, client, fast_path_on):
+async def test_a_new_release_or_draft_drops_the_countys_older_folds(db, client, fast_path_on):
     county, neighbour = await make_county(db), await make_county(db)
     await setup_catalog(county)
     await setup_catalog(neighbour)
     await fetch(client, county, "village_a1", "staff_a1")
     await fetch(client, neighbour, "village_a1", "staff_a1")
 
-    def folds_of(tenant_id) -> set:
-        return {key[3] for key in list(effective.cache.folds._items) if key[0] == tenant_id}
+    def folds_of(tenant_id, kind: str = "r") -> set:
+        keys = effective.cache.folds.ordered_keys()
+        return {key[3] for key in keys if key[0] == tenant_id and key[2] == kind}
 
     assert folds_of(county.tenant_id) == {1} and folds_of(neighbour.tenant_id) == {1}
     admin = await county.actor("admin")
@@ -398,3 +385,15 @@ async def test_a_new_release_drops_the_countys_older_folds(db, client, fast_path
     assert (await fetch(client, county, "village_a1", "staff_a1"))["release"] == 2
     assert folds_of(county.tenant_id) == {2}
     assert folds_of(neighbour.tenant_id) == {1}  # another county's cache is its own
+
+    # Previews are keyed by the draft counter, which every approved change moves.
+    first_draft = (await fetch(client, county, "village_a1", preview=True))["release"]
+    drafts = folds_of(county.tenant_id, "d")
+    assert len(drafts) == 1
+    async with db.transaction(county.tenant_id) as session:
+        third = {**override, "note": "三"}
+        await changes.propose(session, admin, ChangeKind.OVERRIDE_MATTER, third)
+    page = await fetch(client, county, "village_a1", preview=True)
+    assert page["release"] == first_draft and by_code(page)[PENSION]["note"] == "三"
+    later = folds_of(county.tenant_id, "d")
+    assert len(later) == 1 and later != drafts
