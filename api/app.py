@@ -16,12 +16,12 @@ from litestar.status_codes import HTTP_200_OK, HTTP_401_UNAUTHORIZED, HTTP_503_S
 from msgspec import Struct
 from strawberry.litestar import make_graphql_controller
 
-from api.accounts import authenticate, load_actor
+from accounts.service import authenticate, load_actor
+from accounts.tokens import issue_token, read_token
 from api.files import FILE_ROUTES
 from api.gql.context import AppContext
 from api.schema import build_schema
 from api.settings import Settings
-from api.tokens import issue_token, read_token
 from authz.guard import Actor
 from tenants.database import Database
 

@@ -73,7 +73,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    from workers.runner import run_worker
+    from api.worker import run_worker
 
     run_worker(_settings(), burst=args.burst)
 
@@ -87,9 +87,9 @@ def cmd_export_schema(args: argparse.Namespace) -> None:
 
 
 def cmd_tenant_create(args: argparse.Namespace) -> None:
+    from api.tenant_opening import create_tenant
     from authz.guard import Actor
     from tenants.database import Database
-    from tenants.service import create_tenant
 
     settings = _settings()
 
@@ -116,10 +116,10 @@ def cmd_tenant_create(args: argparse.Namespace) -> None:
 def cmd_user_create(args: argparse.Namespace) -> None:
     from sqlalchemy import select
 
-    from api.accounts import new_user
+    from accounts.roles import bind
+    from accounts.service import new_user
     from authz.roles import Role
-    from authz.service import bind
-    from network.service import county_center
+    from network.tree import county_center
     from tenants.database import Database
     from tenants.models import Tenant
 

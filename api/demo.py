@@ -8,15 +8,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from api.accounts import new_user
+from accounts.roles import bind
+from accounts.service import new_user
+from api.tenant_opening import create_tenant
 from authz.guard import Actor
 from authz.roles import Role
-from authz.service import bind
 from network.demo import load_sites
 from network.demo_data import lanling, lianshui
 from tenants.database import Database
 from tenants.models import Tenant
-from tenants.service import create_tenant
 
 log = logging.getLogger("onewindow.demo")
 

@@ -18,18 +18,23 @@ from strawberry.relay import Node
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
-from api.accounts_schema import AccountMutation, AccountQuery
+from accounts.schema.roles import AuthzMutation
+from accounts.schema.tenant import TenantQuery
+from accounts.schema.users import AccountMutation, AccountQuery
 from api.gql.context import app_context
+from api.gql.extend import contribute_fields
 from api.gql.nodes import resolve_node
 from api.settings import Settings
-from authz.schema import AuthzMutation
+from api.tenants_schema import TenantMutation
 from catalog.fastpath import CatalogFastPath
 from catalog.public_schema import PublicQuery
 from catalog.schema import CatalogMutation, CatalogQuery
 from graphql import GraphQLError
-from network.schema import NetworkMutation, NetworkQuery
-from tenants.schema import TenantMutation, TenantQuery
-from workforce.schema import WorkforceMutation, WorkforceQuery
+from network.schema import NetworkMutation, NetworkQuery, SiteType
+from workforce.schema import SiteWorkforceFields, WorkforceMutation, WorkforceQuery
+
+# A higher domain's fields on a lower domain's type, added before any schema is built.
+contribute_fields(SiteType, SiteWorkforceFields)
 
 # Errors whose message is meant for the client; anything else is masked as an internal error.
 EXPOSED_CODES = {

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import enum
 
-from network.models import SiteLevel
-
 
 class Role(enum.StrEnum):
     PLATFORM_OPERATOR = "platform_operator"  # 平台运营: no county; creates counties
@@ -18,23 +16,7 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"  # 效能办 / 纪检
 
 
-# The site levels at which a role makes sense; binding elsewhere is a user error.
-ROLE_SCOPE_LEVELS: dict[Role, frozenset[SiteLevel]] = {
-    Role.COUNTY_ADMIN: frozenset({SiteLevel.COUNTY_CENTER}),
-    Role.SUPERVISOR: frozenset({SiteLevel.COUNTY_CENTER}),
-    Role.DEPARTMENT_ADMIN: frozenset({SiteLevel.SUB_CENTER, SiteLevel.COUNTY_CENTER}),
-    Role.TOWNSHIP_HEAD: frozenset({SiteLevel.TOWNSHIP_CENTER}),
-    Role.STATION_MANAGER: frozenset({SiteLevel.VILLAGE_STATION, SiteLevel.TOWNSHIP_CENTER}),
-    Role.WINDOW_STAFF: frozenset(SiteLevel),
-    Role.APPROVER: frozenset({SiteLevel.COUNTY_CENTER, SiteLevel.SUB_CENTER}),
-}
-
 TENANT_ROLES: tuple[Role, ...] = tuple(r for r in Role if r is not Role.PLATFORM_OPERATOR)
-
-
-def site_object(level: SiteLevel | str) -> str:
-    """The casbin object of a site of this level, e.g. ``site.village_station``."""
-    return f"site.{SiteLevel(level).value.lower()}"
 
 
 def role_object(role: Role | str) -> str:

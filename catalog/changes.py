@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.guard import Actor, can, require
+from authz.guard import Actor
 from catalog import bundles, definitions, delegation, overrides
 from catalog.models import (
     CatalogState,
@@ -27,8 +27,9 @@ from catalog.models import (
     Department,
     MatterStatus,
 )
+from network.access import can, require
 from network.models import Site
-from network.service import county_center
+from network.tree import require_county_center
 from tenants import audit
 from tenants.base import utcnow
 from tenants.context import session_tenant
@@ -38,13 +39,6 @@ from tenants.errors import Collector, UserErrors, check_length, refuse
 REVIEW = ("catalog.review", "approve")
 COMMENT_MAX = 1000
 SUMMARY_MAX = 300
-
-
-async def root_site(session: AsyncSession) -> Site:
-    root = await county_center(session)
-    if root is None:
-        raise refuse(None, "NOT_FOUND", "本县尚无县政务服务中心")
-    return root
 
 
 async def ensure_state(session: AsyncSession) -> CatalogState:
@@ -168,7 +162,7 @@ async def _check(
                 matter = await definitions.active_matter(session, code, "matterCodes")
                 dept = await definitions.get_department(session, matter.department_id)
                 await _require_department(session, actor, dept)  # type: ignore[arg-type]
-        root = await root_site(session)
+        root = await require_county_center(session)
         return checked, {
             "matter_code": checked.code,
             "site_id": root.id,
@@ -195,7 +189,7 @@ async def _apply(session: AsyncSession, kind: ChangeKind, checked: Any) -> None:
 
 
 async def may_review(session: AsyncSession, actor: Actor) -> bool:
-    root = await root_site(session)
+    root = await require_county_center(session)
     return await can(session, actor, *REVIEW, root.id)
 
 
@@ -277,7 +271,7 @@ async def review(
     change = await session.get(ChangeRequest, change_id)
     if change is None:
         raise refuse("changeId", "NOT_FOUND", "变更申请不存在")
-    root = await root_site(session)
+    root = await require_county_center(session)
     await require(session, actor, *REVIEW, root.id, root.official_name)
     errors = Collector()
     check_length(errors, "comment", comment, COMMENT_MAX, "审核意见")
@@ -328,7 +322,7 @@ async def list_changes(
     limit: int,
 ) -> tuple[list[ChangeRequest], int]:
     """The county office and supervisors see every change; others see their own proposals."""
-    root = await root_site(session)
+    root = await require_county_center(session)
     query = select(ChangeRequest)
     sees_all = await can(session, actor, *REVIEW, root.id) or await can(
         session, actor, "catalog.changes", "read", root.id
@@ -354,7 +348,7 @@ async def visible_change(
         return None
     if change.proposed_by == actor.user_id:
         return change
-    root = await root_site(session)
+    root = await require_county_center(session)
     if await can(session, actor, *REVIEW, root.id) or await can(
         session, actor, "catalog.changes", "read", root.id
     ):

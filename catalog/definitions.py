@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.storage import key_belongs_to
-from authz.guard import Actor, require
+from authz.guard import Actor
 from catalog.models import (
     Department,
     HandlingKind,
@@ -28,8 +28,9 @@ from catalog.models import (
     ServiceObject,
 )
 from catalog.search import search_keys
+from network.access import require
 from network.models import Site, SiteLevel
-from network.service import county_center
+from network.tree import county_center
 from tenants import audit
 from tenants.errors import Collector, check_length, refuse
 

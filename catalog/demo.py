@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.models import User
+from accounts.models import User
 from authz.guard import Actor
 from catalog import changes, releases
 from catalog.demo_data import BUNDLES, DEPARTMENTS, DemoMatter, matters

@@ -38,7 +38,8 @@ from api.lru import LRU
 from catalog.data import CatalogData, read_working
 from catalog.models import CatalogState, Release
 from catalog.search import normalise, search_entries
-from network.models import Site, SiteClosure, SiteLevel
+from network import tree
+from network.models import SiteLevel
 from tenants import counters
 
 COUNTY = SiteLevel.COUNTY_CENTER.value
@@ -334,13 +335,7 @@ async def catalog_version(session: AsyncSession) -> CatalogVersion:
 
 async def site_chain(session: AsyncSession, site_id: uuid.UUID) -> list[tuple[str, str]]:
     """[(site id, level)] from the county centre down to the site (closure table)."""
-    rows = await session.execute(
-        select(Site.id, Site.level)
-        .join(SiteClosure, SiteClosure.ancestor_id == Site.id)
-        .where(SiteClosure.descendant_id == site_id)
-        .order_by(SiteClosure.depth.desc())
-    )
-    chain = [(str(sid), SiteLevel(level).value) for sid, level in rows.all()]
+    chain = [(str(sid), level.value) for sid, level in await tree.chain(session, site_id)]
     if not chain:
         raise SiteNotFound(site_id)
     return chain

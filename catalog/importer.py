@@ -38,10 +38,12 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.guard import Actor, require
-from catalog.changes import propose_many, root_site
+from authz.guard import Actor
+from catalog.changes import propose_many
 from catalog.definitions import department_by_name, get_matter
 from catalog.models import ChangeKind, Department
+from network.access import require
+from network.tree import require_county_center
 from tenants import audit
 from tenants.errors import UserError, UserErrors
 
@@ -287,7 +289,7 @@ def row_payload(cells: dict[str, str], errors: list[UserError]) -> dict[str, Any
 async def import_catalog(session: AsyncSession, actor: Actor, content: bytes) -> ImportReport:
     """Check every row and apply them as approved changes; the caller commits only when
     ``report.ok`` (``schema`` raises to roll back otherwise)."""
-    root = await root_site(session)
+    root = await require_county_center(session)
     await require(session, actor, "catalog.import", "import", root.id, root.official_name)
     parsed, file_errors = parse_rows(content)
     if file_errors:

@@ -11,12 +11,14 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.guard import Actor, require
+from authz.guard import Actor
 from catalog import effective
-from catalog.changes import ensure_state, root_site
+from catalog.changes import ensure_state
 from catalog.data import CatalogData, read_working
 from catalog.effective import release_data
 from catalog.models import CatalogState, ChangeRequest, ChangeStatus, Release
+from network.access import require
+from network.tree import require_county_center
 from tenants import audit
 from tenants.base import utcnow
 from tenants.context import session_tenant
@@ -27,7 +29,7 @@ NOTE_MAX = 1000
 
 async def publish(session: AsyncSession, actor: Actor, note: str | None) -> Release:
     """发布新版本: every approved, unpublished change becomes public at once."""
-    root = await root_site(session)
+    root = await require_county_center(session)
     await require(session, actor, "catalog.publish", "publish", root.id, root.official_name)
     errors = Collector()
     check_length(errors, "note", note, NOTE_MAX, "发布说明")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import api.models
+import accounts.models
 import authz.models
 import catalog.models
 import network.models
@@ -13,7 +13,7 @@ from tenants.base import Base
 
 MODEL_MODULES = (
     tenants.models,
-    api.models,
+    accounts.models,
     authz.models,
     network.models,
     catalog.models,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from datetime import datetime
 
 import strawberry
 from sqlalchemy import select
@@ -14,15 +13,11 @@ from strawberry.types import Info
 from api.gql.context import AppContext, app_context
 from api.gql.errors import UserErrorType, mutate
 from api.gql.ids import input_id, query_id
+from api.gql.inputs import given
 from api.gql.nodes import register_node
 from api.gql.pagination import Connection, connection, page_args
-from network import service
+from network import service, tree
 from network.models import Site, SiteLevel, SiteStatus, StandardClass
-
-if TYPE_CHECKING:
-    from workforce.schema import AssignmentType, HeadAppointmentType
-
-_WORKFORCE = "workforce.schema"
 
 SiteLevelEnum = strawberry.enum(SiteLevel, name="SiteLevel", description="场所层级 (1+7+N)")
 StandardClassEnum = strawberry.enum(
@@ -94,7 +89,7 @@ class SiteType(relay.Node):
     async def ancestors(self, info: Info) -> list[SiteType]:
         ctx = app_context(info)
         async with ctx.read() as session:
-            rows = await service.ancestors(session, self.site_id)
+            rows = await tree.ancestors(session, self.site_id)
         return [SiteType.from_row(r) for r in rows]
 
     @strawberry.field
@@ -111,38 +106,6 @@ class SiteType(relay.Node):
     ) -> Connection[SiteType]:
         return await _sites(app_context(info), self.site_id, level, first, after)
 
-    @strawberry.field(description="在岗人数(当日生效的分配)")
-    async def staff_count(self, info: Info) -> int:
-        return await staff_count_loader(app_context(info)).load(self.site_id)
-
-    @strawberry.field(description="该日(默认今天)在此场所生效的人员分配(workforce)")
-    async def assignments_on(
-        self,
-        info: Info,
-        date: date | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[Annotated[AssignmentType, strawberry.lazy(_WORKFORCE)]]:
-        from workforce.schema import site_assignments_on
-
-        return await site_assignments_on(app_context(info), self.site_id, date, first, after)
-
-    @strawberry.field(description="现任负责人(县政务服务管理办公室同意后生效)")
-    async def head(
-        self, info: Info
-    ) -> Annotated[HeadAppointmentType, strawberry.lazy(_WORKFORCE)] | None:
-        from workforce.schema import site_head
-
-        return await site_head(app_context(info), self.site_id)
-
-    @strawberry.field(description="负责人任免记录,最新的在前")
-    async def head_appointments(
-        self, info: Info
-    ) -> list[Annotated[HeadAppointmentType, strawberry.lazy(_WORKFORCE)]]:
-        from workforce.schema import site_head_history
-
-        return await site_head_history(app_context(info), self.site_id)
-
 
 async def _load_sites(ctx: AppContext, ids: list[uuid.UUID]) -> list[SiteType | None]:
     async with ctx.read() as session:
@@ -157,22 +120,12 @@ async def _load_child_counts(ctx: AppContext, ids: list[uuid.UUID]) -> list[int]
     return [counts[i] for i in ids]
 
 
-async def _load_staff_counts(ctx: AppContext, ids: list[uuid.UUID]) -> list[int]:
-    async with ctx.read() as session:
-        counts = await service.staff_counts(session, ids)
-    return [counts[i] for i in ids]
-
-
 def site_loader(ctx: AppContext):
     return ctx.loader("site", _load_sites)
 
 
 def child_count_loader(ctx: AppContext):
     return ctx.loader("site.child_count", _load_child_counts)
-
-
-def staff_count_loader(ctx: AppContext):
-    return ctx.loader("site.staff_count", _load_staff_counts)
 
 
 async def _site_node(ctx: AppContext, site_id: uuid.UUID) -> SiteType | None:
@@ -220,7 +173,7 @@ class NetworkQuery:
         ctx = app_context(info)
         ctx.tenant_id()
         async with ctx.read() as session:
-            root = await service.county_center(session)
+            root = await tree.county_center(session)
         return SiteType.from_row(root) if root else None
 
 
@@ -262,10 +215,6 @@ class SitePayload:
     user_errors: list[UserErrorType]
 
 
-def _given(value):
-    return service.UNSET if value is strawberry.UNSET else value
-
-
 @strawberry.type
 class NetworkMutation:
     @strawberry.mutation(description="新建分中心、镇(街道)中心或村(社区)站")
@@ -290,7 +239,7 @@ class NetworkMutation:
     @strawberry.mutation
     async def update_site(self, info: Info, input: UpdateSiteInput) -> SitePayload:
         async def change(session, actor):
-            location = _given(input.location)
+            location = given(input.location)
             if isinstance(location, LocationInput):
                 location = location.to_domain()
             site = await service.update_site(
@@ -298,11 +247,11 @@ class NetworkMutation:
                 actor,
                 input_id(input.id, "Site", "id"),
                 name=None if input.name is strawberry.UNSET else input.name,
-                address=_given(input.address),
+                address=given(input.address),
                 location=location,
                 standard_class=input.standard_class or None,
-                opening_hours=_given(input.opening_hours),
-                managing_department=_given(input.managing_department),
+                opening_hours=given(input.opening_hours),
+                managing_department=given(input.managing_department),
             )
             return SiteType.from_row(site)
 

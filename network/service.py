@@ -11,12 +11,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.guard import Actor, require
-from authz.roles import site_object
-from network.models import Site, SiteClosure, SiteLevel, SiteStatus, StandardClass
+from authz.guard import Actor
+from network import tree
+from network.access import require, site_object
+from network.models import Site, SiteLevel, SiteStatus, StandardClass
 from tenants import audit
 from tenants.base import utcnow
 from tenants.errors import Collector, check_length, refuse
+from tenants.values import UNSET
 
 # The level a parent must have for each level of child (1+7+N).
 PARENT_LEVEL: dict[SiteLevel, SiteLevel | None] = {
@@ -66,10 +68,6 @@ class NewSite:
     managing_department: str | None = None
 
 
-# Marks an update argument that was not given (``None`` clears the field).
-UNSET: Any = object()
-
-
 def official_name(chain: Sequence[tuple[SiteLevel, str]]) -> str:
     """规范名称 (001 §四(二)2) from the names from the county centre down to the site."""
     county = chain[0][1]
@@ -88,20 +86,12 @@ async def get_site(session: AsyncSession, site_id: uuid.UUID) -> Site | None:
     return await session.get(Site, site_id)
 
 
-async def ancestors(session: AsyncSession, site_id: uuid.UUID) -> list[Site]:
-    """The site's ancestors, county centre first, the site itself excluded."""
-    rows = await session.execute(
-        select(Site)
-        .join(SiteClosure, SiteClosure.ancestor_id == Site.id)
-        .where(SiteClosure.descendant_id == site_id, SiteClosure.depth > 0)
-        .order_by(SiteClosure.depth.desc())
-    )
-    return list(rows.scalars())
-
-
-async def county_center(session: AsyncSession) -> Site | None:
-    rows = await session.execute(select(Site).where(Site.level == SiteLevel.COUNTY_CENTER))
-    return rows.scalars().first()
+async def require_site(session: AsyncSession, site_id: uuid.UUID, field: str = "siteId") -> Site:
+    """The site, or a NOT_FOUND user error on ``field``."""
+    site = await session.get(Site, site_id)
+    if site is None:
+        raise refuse(field, "NOT_FOUND", "场所不存在")
+    return site
 
 
 async def child_counts(
@@ -116,15 +106,6 @@ async def child_counts(
     )
     counts = {parent: n for parent, n in rows.all()}
     return {sid: counts.get(sid, 0) for sid in site_ids}
-
-
-async def staff_counts(
-    session: AsyncSession, site_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, int]:
-    """在岗人数 per site: people whose assignment in force today places them there."""
-    from workforce.assignments import staff_counts as placed_counts
-
-    return await placed_counts(session, site_ids)
 
 
 async def list_sites(
@@ -179,19 +160,6 @@ async def _name_taken(
     return (await session.execute(query.limit(1))).first() is not None
 
 
-async def _insert_closure(session: AsyncSession, site: Site, parent: Site | None) -> None:
-    session.add(SiteClosure(ancestor_id=site.id, descendant_id=site.id, depth=0))
-    if parent is None:
-        return
-    rows = await session.execute(
-        select(SiteClosure.ancestor_id, SiteClosure.depth).where(
-            SiteClosure.descendant_id == parent.id
-        )
-    )
-    for ancestor_id, depth in rows.all():
-        session.add(SiteClosure(ancestor_id=ancestor_id, descendant_id=site.id, depth=depth + 1))
-
-
 async def create_county_center(
     session: AsyncSession,
     *,
@@ -215,7 +183,7 @@ async def create_county_center(
         standard_class=StandardClass.BENCHMARK,
     )
     session.add(site)
-    await _insert_closure(session, site, None)
+    await tree.link(session, site, None)
     return site
 
 
@@ -255,7 +223,7 @@ async def create_site(session: AsyncSession, actor: Actor, data: NewSite) -> Sit
         errors.add("name", "DUPLICATE_NAME", f"「{parent.name}」下已有名为「{name}」的场所")
     errors.raise_if_any()
 
-    chain = [(s.level, s.name) for s in await ancestors(session, parent.id)]
+    chain = [(s.level, s.name) for s in await tree.ancestors(session, parent.id)]
     chain += [(parent.level, parent.name), (data.level, name)]
     site = Site(
         id=uuid.uuid4(),
@@ -273,7 +241,7 @@ async def create_site(session: AsyncSession, actor: Actor, data: NewSite) -> Sit
         managing_department=data.managing_department,
     )
     session.add(site)
-    await _insert_closure(session, site, parent)
+    await tree.link(session, site, parent)
     audit.record(session, actor.label, "site.create", "Site", site.id, {"name": site.official_name})
     return site
 
@@ -385,19 +353,8 @@ async def update_site(
 
 async def _rename_subtree(session: AsyncSession, site: Site) -> None:
     """Official names embed ancestors' names: recompute them for the site and its subtree."""
-    subtree = (
-        (
-            await session.execute(
-                select(Site)
-                .join(SiteClosure, SiteClosure.descendant_id == Site.id)
-                .where(SiteClosure.ancestor_id == site.id)
-                .order_by(Site.depth)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    chain_above = [(s.level, s.name) for s in await ancestors(session, site.id)]
+    subtree = await tree.subtree(session, site.id)
+    chain_above = [(s.level, s.name) for s in await tree.ancestors(session, site.id)]
     names: dict[uuid.UUID, list[tuple[SiteLevel, str]]] = {}
     for node in subtree:
         above = chain_above if node.id == site.id else names[node.parent_id]  # type: ignore[index]

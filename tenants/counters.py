@@ -4,7 +4,7 @@ Hot read paths cache their answers by a county-wide version (the catalog's relea
 draft counter). A cached answer then needs one thing from the database: the current version.
 Rather than every such path opening a transaction of its own for it, a domain registers its
 counters here, and the statement that loads the caller of an authenticated request
-(``api.accounts.load_actor``), or the county of a public request (``read_county``), reads them
+(``accounts.service.load_actor``), or the county of a public request (``read_county``), reads them
 as scalar subqueries of the same row. The request keeps them in its context until it writes.
 
 A counter is an integer column of a table with at most one row per county; a county without

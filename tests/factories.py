@@ -8,18 +8,18 @@ from dataclasses import dataclass, field
 import httpx
 from sqlalchemy import select
 
-from api.accounts import new_user
+from accounts.models import User
+from accounts.roles import bind
+from accounts.service import new_user
+from accounts.tokens import issue_token
 from api.gql.ids import global_id
-from api.models import User
-from api.tokens import issue_token
+from api.tenant_opening import create_tenant
 from authz.guard import Actor
 from authz.roles import Role
-from authz.service import bind
 from network import service as network
 from network.models import Site, SiteLevel
 from tenants.database import Database
 from tenants.models import Tenant
-from tenants.service import create_tenant
 from tests.conftest import TEST_SECRET, next_county_code
 
 PASSWORD = "test-password-1"

@@ -93,12 +93,3 @@ async def run_job(ctx: dict[str, Any], tenant_id: str, job_id: str, work: Work) 
             job.finished_at = utcnow()  # type: ignore[union-attr]
         return JobStatus.FAILED.value
     return JobStatus.SUCCEEDED.value
-
-
-async def export_roster(ctx: dict[str, Any], tenant_id: str, job_id: str) -> str:
-    from workforce.roster import export_work
-
-    return await run_job(ctx, tenant_id, job_id, export_work)
-
-
-FUNCTIONS: dict[str, Callable[..., Awaitable[Any]]] = {"export_roster": export_roster}

@@ -10,7 +10,9 @@ import logging
 from typing import Any, Protocol
 
 from api.settings import Settings
+from api.storage import storage_for
 from tenants.database import Database
+from workers.registry import FUNCTIONS
 
 log = logging.getLogger("onewindow.jobs")
 
@@ -21,8 +23,6 @@ class JobQueue(Protocol):
 
 def job_context(settings: Settings, db: Database) -> dict[str, Any]:
     """What every job function receives as ``ctx`` (arq's context dict)."""
-    from api.storage import storage_for
-
     return {"settings": settings, "db": db, "storage": storage_for(settings)}
 
 
@@ -34,8 +34,6 @@ class InlineQueue:
         self._done: set[str] = set()
 
     async def enqueue(self, function: str, queue_id: str, /, **kwargs: Any) -> None:
-        from workers.jobs import FUNCTIONS
-
         if queue_id in self._done:
             return
         self._done.add(queue_id)

@@ -1,15 +1,13 @@
-"""arq ``WorkerSettings``: ``onewindow worker`` (or ``arq workers.settings.WorkerSettings``)."""
+"""What an arq worker process needs: Redis settings, and the start-up that fills a job's ``ctx``."""
 
 from __future__ import annotations
 
-import os
-from typing import Any, ClassVar
+from typing import Any
 
 from arq.connections import RedisSettings
 
 from api.settings import Settings
 from tenants.database import Database
-from workers.jobs import FUNCTIONS
 from workers.queue import job_context
 
 
@@ -30,25 +28,3 @@ def make_startup(settings: Settings, db: Database | None = None):
             await ctx["db"].dispose()
 
     return startup, shutdown
-
-
-class WorkerSettings:
-    """Read from the environment when arq's own CLI loads this class."""
-
-    functions: ClassVar[list] = list(FUNCTIONS.values())
-    max_jobs = 4
-    job_timeout = 600
-
-    @staticmethod
-    async def on_startup(ctx: dict[str, Any]) -> None:
-        startup, _ = make_startup(Settings.from_env())
-        await startup(ctx)
-
-    @staticmethod
-    async def on_shutdown(ctx: dict[str, Any]) -> None:
-        _, shutdown = make_startup(Settings.from_env())
-        await shutdown(ctx)
-
-    redis_settings = RedisSettings.from_dsn(
-        os.environ.get("ONEWINDOW_REDIS_URL") or "redis://127.0.0.1:6379"
-    )

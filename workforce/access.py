@@ -14,9 +14,11 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.errors import Forbidden
-from authz.guard import Actor, can
+from authz.guard import Actor
+from network.access import can
+from network.tree import require_county_center
 from workforce.assignments import placements
-from workforce.common import root_site, today
+from workforce.common import today
 from workforce.models import Staff
 
 
@@ -29,7 +31,7 @@ async def can_read_staff(session: AsyncSession, actor: Actor, staff: Staff) -> b
         return False
     if is_self(actor, staff.id):
         return True
-    root = await root_site(session)
+    root = await require_county_center(session)
     if await can(session, actor, "staff", "read", root.id):
         return True
     placed = (await placements(session, [staff.id], today())).get(staff.id)
@@ -57,5 +59,5 @@ async def can_unmask_phone(session: AsyncSession, actor: Actor, staff_id: uuid.U
         return True
     if actor.tenant_id is None:
         return False
-    root = await root_site(session)
+    root = await require_county_center(session)
     return await can(session, actor, "staff.phone", "unmask", root.id)

@@ -20,14 +20,16 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from authz.guard import Actor, require
+from authz.guard import Actor
+from network.access import require
 from network.models import Site, SiteLevel, SiteStatus
+from network.service import require_site
+from network.tree import require_county_center
 from tenants import audit
 from tenants.errors import Collector, check_length, refuse
 from workforce.common import (
     check_date,
     effective_status,
-    get_site,
     get_staff,
     today,
     workforce_policy,
@@ -140,6 +142,15 @@ async def in_force_for(
 async def regular_on(session: AsyncSession, staff_id: uuid.UUID, on: date) -> Assignment | None:
     found = await in_force_for(session, staff_id, on, [AssignmentKind.REGULAR])
     return found[0] if found else None
+
+
+async def home_site(session: AsyncSession, staff_id: uuid.UUID, on: date) -> Site:
+    """Where the person's regular assignment places them on ``on``; the county centre (the
+    pool) for someone not placed — the site at which managing them is checked."""
+    regular = await regular_on(session, staff_id, on)
+    if regular is None:
+        return await require_county_center(session)
+    return await require_site(session, regular.site_id)
 
 
 async def history(session: AsyncSession, staff_ids: Sequence[uuid.UUID]) -> dict:
@@ -318,7 +329,7 @@ async def assign_staff(session: AsyncSession, actor: Actor, data: NewAssignment)
     """分配岗位: REGULAR and TEMPORARY_COVER by the county office, VILLAGE_DISPATCH by the
     township head within its own township."""
     staff = await get_staff(session, data.staff_id)
-    site = await get_site(session, data.site_id)
+    site = await require_site(session, data.site_id)
     obj, act = _object_for(data.kind)
     await require(session, actor, obj, act, site.id, site.official_name)
     errors = Collector()
@@ -370,7 +381,7 @@ async def end_assignment(
     assignment = await session.get(Assignment, assignment_id)
     if assignment is None:
         raise refuse("assignmentId", "NOT_FOUND", "分配记录不存在")
-    site = await get_site(session, assignment.site_id)
+    site = await require_site(session, assignment.site_id)
     obj, act = _object_for(assignment.kind)
     await require(session, actor, obj, act, site.id, site.official_name)
     errors = Collector()

@@ -17,18 +17,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.storage import Storage, StorageError, key_belongs_to, read_checked
-from authz.guard import Actor, require
+from authz.guard import Actor
+from network.access import require
+from network.tree import require_county_center
 from tenants import audit
 from tenants.errors import Collector, check_length
-from workforce.assignments import regular_on
+from workforce.assignments import home_site
 from workforce.common import (
     add_months,
     check_date,
     effective_status,
-    get_site,
     get_staff,
     require_date_in_range,
-    root_site,
     today,
     workforce_policy,
 )
@@ -59,10 +59,12 @@ async def record_certificate(
     number: str,
     issued_on: date,
     scan_key: str | None,
+    on: date | None = None,
 ) -> Staff:
+    """Record a certificate on ``on`` (default today): it may not be issued later than that."""
+    on = on or today()
     staff = await get_staff(session, staff_id)
-    regular = await regular_on(session, staff.id, today())
-    site = await get_site(session, regular.site_id) if regular else await root_site(session)
+    site = await home_site(session, staff.id, on)
     await require(session, actor, "certificate", "record", site.id, site.official_name)
     errors = Collector()
     number = (number or "").strip()
@@ -71,7 +73,7 @@ async def record_certificate(
     check_length(errors, "number", number, NUMBER_MAX, "证书编号")
     if not check_date(errors, "issuedOn", issued_on, "发证日期"):
         pass
-    elif issued_on > today():
+    elif issued_on > on:
         errors.add("issuedOn", "FUTURE_DATE", "发证日期不能晚于今天")
     if number and len(number) <= NUMBER_MAX:
         taken = await session.execute(select(Certificate.id).where(Certificate.number == number))
@@ -141,7 +143,7 @@ async def certificate_warnings(
     session: AsyncSession, actor: Actor, on: date | None = None
 ) -> list[CertificateWarning]:
     """Everyone not yet certified past the due-soon point, OVERDUE first."""
-    root = await root_site(session)
+    root = await require_county_center(session)
     await require(session, actor, "staff", "read", root.id, root.official_name)
     require_date_in_range(on, "on")
     on = on or today()

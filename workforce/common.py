@@ -7,10 +7,8 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from network.models import Site, SiteLevel
 from tenants.context import session_tenant
 from tenants.errors import Collector, refuse
 from tenants.models import Tenant
@@ -38,8 +36,12 @@ def require_date_in_range(value: date | None, argument: str) -> None:
         raise BadRequest(f"参数 {argument} 应在 {DATE_MIN.year}–{DATE_MAX.year} 年之间")
 
 
+# The calendar day the services work on; tests pin it (None: the real clock).
+pinned_today: date | None = None
+
+
 def today() -> date:
-    return date.today()
+    return pinned_today or date.today()
 
 
 def add_months(day: date, months: int) -> date:
@@ -75,18 +77,3 @@ async def get_staff(session: AsyncSession, staff_id: uuid.UUID, field: str = "st
     if staff is None:
         raise refuse(field, "NOT_FOUND", "人员不存在")
     return staff
-
-
-async def get_site(session: AsyncSession, site_id: uuid.UUID, field: str = "siteId") -> Site:
-    site = await session.get(Site, site_id)
-    if site is None:
-        raise refuse(field, "NOT_FOUND", "场所不存在")
-    return site
-
-
-async def root_site(session: AsyncSession) -> Site:
-    rows = await session.execute(select(Site).where(Site.level == SiteLevel.COUNTY_CENTER))
-    root = rows.scalars().first()
-    if root is None:  # every county has one from the day it is opened
-        raise refuse(None, "NOT_FOUND", "本县尚无县政务服务中心")
-    return root

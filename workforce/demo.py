@@ -19,7 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from stdnum.cn import ric
 
-from api.models import User
+from accounts.models import User
 from api.settings import Settings
 from authz.guard import Actor
 from network.demo_data import DemoCounty

@@ -11,12 +11,14 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.guard import Actor, require
+from authz.guard import Actor
+from network.access import require
 from network.models import SiteLevel, SiteStatus
+from network.service import require_site
 from tenants import audit
 from tenants.base import utcnow
 from tenants.errors import Collector, check_length, refuse
-from workforce.common import check_date, get_site, today
+from workforce.common import check_date, today
 from workforce.models import HeadAppointment, HeadAppointmentStatus, Staff
 
 HEADED_LEVELS = (SiteLevel.SUB_CENTER, SiteLevel.TOWNSHIP_CENTER)
@@ -34,7 +36,7 @@ async def propose_head(
     effective_date: date,
     reason: str | None,
 ) -> HeadAppointment:
-    site = await get_site(session, site_id)
+    site = await require_site(session, site_id)
     await require(session, actor, "head", "propose", site.id, site.official_name)
     errors = Collector()
     if site.level not in HEADED_LEVELS:
@@ -98,7 +100,7 @@ async def review_head(
     appointment = await session.get(HeadAppointment, appointment_id)
     if appointment is None:
         raise refuse("appointmentId", "NOT_FOUND", "任免提名不存在")
-    site = await get_site(session, appointment.site_id)
+    site = await require_site(session, appointment.site_id)
     await require(session, actor, "head", "review", site.id, site.official_name)
     errors = Collector()
     if appointment.status is not HeadAppointmentStatus.PROPOSED:

@@ -14,7 +14,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.guard import Actor, require
+from authz.guard import Actor
+from network.access import require
 from network.models import Site
 from tenants import audit
 from tenants.errors import Collector, check_length

@@ -20,13 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.settings import Settings
 from api.storage import XLSX, Storage, StorageError, key_belongs_to, new_key, read_checked
-from authz.guard import Actor, require
-from network.models import Site, SiteClosure, SiteLevel, SiteStatus
+from authz.guard import Actor
+from network import tree
+from network.access import require
+from network.models import Site, SiteLevel, SiteStatus
+from network.tree import require_county_center
 from tenants import audit
 from tenants.errors import Collector, UserError, UserErrors
 from workers.models import BackgroundJob
 from workforce.assignments import placing
-from workforce.common import root_site, today
+from workforce.common import today
 from workforce.models import (
     Assignment,
     AssignmentKind,
@@ -231,7 +234,7 @@ async def import_roster(
     upload_key: str,
 ) -> ImportReport:
     """导入花名册: all rows or none. Raises ``RosterRefused`` (with the report) on any error."""
-    root = await root_site(session)
+    root = await require_county_center(session)
     await require(session, actor, "roster", "import", root.id, root.official_name)
     tenant_id = actor.require_tenant_user()
     if not key_belongs_to(upload_key, tenant_id, "roster"):
@@ -380,7 +383,7 @@ async def import_roster(
 
 async def export_scope(session: AsyncSession, actor: Actor, site_id: uuid.UUID | None) -> Site:
     """The site whose subtree is exported (the county centre when none is given)."""
-    site = await session.get(Site, site_id) if site_id else await root_site(session)
+    site = await session.get(Site, site_id) if site_id else await require_county_center(session)
     if site is None:
         from tenants.errors import refuse
 
@@ -398,7 +401,7 @@ async def roster_rows(
     """
     from workforce.common import effective_status
 
-    subtree = select(SiteClosure.descendant_id).where(SiteClosure.ancestor_id == site_id)
+    subtree = tree.subtree_ids_query(site_id)
     rows = await session.execute(
         select(
             Staff.name,

@@ -12,6 +12,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+import workforce.jobs  # noqa: F401  (registers the export job this schema submits)
 from api.gql.context import AppContext, app_context
 from api.gql.errors import UserErrorType, mutate, run_change, to_user_errors
 from api.gql.ids import input_id, parse_global_id, query_id
@@ -19,9 +20,11 @@ from api.gql.nodes import register_node
 from api.gql.pagination import Connection, connection, page_args
 from api.storage import PURPOSES, new_key, storage_for
 from authz.errors import BadRequest, Forbidden
-from authz.guard import can, require
+from network import tree
+from network.access import can, require
 from network.models import Site
 from network.schema import SiteType, site_loader
+from network.tree import require_county_center
 from tenants.errors import refuse
 from workers.jobs import submit
 from workers.models import BackgroundJob, JobStatus
@@ -39,7 +42,7 @@ from workforce import (
 )
 from workforce.access import can_read_staff, can_unmask_phone, is_self, require_read_staff
 from workforce.certificates import CertificateWarningLevel
-from workforce.common import effective_status, root_site, today
+from workforce.common import effective_status, today
 from workforce.models import (
     Assignment,
     AssignmentKind,
@@ -607,7 +610,7 @@ async def _require_county_read(ctx: AppContext, obj: str = "staff") -> None:
     actor = ctx.require_actor()
     ctx.tenant_id()
     async with ctx.read() as session:
-        root = await root_site(session)
+        root = await require_county_center(session)
         await require(session, actor, obj, "read", root.id, root.official_name)
 
 
@@ -669,7 +672,7 @@ async def _job_node(ctx: AppContext, job_id: uuid.UUID) -> JobType | None:
         if row is None:
             return None
         if row.requested_by_user_id != actor.user_id:
-            root = await root_site(session)
+            root = await require_county_center(session)
             await require(session, actor, "staff", "read", root.id, root.official_name)
     return JobType.from_row(row)
 
@@ -748,21 +751,11 @@ class WorkforceQuery:
                 if site is None:
                     raise BadRequest("场所不存在", "INVALID_ID")
             else:
-                site = await root_site(session)
+                site = await require_county_center(session)
             await require(session, actor, "staff", "read", site.id, site.official_name)
             scope = None
             if site_id is not None:
-                from network.models import SiteClosure
-
-                scope = list(
-                    (
-                        await session.execute(
-                            select(SiteClosure.descendant_id).where(
-                                SiteClosure.ancestor_id == site.id
-                            )
-                        )
-                    ).scalars()
-                )
+                scope = await tree.subtree_ids(session, site.id)
             rows, total = await staff_service.list_staff(
                 session,
                 site_ids=scope,
@@ -1386,3 +1379,42 @@ class WorkforceMutation:
             params={"site_id": str(site.id), "on": today().isoformat(), "unmask_phone": unmask},
         )
         return JobPayload(job=JobType.from_row(job), user_errors=[])
+
+
+async def _load_staff_counts(ctx: AppContext, ids: list[uuid.UUID]) -> list[int]:
+    async with ctx.read() as session:
+        counts = await assignments.staff_counts(session, ids)
+    return [counts[i] for i in ids]
+
+
+def staff_count_loader(ctx: AppContext):
+    return ctx.loader("site.staff_count", _load_staff_counts)
+
+
+@strawberry.type(description="Fields that workforce contributes to network's Site")
+class SiteWorkforceFields:
+    """Resolved with the ``Site`` object as ``self`` (see ``api.gql.extend``)."""
+
+    site_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="在岗人数(当日生效的分配)")
+    async def staff_count(self, info: Info) -> int:
+        return await staff_count_loader(app_context(info)).load(self.site_id)
+
+    @strawberry.field(description="该日(默认今天)在此场所生效的人员分配(workforce)")
+    async def assignments_on(
+        self,
+        info: Info,
+        date: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[AssignmentType]:
+        return await site_assignments_on(app_context(info), self.site_id, date, first, after)
+
+    @strawberry.field(description="现任负责人(县政务服务管理办公室同意后生效)")
+    async def head(self, info: Info) -> HeadAppointmentType | None:
+        return await site_head(app_context(info), self.site_id)
+
+    @strawberry.field(description="负责人任免记录,最新的在前")
+    async def head_appointments(self, info: Info) -> list[HeadAppointmentType]:
+        return await site_head_history(app_context(info), self.site_id)

@@ -14,18 +14,19 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.guard import Actor, require
+from authz.guard import Actor
+from network.access import require
 from network.models import Site
+from network.service import require_site
 from tenants import audit
 from tenants.errors import Collector, check_length, refuse
-from workforce.assignments import place, regular_on
+from tenants.values import UNSET
+from workforce.assignments import home_site, place
 from workforce.common import (
     add_months,
     check_date,
     effective_status,
-    get_site,
     get_staff,
-    root_site,
     today,
     workforce_policy,
 )
@@ -179,7 +180,7 @@ async def hire_staff(
     session: AsyncSession, actor: Actor, cipher: PersonalDataCipher, data: NewStaff
 ) -> Staff:
     """入职: register a person in the county pool and post them at a site."""
-    site = await get_site(session, data.site_id)
+    site = await require_site(session, data.site_id)
     await require(session, actor, "staff", "hire", site.id, site.official_name)
     errors = Collector()
     number, phone = check_new_staff(errors, cipher, data)
@@ -195,12 +196,8 @@ async def hire_staff(
 
 async def _require_manage(session: AsyncSession, actor: Actor, staff: Staff, act: str) -> None:
     """Status and detail changes belong to the county office (checked at the regular site)."""
-    regular = await regular_on(session, staff.id, today())
-    site = await get_site(session, regular.site_id) if regular else await root_site(session)
+    site = await home_site(session, staff.id, today())
     await require(session, actor, "staff", act, site.id, site.official_name)
-
-
-_UNSET: object = object()
 
 
 async def update_staff(
@@ -210,7 +207,7 @@ async def update_staff(
     staff_id: uuid.UUID,
     *,
     name: str | None = None,
-    phone: object = _UNSET,
+    phone: str | None = UNSET,
     education: Education | None = None,
     employment_type: EmploymentType | None = None,
     employer: str | None = None,
@@ -226,7 +223,7 @@ async def update_staff(
         errors.add("employer", "REQUIRED", "请填写用工单位")
     check_length(errors, "employer", employer, EMPLOYER_MAX, "用工单位")
     new_phone = None
-    if phone is not _UNSET:
+    if phone is not UNSET:
         new_phone = normalize_phone(phone)  # type: ignore[arg-type]
         if new_phone is not None and not PHONE_RE.match(new_phone):
             errors.add("phone", "INVALID_PHONE", "手机号应为 11 位数字,以 1 开头")
@@ -235,7 +232,7 @@ async def update_staff(
     if name is not None:
         staff.name = name.strip()
         changed.append("name")
-    if phone is not _UNSET:
+    if phone is not UNSET:
         staff.phone_cipher = cipher.encrypt(new_phone) if new_phone else None
         staff.phone_masked = mask_phone(new_phone) if new_phone else None
         changed.append("phone")

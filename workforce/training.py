@@ -11,11 +11,13 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import and_, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.guard import Actor, require
+from authz.guard import Actor
+from network.access import require
+from network.tree import require_county_center
 from tenants import audit
 from tenants.errors import Collector, check_length, refuse
 from workforce.assignments import in_force
-from workforce.common import check_date, root_site
+from workforce.common import check_date
 from workforce.models import (
     Assignment,
     Staff,
@@ -30,7 +32,7 @@ MAX_ATTENDEES = 1000
 
 
 async def _require_training(session: AsyncSession, actor: Actor, act: str) -> None:
-    root = await root_site(session)
+    root = await require_county_center(session)
     await require(session, actor, "training", act, root.id, root.official_name)
 
 
@@ -196,7 +198,7 @@ async def quarterly_noncompliance(
 ) -> list[Staff]:
     """Staff with an assignment in force on the quarter's last day (hired before it) who
     attended no centralised training in the quarter."""
-    root = await root_site(session)
+    root = await require_county_center(session)
     await require(session, actor, "training", "read", root.id, root.official_name)
     start, end = quarter_bounds(year, quarter)
     in_force_then = select(Assignment.staff_id).where(in_force(Assignment, end))

@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from api import accounts
-from authz import service as authz
+from accounts import roles as authz
+from accounts import service as accounts
 from authz.errors import Forbidden
 from authz.guard import Actor
 from network import service as network

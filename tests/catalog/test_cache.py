@@ -313,7 +313,7 @@ def test_a_change_forgets_the_counters_read_with_the_caller():
 
 async def test_counters_are_read_for_the_callers_own_county(db):
     """The Core statements name the county themselves (no ORM filter): never another's row."""
-    from api.accounts import load_actor
+    from accounts.service import load_actor
     from tenants import counters
 
     one, other = await make_county(db), await make_county(db)

@@ -6,10 +6,12 @@ import itertools
 import uuid
 from datetime import date
 
+import pytest
 from stdnum.cn import ric
 
 from tests.conftest import TEST_SECRET
 from tests.factories import County
+from workforce import common
 from workforce import staff as staff_service
 from workforce.models import Education, EmploymentType, Post, Staff
 from workforce.personal import cipher_for
@@ -26,6 +28,12 @@ def id_number(birth: date = date(1990, 3, 15), *, female: bool = False, region: 
         number = body + ric.calc_check_digit(body + "0")
         if ric.is_valid(number):
             return number
+
+
+def pin_today(monkeypatch: pytest.MonkeyPatch, day: date) -> date:
+    """The services' calendar day (``workforce.common.today``) is ``day`` for one test."""
+    monkeypatch.setattr(common, "pinned_today", day)
+    return day
 
 
 def bad_checksum(number: str) -> str:

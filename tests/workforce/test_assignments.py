@@ -253,15 +253,16 @@ async def test_closed_site_receives_nobody(db):
 
 async def test_staff_count_is_what_is_in_force_today(db):
     county = await make_county(db, "计数县")
-    today = date.today()
+    today = date(2026, 11, 30)
     one = await hire(county, "town_a", hire_date=today - timedelta(days=10))
     await hire(county, "town_a", hire_date=today - timedelta(days=10))
     await hire(county, "town_a", hire_date=today + timedelta(days=1))  # not yet
     await assign(
         county, one.id, "town_b", kind=AssignmentKind.TEMPORARY_COVER, start=today, end=today
     )
+    sites = [county.sites["town_a"].id, county.sites["town_b"].id]
     async with county.db.session(county.tenant_id) as session:
-        counts = await network.staff_counts(
-            session, [county.sites["town_a"].id, county.sites["town_b"].id]
-        )
+        counts = await assignments.staff_counts(session, sites, today)
+        after = await assignments.staff_counts(session, sites, today + timedelta(days=1))
     assert counts == {county.sites["town_a"].id: 1, county.sites["town_b"].id: 1}
+    assert after == {county.sites["town_a"].id: 3, county.sites["town_b"].id: 0}

@@ -220,7 +220,7 @@ async def test_matrix(world, role, action, position):
 async def test_window_staff_reads_only_their_own_record(world, db):
     county, _other, people = world
     me = people[("a", "village_a1")]
-    from api.models import User
+    from accounts.models import User
 
     async with db.transaction(county.tenant_id) as session:
         user = await session.get(User, county.users["staff_a1"].id)

@@ -30,7 +30,7 @@ async def _tenant(db, code: str):
 
 async def test_lianshui_has_a_realistic_pool(demo_db):
     tenant = await _tenant(demo_db, "320826")
-    today = date.today()
+    today = date.today()  # clock-ok: the demo is built around the real day it is loaded
     async with demo_db.session(tenant.id) as session:
         people = list((await session.execute(select(Staff))).scalars())
         assert 420 <= len(people) <= 520

@@ -12,7 +12,7 @@ import pytest
 from api.schema import build_schema
 from graphql import parse, validate
 from tests.factories import gql, make_county
-from tests.workforce.helpers import gid, hire, id_number
+from tests.workforce.helpers import gid, hire, id_number, pin_today
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATIONS = ROOT / "graphql" / "operations" / "workforce.graphql"
@@ -42,10 +42,10 @@ async def run(client, operation: str, variables: dict, token: str) -> dict:
     return body["data"]
 
 
-async def test_every_contract_operation_runs(db, client):
+async def test_every_contract_operation_runs(db, client, monkeypatch):
     county = await make_county(db, "契约县")
     token = county.token("admin")
-    today = date.today()
+    today = pin_today(monkeypatch, date(2026, 1, 31))
     hired = await run(
         client,
         "HireStaff",
@@ -247,7 +247,7 @@ async def test_phone_masking_per_role(db, client, role, expected):
     county = await make_county(db, "脱敏县")
     person = await hire(county, "town_a", phone="138-1234-5678", hire_date=date(2025, 1, 2))
     if role == "self":
-        from api.models import User
+        from accounts.models import User
 
         async with db.transaction(county.tenant_id) as session:
             user = await session.get(User, county.users["staff_a1"].id)

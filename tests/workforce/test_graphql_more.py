@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from tests.factories import gql, make_county
-from tests.workforce.helpers import gid, hire
+from tests.workforce.helpers import gid, hire, pin_today
 
 STAFF_CHANGE = """mutation($u: UpdateStaffInput!, $r: ResignStaffInput!) {
   updateStaff(input: $u) { staff { name phone posts employer } userErrors { field code } }
   resignStaff(input: $r) { staff { status noticeDate lastDay } userErrors { field code } } }"""
 
 
-async def test_staff_lifecycle_and_listing(db, client):
+async def test_staff_lifecycle_and_listing(db, client, monkeypatch):
     county = await make_county(db, "生命周期县")
     token = county.token("admin")
     person = await hire(county, "town_a", name="钱七", hire_date=date(2024, 5, 6))
-    today = date.today()
+    today = pin_today(monkeypatch, date(2026, 11, 30))
     result = await gql(
         client,
         STAFF_CHANGE,
@@ -196,9 +196,9 @@ async def test_training_through_graphql(db, client):
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
-async def test_status_filter_follows_the_calendar(db, client):
+async def test_status_filter_follows_the_calendar(db, client, monkeypatch):
     county = await make_county(db, "状态县")
-    today = date.today()
+    today = pin_today(monkeypatch, date(2028, 2, 29))
     await hire(county, "town_a", name="老人", hire_date=today - timedelta(days=400))
     await hire(county, "town_a", name="新人", hire_date=today - timedelta(days=10))
     doc = "query($st: StaffStatus) { staff(status: $st) { edges { node { name status } } } }"

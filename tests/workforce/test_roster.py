@@ -229,9 +229,9 @@ def redis_url():
 
 
 async def test_export_on_arq_with_a_burst_worker(db, settings, redis_url):
+    from api.worker import create_worker
     from workers.jobs import submit
     from workers.queue import ArqQueue, queue_for
-    from workers.runner import create_worker
 
     county = await make_county(db, "队列县")
     await hire(county, "root", name="县一")
@@ -259,14 +259,14 @@ async def test_export_on_arq_with_a_burst_worker(db, settings, redis_url):
 
 
 def test_worker_refuses_to_start_without_redis():
-    from workers.runner import run_worker
+    from api.worker import run_worker
 
     with pytest.raises(SystemExit):
         run_worker(Settings(redis_url=None), burst=True)
 
 
 def test_worker_settings_for_arq_cli():
-    from workers.settings import WorkerSettings
+    from api.worker import WorkerSettings
 
     assert [f.__name__ for f in WorkerSettings.functions] == ["export_roster"]
     assert WorkerSettings.redis_settings.host
@@ -281,7 +281,7 @@ async def test_inline_queue_runs_a_job_id_once(db, settings):
     async def fake(ctx, **kwargs):
         calls.append(kwargs)
 
-    from workers import jobs
+    from workers import registry as jobs
 
     original = jobs.FUNCTIONS.get("fake")
     jobs.FUNCTIONS["fake"] = fake

@@ -219,13 +219,14 @@ def test_certificate_warning_day_boundaries(hired, on, level):
 
 async def test_skill_level_is_the_highest_and_warnings_clear(county):
     db, admin = county.db, await county.actor("admin")
-    today = date.today()
+    today = date(2026, 6, 15)  # mid-month: month ends are in test_awkward_dates.py
     overdue = await hire(county, "sub", name="逾期", hire_date=add_months(today, -24))
     due = await hire(county, "sub", name="将到期", hire_date=add_months(today, -18))
     await hire(county, "sub", name="新人", hire_date=add_months(today, -18) + timedelta(days=1))
     async with db.session(county.tenant_id) as session:
         found = {
-            w.staff.name: w.level for w in await certificates.certificate_warnings(session, admin)
+            w.staff.name: w.level
+            for w in await certificates.certificate_warnings(session, admin, today)
         }
     assert found["逾期"] is CertificateWarningLevel.OVERDUE
     assert found["将到期"] is CertificateWarningLevel.DUE_SOON
@@ -241,6 +242,7 @@ async def test_skill_level_is_the_highest_and_warnings_clear(county):
                 number=f"{county.code}{number}",
                 issued_on=today,
                 scan_key=None,
+                on=today,
             )
     assert person.skill_level is SkillLevel.LEVEL_4
     async with db.transaction(county.tenant_id) as session:
@@ -254,6 +256,7 @@ async def test_skill_level_is_the_highest_and_warnings_clear(county):
                 number=f"{county.code}A-1",
                 issued_on=today + timedelta(days=1),
                 scan_key="elsewhere/scan/x.pdf",
+                on=today,
             )
         ) == [
             ("issuedOn", "FUTURE_DATE"),
@@ -261,5 +264,6 @@ async def test_skill_level_is_the_highest_and_warnings_clear(county):
             ("scanUploadKey", "INVALID_UPLOAD"),
         ]
     async with db.session(county.tenant_id) as session:
-        names = {w.staff.name for w in await certificates.certificate_warnings(session, admin)}
+        warnings = await certificates.certificate_warnings(session, admin, today)
+    names = {w.staff.name for w in warnings}
     assert "将到期" not in names and "逾期" in names

@@ -7,14 +7,26 @@ import uuid
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.models import User
-from authz.guard import Actor, require
+from accounts.models import User
+from authz.guard import Actor
 from authz.models import RoleBinding
-from authz.roles import ROLE_SCOPE_LEVELS, TENANT_ROLES, Role, role_object
-from network.models import Site, SiteStatus
+from authz.roles import TENANT_ROLES, Role, role_object
+from network.access import require
+from network.models import Site, SiteLevel, SiteStatus
 from tenants import audit
 from tenants.errors import refuse
 from tenants.models import Tenant
+
+# The site levels at which a role makes sense; binding elsewhere is a user error.
+ROLE_SCOPE_LEVELS: dict[Role, frozenset[SiteLevel]] = {
+    Role.COUNTY_ADMIN: frozenset({SiteLevel.COUNTY_CENTER}),
+    Role.SUPERVISOR: frozenset({SiteLevel.COUNTY_CENTER}),
+    Role.DEPARTMENT_ADMIN: frozenset({SiteLevel.SUB_CENTER, SiteLevel.COUNTY_CENTER}),
+    Role.TOWNSHIP_HEAD: frozenset({SiteLevel.TOWNSHIP_CENTER}),
+    Role.STATION_MANAGER: frozenset({SiteLevel.VILLAGE_STATION, SiteLevel.TOWNSHIP_CENTER}),
+    Role.WINDOW_STAFF: frozenset(SiteLevel),
+    Role.APPROVER: frozenset({SiteLevel.COUNTY_CENTER, SiteLevel.SUB_CENTER}),
+}
 
 ROLE_LABEL: dict[Role, str] = {
     Role.COUNTY_ADMIN: "县政务服务管理办公室管理员",

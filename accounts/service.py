@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import Select, Uuid, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.models import User, UserStatus
-from api.passwords import hash_password, verify_password
+from accounts.models import User, UserStatus
+from accounts.passwords import hash_password, verify_password
 from authz.guard import Actor, require_somewhere
 from tenants import audit, counters
 from tenants.base import utcnow

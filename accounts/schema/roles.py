@@ -5,10 +5,10 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from api.accounts_schema import UserPayload, UserType
+from accounts import roles as service
+from accounts.schema.users import UserPayload, UserType
 from api.gql.errors import mutate
 from api.gql.ids import input_id
-from authz import service
 from authz.roles import Role
 
 

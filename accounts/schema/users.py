@@ -8,16 +8,16 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api import accounts
+from accounts import service as accounts
+from accounts.models import User, UserStatus
+from accounts.roles import roles_of
+from accounts.schema.tenant import TenantType, load_tenant
 from api.gql.context import AppContext, app_context
 from api.gql.errors import UserErrorType, mutate
 from api.gql.ids import input_id
 from api.gql.nodes import register_node
-from api.models import User, UserStatus
 from authz.roles import Role
-from authz.service import roles_of
 from network.schema import SiteType, site_loader
-from tenants.schema import TenantType, load_tenant
 
 RoleEnum = strawberry.enum(Role, name="Role", description="角色")
 UserStatusEnum = strawberry.enum(UserStatus, name="UserStatus")

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.accounts import new_user
-from api.models import User
+from accounts.models import User
+from accounts.roles import bind
+from accounts.service import new_user
 from authz.guard import Actor
 from authz.roles import Role
-from authz.service import bind
 from network.models import Site
 from network.service import Location, create_county_center
 from tenants import audit

@@ -1,0 +1,104 @@
+"""The site tree (1+7+N) as the closure table answers it: the one place that queries it.
+
+``site_closure`` holds (ancestor, descendant, depth) for every pair, the site itself at depth 0;
+sites are closed, never moved or deleted, so a row never changes once written.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from network.models import Site, SiteClosure, SiteLevel
+from tenants.errors import refuse
+
+
+async def ancestor_ids(session: AsyncSession, site_id: uuid.UUID) -> list[uuid.UUID]:
+    """The site itself, then its parent, … up to the county centre."""
+    rows = await session.execute(
+        select(SiteClosure.ancestor_id)
+        .where(SiteClosure.descendant_id == site_id)
+        .order_by(SiteClosure.depth)
+    )
+    return list(rows.scalars())
+
+
+def ancestors_query(site_id: uuid.UUID, *, include_self: bool = False) -> Select[tuple[Site]]:
+    """The site's ancestors as ``Site`` rows, county centre first."""
+    query = (
+        select(Site)
+        .join(SiteClosure, SiteClosure.ancestor_id == Site.id)
+        .where(SiteClosure.descendant_id == site_id)
+        .order_by(SiteClosure.depth.desc())
+    )
+    return query if include_self else query.where(SiteClosure.depth > 0)
+
+
+async def ancestors(
+    session: AsyncSession, site_id: uuid.UUID, *, include_self: bool = False
+) -> list[Site]:
+    """The site's ancestors, county centre first (the site itself only when asked)."""
+    return list(
+        (await session.execute(ancestors_query(site_id, include_self=include_self))).scalars()
+    )
+
+
+async def chain(session: AsyncSession, site_id: uuid.UUID) -> list[tuple[uuid.UUID, SiteLevel]]:
+    """[(site id, level)] from the county centre down to the site itself."""
+    rows = await session.execute(
+        select(Site.id, Site.level)
+        .join(SiteClosure, SiteClosure.ancestor_id == Site.id)
+        .where(SiteClosure.descendant_id == site_id)
+        .order_by(SiteClosure.depth.desc())
+    )
+    return [(sid, SiteLevel(level)) for sid, level in rows.all()]
+
+
+def subtree_ids_query(site_id: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+    """The ids of the site and everything below it, as a subquery to filter by."""
+    return select(SiteClosure.descendant_id).where(SiteClosure.ancestor_id == site_id)
+
+
+async def subtree_ids(session: AsyncSession, site_id: uuid.UUID) -> list[uuid.UUID]:
+    return list((await session.execute(subtree_ids_query(site_id))).scalars())
+
+
+async def subtree(session: AsyncSession, site_id: uuid.UUID) -> list[Site]:
+    """The site and everything below it, top-down."""
+    rows = await session.execute(
+        select(Site)
+        .join(SiteClosure, SiteClosure.descendant_id == Site.id)
+        .where(SiteClosure.ancestor_id == site_id)
+        .order_by(Site.depth)
+    )
+    return list(rows.scalars())
+
+
+async def county_center(session: AsyncSession) -> Site | None:
+    """The county centre: the root of the session's county."""
+    rows = await session.execute(select(Site).where(Site.level == SiteLevel.COUNTY_CENTER))
+    return rows.scalars().first()
+
+
+async def require_county_center(session: AsyncSession) -> Site:
+    """The county centre, which every county has from the day it is opened."""
+    root = await county_center(session)
+    if root is None:
+        raise refuse(None, "NOT_FOUND", "本县尚无县政务服务中心")
+    return root
+
+
+async def link(session: AsyncSession, site: Site, parent: Site | None) -> None:
+    """Add the closure rows of a new site: itself, and each of the parent's ancestors."""
+    session.add(SiteClosure(ancestor_id=site.id, descendant_id=site.id, depth=0))
+    if parent is None:
+        return
+    rows = await session.execute(
+        select(SiteClosure.ancestor_id, SiteClosure.depth).where(
+            SiteClosure.descendant_id == parent.id
+        )
+    )
+    for ancestor_id, depth in rows.all():
+        session.add(SiteClosure(ancestor_id=ancestor_id, descendant_id=site.id, depth=depth + 1))
