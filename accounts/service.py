@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Select, Uuid, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from accounts import throttle
 from accounts.models import User, UserStatus
-from accounts.passwords import hash_password, verify_password
+from accounts.passwords import check_password, hash_password, verify_password
 from authz.guard import Actor, require_somewhere
 from tenants import audit, counters
 from tenants.base import utcnow
 from tenants.context import session_tenant
 from tenants.database import Database
-from tenants.errors import Collector, check_length
+from tenants.errors import Collector, check_length, refuse
 from tenants.models import Tenant, TenantStatus
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
-PASSWORD_MIN = 8
-PASSWORD_MAX = 128
+
+# Checks that a staff record (workforce, a layer above) may be linked to a new account by this
+# actor: it exists in the county and lies within the actor's scope. Set at composition.
+StaffLinkCheck = Callable[[AsyncSession, Actor, uuid.UUID], Awaitable[None]]
+_staff_link_check: StaffLinkCheck | None = None
+
+
+def use_staff_link_check(check: StaffLinkCheck) -> None:
+    global _staff_link_check
+    _staff_link_check = check
 
 
 def _check_user_fields(
@@ -34,9 +43,7 @@ def _check_user_fields(
             "INVALID_USERNAME",
             "用户名为 2-64 位字母、数字、点、下划线或连字符,且以字母或数字开头",
         )
-    if len(password or "") < PASSWORD_MIN:
-        errors.add("password", "WEAK_PASSWORD", f"密码至少 {PASSWORD_MIN} 位")
-    check_length(errors, "password", password, PASSWORD_MAX, "密码")
+    check_password(errors, password, username)
     check_length(errors, "displayName", display_name, 64, "姓名")
 
 
@@ -64,13 +71,16 @@ async def new_user(
         id=uuid.uuid4(),
         username=username,
         display_name=(display_name or username).strip() or username,
-        password_hash=hash_password(password),
+        password_hash=await hash_password(password),
         staff_id=staff_id,
     )
     session.add(user)
     if user_tenant := session_tenant(session):
         user.tenant_id = user_tenant
-        audit.record(session, actor_label, "user.create", "User", user.id, {"username": username})
+        details = {"username": username}
+        if staff_id is not None:
+            details["staffId"] = str(staff_id)  # the link to a person's record is audited
+        audit.record(session, actor_label, "user.create", "User", user.id, details)
     return user
 
 
@@ -84,6 +94,8 @@ async def create_user(
     staff_id: uuid.UUID | None = None,
 ) -> User:
     await require_somewhere(session, actor, "user", "create")
+    if staff_id is not None:
+        await _check_staff_link(session, actor, staff_id)
     return await new_user(
         session,
         actor.label,
@@ -92,6 +104,47 @@ async def create_user(
         display_name=display_name,
         staff_id=staff_id,
     )
+
+
+async def _check_staff_link(session: AsyncSession, actor: Actor, staff_id: uuid.UUID) -> None:
+    """A staff record is linked to one account at most, by someone whose scope covers it."""
+    if _staff_link_check is None:
+        raise refuse("staffId", "NOT_FOUND", "人员不存在")
+    await _staff_link_check(session, actor, staff_id)
+    linked = await session.execute(select(User.id).where(User.staff_id == staff_id).limit(1))
+    if linked.first() is not None:
+        raise refuse("staffId", "ALREADY_LINKED", "该人员已有登录账号")
+
+
+async def set_status(
+    session: AsyncSession, actor: Actor, user_id: uuid.UUID, status: UserStatus
+) -> User:
+    """停用 / 启用 an account of the county: a disabled user's tokens stop at the next request."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise refuse("userId", "NOT_FOUND", "用户不存在")
+    await require_somewhere(session, actor, "user", "disable")
+    if user.id == actor.user_id and status is UserStatus.DISABLED:
+        raise refuse("userId", "CANNOT_DISABLE_SELF", "不能停用自己的账号")
+    if user.status is not status:
+        user.status = status
+        verb = "user.disable" if status is UserStatus.DISABLED else "user.enable"
+        audit.record(session, actor.label, verb, "User", user.id, {"username": user.username})
+    return user
+
+
+async def unlock(session: AsyncSession, actor: Actor, user_id: uuid.UUID) -> User:
+    """解锁: lift the lock that repeated failed sign-ins put on an account."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise refuse("userId", "NOT_FOUND", "用户不存在")
+    await require_somewhere(session, actor, "user", "disable")
+    tenant = await session.get(Tenant, user.tenant_id)
+    await throttle.clear(
+        session, throttle.username_key(tenant.code if tenant else None, user.username)
+    )
+    audit.record(session, actor.label, "user.unlock", "User", user.id, {"username": user.username})
+    return user
 
 
 async def authenticate(
@@ -105,7 +158,7 @@ async def authenticate(
                 await session.execute(select(Tenant).where(Tenant.code == tenant_code))
             ).scalar_one_or_none()
         if tenant is None or tenant.status is not TenantStatus.ACTIVE:
-            verify_password(None, password)
+            await verify_password(None, password)
             return None
         tenant_id = tenant.id
     async with db.transaction(tenant_id) as session:
@@ -113,9 +166,9 @@ async def authenticate(
             await session.execute(select(User).where(User.username == username))
         ).scalar_one_or_none()
         if user is None or user.status is not UserStatus.ACTIVE:
-            verify_password(None, password)
+            await verify_password(None, password)
             return None
-        if not verify_password(user.password_hash, password):
+        if not await verify_password(user.password_hash, password):
             return None
         user.last_login_at = utcnow()
         return user

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -12,10 +14,16 @@ from litestar import Litestar, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.status_codes import HTTP_200_OK, HTTP_401_UNAUTHORIZED, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_429_TOO_MANY_REQUESTS,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 from msgspec import Struct
 from strawberry.litestar import make_graphql_controller
 
+from accounts import throttle
 from accounts.service import authenticate, load_actor
 from accounts.tokens import issue_token, read_token
 from api.files import FILE_ROUTES
@@ -23,6 +31,7 @@ from api.gql.context import AppContext
 from api.schema import build_schema
 from api.settings import Settings
 from authz.guard import Actor
+from tenants.base import utcnow
 from tenants.database import Database
 
 log = logging.getLogger("onewindow")
@@ -36,17 +45,32 @@ class TokenForm(Struct):
 
 @post("/auth/token", status_code=HTTP_200_OK)
 async def token(
+    request: Request,
     state: State,
     data: Annotated[TokenForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Response[dict[str, Any]]:
     """OAuth2-style password login: ``username``, ``password``, ``tenant`` (6-digit code)."""
     settings: Settings = state.settings
-    user = await authenticate(state.db, data.tenant.strip() or None, data.username, data.password)
+    tenant_code = data.tenant.strip() or None
+    address = request.client.host if request.client else None
+    attempt = throttle.Attempt.of(settings, tenant_code, data.username, address)
+    now = state.clock()
+    wait = await throttle.retry_after(state.db, attempt, now)
+    if wait:
+        return Response(
+            {"error": "too_many_attempts", "error_description": "登录失败次数过多,请稍后再试"},
+            status_code=HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(wait)},
+        )
+    user = await authenticate(state.db, tenant_code, data.username, data.password)
     if user is None:
+        await throttle.record_failure(state.db, attempt, now)
         return Response(
             {"error": "invalid_grant", "error_description": "用户名、密码或县代码错误"},
             status_code=HTTP_401_UNAUTHORIZED,
         )
+    async with state.db.transaction(None) as session:
+        await throttle.clear(session, attempt.user)
     return Response(
         {
             "access_token": issue_token(settings, user.id, user.tenant_id),
@@ -87,7 +111,11 @@ async def graphql_context(request: Request) -> dict[str, AppContext]:
     return {"app": context}
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None,
+    db: Database | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> Litestar:
     settings = settings or Settings.from_env()
     database = db or Database(settings.database_url, **settings.engine_options())
     schema = build_schema(settings)
@@ -119,7 +147,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     return Litestar(
         route_handlers=[token, health, GraphQLController, *FILE_ROUTES],
-        state=State({"settings": settings, "db": database}),
+        state=State({"settings": settings, "db": database, "clock": clock}),
         lifespan=[lifespan],
         debug=False,
     )

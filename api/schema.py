@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Iterator
 from functools import cache
 
 import strawberry
@@ -11,30 +14,37 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.relay import Node
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
+from strawberry.utils.logging import StrawberryLogger
 
 from accounts.schema.roles import AuthzMutation
 from accounts.schema.tenant import TenantQuery
 from accounts.schema.users import AccountMutation, AccountQuery
+from accounts.service import use_staff_link_check
 from api.gql.context import app_context
 from api.gql.extend import contribute_fields
+from api.gql.limits import RequestLimits
 from api.gql.nodes import resolve_node
 from api.settings import Settings
 from api.tenants_schema import TenantMutation
-from catalog.fastpath import CatalogFastPath
-from catalog.public_schema import PublicQuery
-from catalog.schema import CatalogMutation, CatalogQuery
+from catalog.schema import CatalogFastPath, CatalogMutation, CatalogQuery, PublicQuery
 from graphql import GraphQLError
 from network.schema import NetworkMutation, NetworkQuery, SiteType
+from workforce.access import check_account_link
 from workforce.schema import SiteWorkforceFields, WorkforceMutation, WorkforceQuery
+
+log = logging.getLogger("onewindow.graphql")
 
 # A higher domain's fields on a lower domain's type, added before any schema is built.
 contribute_fields(SiteType, SiteWorkforceFields)
+# Linking a new account to a staff record needs workforce's view of where the person works.
+use_staff_link_check(check_account_link)
 
 # Errors whose message is meant for the client; anything else is masked as an internal error.
 EXPOSED_CODES = {
@@ -46,6 +56,8 @@ EXPOSED_CODES = {
     "INVALID_PAGE_SIZE",
     "PAGE_SIZE_EXCEEDED",
     "NOT_FOUND",
+    "INVALID_CHARACTERS",
+    "QUERY_TOO_COSTLY",
 }
 
 
@@ -68,13 +80,45 @@ class Mutation(
     pass
 
 
+def _code(error: GraphQLError) -> str | None:
+    return (getattr(error.original_error, "extensions", None) or {}).get("code")
+
+
 def _should_mask(error: GraphQLError) -> bool:
-    original = error.original_error
-    if original is None or error.path is None:
+    if error.original_error is None or error.path is None:
         # Parse, validation and variable-coercion errors describe the request, not the server.
         return False
-    code = (getattr(original, "extensions", None) or {}).get("code")
+    code = _code(error)
     return code not in EXPOSED_CODES
+
+
+class OneWindowSchema(strawberry.Schema):
+    """Refusals (FORBIDDEN, NOT_FOUND, …) are the service working as meant: one log line each,
+    not a traceback; anything else is logged in full."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            code = _code(error)
+            if code in EXPOSED_CODES or error.original_error is None:
+                log.info("graphql %s: %s (path %s)", code or "REQUEST", error.message, error.path)
+            else:
+                StrawberryLogger.error(error, execution_context)
+
+
+_SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
+
+
+class HideSuggestions(SchemaExtension):
+    """Production: no "Did you mean …?" in any error (arguments, types, enum values, input
+    fields), so the schema cannot be guessed back out of error messages."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        for error in (result.errors if result else None) or ():
+            error.message = _SUGGESTION.sub("", error.message)
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -86,11 +130,12 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         MaxTokensLimiter(max_token_count=settings.max_tokens),
         MaskErrors(should_mask_error=_should_mask, error_message="服务器内部错误"),
+        RequestLimits,
         CatalogFastPath,
     ]
     if settings.is_production:
-        extensions.append(DisableIntrospection())
-    return strawberry.Schema(
+        extensions += [DisableIntrospection(), HideSuggestions]
+    return OneWindowSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,

@@ -52,6 +52,11 @@ class Settings:
     # new connection (SCRAM authentication) costs more CPU than the request itself.
     db_pool_size: int = 20
     db_max_overflow: int = 20
+    # Failed sign-ins allowed per username and per client address within the window; then the
+    # key is refused (429) until the window has passed since its first failure.
+    login_failures_per_user: int = 5
+    login_failures_per_address: int = 50
+    login_window_seconds: int = 900
 
     @property
     def is_production(self) -> bool:
@@ -77,6 +82,8 @@ class Settings:
             if env == "production":
                 raise SettingsError("生产环境必须设置 ONEWINDOW_SECRET_KEY")
             secret = DEV_SECRET_KEY
+        elif env == "production" and secret == DEV_SECRET_KEY:
+            raise SettingsError("生产环境不能使用公开的开发密钥作为 ONEWINDOW_SECRET_KEY")
         elif env == "production" and len(secret) < 32:
             raise SettingsError("ONEWINDOW_SECRET_KEY 至少需要 32 个字符")
         return cls(
@@ -93,4 +100,7 @@ class Settings:
             web_workers=_int_env("WEB_WORKERS", 1, 1),
             db_pool_size=_int_env("DB_POOL_SIZE", 20, 1),
             db_max_overflow=_int_env("DB_MAX_OVERFLOW", 20, 0),
+            login_failures_per_user=_int_env("LOGIN_FAILURES_PER_USER", 5, 1),
+            login_failures_per_address=_int_env("LOGIN_FAILURES_PER_ADDRESS", 50, 1),
+            login_window_seconds=_int_env("LOGIN_WINDOW_SECONDS", 900, 1),
         )

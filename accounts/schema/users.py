@@ -16,6 +16,7 @@ from api.gql.context import AppContext, app_context
 from api.gql.errors import UserErrorType, mutate
 from api.gql.ids import input_id
 from api.gql.nodes import register_node
+from authz.errors import Unauthenticated
 from authz.roles import Role
 from network.schema import SiteType, site_loader
 
@@ -89,8 +90,6 @@ class AccountQuery:
         actor = ctx.require_actor()
         user = await load_user(ctx, actor.user_id)  # type: ignore[arg-type]
         if user is None:  # deleted between token check and now
-            from authz.errors import Unauthenticated
-
             raise Unauthenticated()
         return user
 
@@ -129,3 +128,34 @@ class AccountMutation:
 
         user, errors = await mutate(info, change)
         return UserPayload(user=user, user_errors=errors)
+
+    @strawberry.mutation(description="停用账号:其令牌立即失效(县级管理员)")
+    async def disable_user(self, info: Info, input: UserIdInput) -> UserPayload:
+        return await _set_status(info, input, UserStatus.DISABLED)
+
+    @strawberry.mutation(description="启用已停用的账号(县级管理员)")
+    async def enable_user(self, info: Info, input: UserIdInput) -> UserPayload:
+        return await _set_status(info, input, UserStatus.ACTIVE)
+
+    @strawberry.mutation(description="解除因多次登录失败而对账号的锁定(县级管理员)")
+    async def unlock_user(self, info: Info, input: UserIdInput) -> UserPayload:
+        async def change(session, actor):
+            user_id = input_id(input.user_id, "User", "userId")
+            return UserType.from_row(await accounts.unlock(session, actor, user_id))
+
+        user, errors = await mutate(info, change)
+        return UserPayload(user=user, user_errors=errors)
+
+
+@strawberry.input
+class UserIdInput:
+    user_id: strawberry.ID
+
+
+async def _set_status(info: Info, input: UserIdInput, status: UserStatus) -> UserPayload:
+    async def change(session, actor):
+        user_id = input_id(input.user_id, "User", "userId")
+        return UserType.from_row(await accounts.set_status(session, actor, user_id, status))
+
+    user, errors = await mutate(info, change)
+    return UserPayload(user=user, user_errors=errors)

@@ -14,6 +14,8 @@ from authz.errors import BadRequest
 PAGE_CAP = 200
 DEFAULT_PAGE = 50
 _CURSOR_PREFIX = "offset:"
+# Far beyond any list of a county; larger offsets overflow the database's integers.
+MAX_OFFSET = 10_000_000
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -50,7 +52,7 @@ def decode_cursor(cursor: str) -> int:
         if not raw.startswith(_CURSOR_PREFIX):
             raise ValueError(raw)
         offset = int(raw.removeprefix(_CURSOR_PREFIX))
-        if offset < 0:
+        if not 0 <= offset <= MAX_OFFSET:
             raise ValueError(raw)
         return offset
     except (ValueError, UnicodeDecodeError) as exc:
