@@ -21,6 +21,7 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 from msgspec import Struct
+from cross_web import HTTPException
 from strawberry.litestar import make_graphql_controller
 
 from accounts import throttle
@@ -128,6 +129,13 @@ def create_app(
     )
 
     class GraphQLController(base_controller):  # type: ignore[valid-type,misc]
+        def parse_json(self, data: str | bytes) -> Any:
+            # A body of "x", 5 or null is valid JSON but not a GraphQL request: 400, not 500.
+            parsed = super().parse_json(data)
+            if not isinstance(parsed, dict | list):
+                raise HTTPException(400, "请求体必须是 GraphQL 请求对象(JSON object)")
+            return parsed
+
         def encode_json(self, data: object) -> bytes:
             # msgspec writes UTF-8 directly and is several times faster than json.dumps
             return msgspec.json.encode(data)

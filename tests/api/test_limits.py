@@ -92,3 +92,11 @@ async def test_an_overflowing_cursor_is_a_typed_error(client, db):
         token=county.token("admin"),
     )
     assert answer["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
+
+
+@pytest.mark.parametrize("body", ['"x"', "5", "null", "true"])
+async def test_a_body_that_is_not_a_request_object_is_400(client, body):
+    response = await client.post(
+        "/graphql", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
