@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
+from cross_web import HTTPException
 from litestar import Litestar, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.enums import RequestEncodingType
@@ -21,7 +22,6 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 from msgspec import Struct
-from cross_web import HTTPException
 from strawberry.litestar import make_graphql_controller
 
 from accounts import throttle

@@ -10,12 +10,19 @@ Modules:
   office reviews (its own edits are approved at once); approval applies and bumps
   ``draft_version``.
 - ``releases``: publishing freezes the approved state into an immutable numbered snapshot; diffs.
-- ``data`` / ``effective``: the catalog as plain data, the fold along the site's chain (closure
-  table) and its cache keyed by (county, site, release) or (county, site, draft, release).
-- ``fastpath``: a schema extension serving catalog-only operations from the cached plain data.
+- ``data``: the catalog as plain data (working tables or a release snapshot).
+- ``fold``: a site's effective entries, folded along its chain (definitions, then each level's
+  overrides and delegations).
+- ``effective``: the catalog version a request reads, the release / approved data, and the cache
+  of folds keyed by (county, site, release) or (county, site, draft, release).
+- ``drafts``: who reads the approved, unpublished state, and the reads of its definitions.
+- ``ratio``: the one-window ratio (一窗通办比例) of a site or the county against its target.
+- ``public``: anonymous reads (the county by its code, sites near a point, a matter's guide).
 - ``search``: Chinese substring, full pinyin and initials (pypinyin), over names and keywords.
 - ``importer``: ``.xlsx`` with the national element list's headings, all rows or none.
-- ``schema`` / ``public_schema``: GraphQL (authenticated / anonymous, published data only).
+- ``schema/``: the GraphQL (types, loaders, inputs, nodes, queries, public queries, mutations by
+  topic, and ``fastpath``, a schema extension serving catalog-only operations from the cached
+  plain data); it only translates to the modules above.
 - ``demo`` / ``demo_data``: ~1,100 matters for 涟水县, a small catalog for 兰陵县.
 
 Authorization objects (``authz/policy.csv``): ``matter:propose`` (department_admin, at the

@@ -10,7 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from authz.guard import Actor
 from catalog.definitions import CODE_RE, LIMIT_MAX_DAYS, get_matter
+from catalog.drafts import require_preview
+from catalog.effective import CatalogVersion, catalog_data, catalog_version, effective_catalog
 from catalog.models import Bundle, MatterStatus
 from tenants.errors import Collector, check_length
 
@@ -121,3 +124,30 @@ def bundle_view(bundle: dict[str, Any], entries: dict[str, dict[str, Any]]) -> d
         "complete": len(members) == len(bundle["matterCodes"]),
         "acceptedHere": all(m.get("acceptedHere", True) for m in members) and bool(members),
     }
+
+
+async def bundle_views(
+    session: AsyncSession,
+    actor: Actor,
+    tenant_id: uuid.UUID,
+    site_id: uuid.UUID | None,
+    *,
+    preview: bool,
+    version: CatalogVersion | None = None,
+    code: str | None = None,
+) -> tuple[list[dict[str, Any]], int | None]:
+    """The county's bundles (the one with ``code`` only, when given) as the applicant sees them,
+    merged by the site's effective catalog when ``site_id`` is given, by the definitions
+    otherwise; and the release they come from. ``preview`` only for those who may see it."""
+    if preview:
+        await require_preview(session, actor)
+    version = await catalog_version(session, version)
+    data = await catalog_data(session, tenant_id, version, preview=preview)
+    entries = data.by_code
+    if site_id is not None:
+        folded = await effective_catalog(
+            session, tenant_id, site_id, preview=preview, version=version
+        )
+        entries = folded.by_code
+    chosen = [b for b in data.bundles if code is None or b["code"] == code]
+    return [bundle_view(b, entries) for b in chosen], version.release or None

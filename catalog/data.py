@@ -1,6 +1,6 @@
 """The catalog as plain data: read from the working tables or from a release snapshot.
 
-Both shapes are the same ``CatalogData`` so that the fold (``catalog.effective``), the diff
+Both shapes are the same ``CatalogData`` so that the fold (``catalog.fold``), the diff
 (``catalog.releases``) and the public reads work the same on published and on preview data.
 A snapshot is the JSON of ``CatalogData.to_plain()``, zlib-compressed, stored in the release row.
 """
@@ -107,7 +107,7 @@ class CatalogData:
         default_factory=dict, repr=False
     )
     bundles_by_code: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
-    # Effective entries folded from this data, by their shape (``catalog.effective.fold``), so
+    # Effective entries folded from this data, by their shape (``catalog.fold.fold``), so
     # that sites folding a matter alike share one entry. Never mutated once made.
     entry_pool: dict[tuple, dict[str, Any]] = field(default_factory=dict, repr=False, compare=False)
 

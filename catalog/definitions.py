@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -68,6 +69,13 @@ MATTER_FIELDS = (
 
 async def get_department(session: AsyncSession, department_id: uuid.UUID) -> Department | None:
     return await session.get(Department, department_id)
+
+
+async def departments_by_id(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Department]:
+    rows = await session.execute(select(Department).where(Department.id.in_(ids)))
+    return {d.id: d for d in rows.scalars()}
 
 
 async def department_by_name(session: AsyncSession, name: str) -> Department | None:

@@ -4,6 +4,9 @@ The common matters carry their real names (婚姻登记, 城乡居民养老保�
 个体工商户设立登记 …); the rest are generated plausibly per department from the usual shapes of
 the national element list (…许可, …变更登记, …注销, …备案, …补领). Codes are illustrative but
 distinct: ``<department prefix><4-digit number>``. Everything is deterministic.
+
+Longer than a module should be because it is data (the tables of departments, names and shapes),
+not logic: split, it would only scatter one table over several files.
 """
 
 from __future__ import annotations

@@ -286,14 +286,23 @@ def row_payload(cells: dict[str, str], errors: list[UserError]) -> dict[str, Any
     }
 
 
+class ImportRefused(UserErrors):
+    """Some row (or the file) was refused: nothing is imported, the transaction must roll back;
+    ``report`` says row by row why."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(report.summary_errors())
+        self.report = report
+
+
 async def import_catalog(session: AsyncSession, actor: Actor, content: bytes) -> ImportReport:
-    """Check every row and apply them as approved changes; the caller commits only when
-    ``report.ok`` (``schema`` raises to roll back otherwise)."""
+    """Check every row and apply them all as approved changes, or raise ``ImportRefused``
+    (all rows or none: the caller's transaction then rolls back)."""
     root = await require_county_center(session)
     await require(session, actor, "catalog.import", "import", root.id, root.official_name)
     parsed, file_errors = parse_rows(content)
     if file_errors:
-        return ImportReport(rows=[ImportRow(row=1, code=None, errors=file_errors)])
+        raise ImportRefused(ImportReport(rows=[ImportRow(row=1, code=None, errors=file_errors)]))
     report = ImportReport(
         rows=[ImportRow(row=n, code=cells.get("code") or None) for n, cells in parsed]
     )
@@ -328,8 +337,9 @@ async def import_catalog(session: AsyncSession, actor: Actor, content: bytes) ->
 
     done = await propose_many(session, actor, items, on_refused=refused)
     report.imported = len(done)
-    if report.ok:
-        audit.record(
-            session, actor.label, "catalog.import", "Catalog", None, {"matters": report.imported}
-        )
+    if not report.ok:
+        raise ImportRefused(report)
+    audit.record(
+        session, actor.label, "catalog.import", "Catalog", None, {"matters": report.imported}
+    )
     return report

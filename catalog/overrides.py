@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.data import CatalogData, delegation_plain, matter_plain
 from catalog.definitions import LIMIT_MAX_DAYS, active_matter, get_department
-from catalog.effective import fold, site_chain
+from catalog.effective import site_chain
+from catalog.fold import fold
 from catalog.models import Delegation, Matter, MatterOverride
 from network.models import Site
 from tenants.errors import Collector, check_length, refuse

@@ -101,6 +101,10 @@ async def get_release(session: AsyncSession, number: int) -> Release | None:
     return rows.scalar_one_or_none()
 
 
+async def release_by_id(session: AsyncSession, release_id: uuid.UUID) -> Release | None:
+    return await session.get(Release, release_id)
+
+
 @dataclass(frozen=True)
 class DiffEntry:
     """One difference between two releases."""

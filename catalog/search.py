@@ -99,3 +99,17 @@ def search_entries(
             ranked.append((r, len(entry["name"]), i))
     ranked.sort()
     return [entries[i] for _, _, i in ranked]
+
+
+def search_matters(matters: Sequence[Any], query: str | None) -> list[Any]:
+    """Matter definitions (with ``name``, ``code``, ``pinyin``, ``initials``, ``keywords``)
+    matching ``query`` (all of them without one), best first, then shorter names, then order."""
+    q = normalise(query)
+    if not q:
+        return list(matters)
+    scored = []
+    for i, m in enumerate(matters):
+        r = rank(q, m.name, m.code, m.pinyin, m.initials, m.keywords or [])
+        if r is not None:
+            scored.append((r, len(m.name), i))
+    return [matters[i] for _, _, i in sorted(scored)]

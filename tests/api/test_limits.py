@@ -7,10 +7,10 @@ import base64
 from pathlib import Path
 
 import pytest
-from graphql import OperationDefinitionNode, parse
 
 from api.gql.limits import COST_BUDGET, operation_cost
 from api.schema import build_schema
+from graphql import OperationDefinitionNode, parse
 from tests.factories import gql, make_county
 
 OPERATIONS = sorted((Path(__file__).parents[2] / "graphql" / "operations").glob("*.graphql"))
@@ -66,7 +66,9 @@ async def test_control_characters_are_refused_everywhere(client, db, text):
     )
     assert as_variable["errors"][0]["extensions"]["code"] == "INVALID_CHARACTERS"
     anonymous = await gql(
-        client, '{ publicSites(tenant: "%s") { totalCount } }' % text.replace("\x00", "\\u0000")
+        client,
+        "query($t: String!) { publicSites(tenant: $t) { totalCount } }",
+        {"t": text},
     )
     assert anonymous["errors"][0]["extensions"]["code"] == "INVALID_CHARACTERS"
 
@@ -100,3 +102,8 @@ async def test_a_body_that_is_not_a_request_object_is_400(client, body):
         "/graphql", content=body, headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
+
+
+async def test_control_characters_in_literals_are_refused(client):
+    answer = await gql(client, '{ publicSites(tenant: "32\\u001b0826") { totalCount } }')
+    assert answer["errors"][0]["extensions"]["code"] == "INVALID_CHARACTERS"

@@ -8,8 +8,8 @@ from sqlalchemy import event
 
 from api.gql.ids import global_id
 from catalog import changes, effective, releases
-from catalog.fastpath import CatalogFastPath, responses
 from catalog.models import ChangeKind
+from catalog.schema.fastpath import CatalogFastPath, responses
 from tests.catalog.gqlops import CATALOG_DOC, EFFECTIVE_FULL, by_code, publish
 from tests.catalog.gqlops import effective as fetch
 from tests.catalog.helpers import (

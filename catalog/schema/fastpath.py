@@ -8,7 +8,7 @@ cached dicts onto the selection set directly, after parsing and validation have 
 It is exact or it steps aside: anything it does not know (a field with arguments below the root,
 a directive, a Site field other than ``id``/``level``, an error of any kind) falls back to normal
 execution, which then produces the same data or the proper error. The arguments are checked and
-authorized by the very function the resolver uses (``resolve_effective_catalog``).
+authorized by the very functions the resolvers use (``catalog.schema.reads``).
 """
 
 from __future__ import annotations
@@ -23,9 +23,15 @@ import msgspec
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 
-from api.gql.pagination import encode_cursor, page_args
+from api.gql.pagination import encode_cursor
 from api.lru import LRU
-from catalog.search import normalise
+from catalog import effective
+from catalog.schema.reads import (
+    CatalogRequest,
+    check_effective_catalog,
+    check_public_catalog,
+    known_version,
+)
 from graphql import (
     DocumentNode,
     ExecutionResult,
@@ -267,9 +273,6 @@ responses = LRU(
 
 
 async def _field(ctx: Any, plan_id: int, key: str, name: str, args: dict[str, Any], project):
-    from catalog.public_schema import _site_arg, public_tenant
-    from catalog.schema import CatalogRequest, check_effective_catalog
-
     if name == "effectiveCatalog":
         request = await check_effective_catalog(
             ctx,
@@ -280,25 +283,27 @@ async def _field(ctx: Any, plan_id: int, key: str, name: str, args: dict[str, An
             args.get("after"),
         )
     else:
-        page = page_args(args.get("first"), args.get("after"), ctx.settings.page_cap)
-        tenant_id = await public_tenant(ctx, args["tenant"])
-        site = _site_arg(args["siteId"])
-        if site is None:
-            raise Unsupported("bad site id")
-        request = CatalogRequest(tenant_id, site, False, normalise(args.get("search")), page)
+        request = await check_public_catalog(
+            ctx,
+            args["tenant"],
+            args["siteId"],
+            args.get("search"),
+            args.get("first"),
+            args.get("after"),
+        )
     return await _page(ctx, plan_id, key, request, project)
 
 
-async def _page(ctx: Any, plan_id: int, key: str, request: Any, project: Projector) -> Any:
+async def _page(
+    ctx: Any, plan_id: int, key: str, request: CatalogRequest, project: Projector
+) -> Any:
     """The projected page: from the response cache, or folded (from the fold cache) and kept.
 
     The session is opened lazily: a cached page whose version came with the request's caller
     touches no database at all.
     """
-    from catalog.schema import folded_for, request_version
-
-    async with ctx.db.session(request.tenant_id) as session:
-        version = await request_version(ctx, session, request.tenant_id)
+    async with ctx.read(request.tenant_id) as session:
+        version = await effective.catalog_version(session, known_version(ctx, request.tenant_id))
         cache_key = (
             plan_id,
             key,
@@ -311,7 +316,13 @@ async def _page(ctx: Any, plan_id: int, key: str, request: Any, project: Project
         )
         found = responses.get(cache_key)
         if found is None:
-            folded = await folded_for(session, request, version)
+            folded = await effective.effective_catalog(
+                session,
+                request.tenant_id,
+                request.site_id,
+                preview=request.preview,
+                version=version,
+            )
             items = folded.search(request.search)
             found = CachedPage(
                 project(connection_source(folded, items, request.page.offset, request.page.limit))
