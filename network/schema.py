@@ -81,9 +81,7 @@ class SiteType(relay.Node):
 
     @strawberry.field
     async def parent(self, info: Info) -> SiteType | None:
-        if self.parent_id is None:
-            return None
-        return await site_loader(app_context(info)).load(self.parent_id)
+        return await site_of(info, self.parent_id)
 
     @strawberry.field(description="从县中心到上级,不含本场所")
     async def ancestors(self, info: Info) -> list[SiteType]:
@@ -122,6 +120,13 @@ async def _load_child_counts(ctx: AppContext, ids: list[uuid.UUID]) -> list[int]
 
 def site_loader(ctx: AppContext):
     return ctx.loader("site", _load_sites)
+
+
+async def site_of(info: Info, site_id: uuid.UUID | None) -> SiteType | None:
+    """The site a field's foreign key names (batched for the request); None for no key."""
+    if site_id is None:
+        return None
+    return await site_loader(app_context(info)).load(site_id)
 
 
 def child_count_loader(ctx: AppContext):

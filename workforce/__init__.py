@@ -9,10 +9,11 @@ Modules:
   HKDF-derived key from ``settings.secret_key``, an HMAC-SHA256 lookup hash for uniqueness,
   masking. The API only shows ``maskedIdNumber``; phones are unmasked for county administrators
   (``staff.phone:unmask``, which ``*, read`` does not grant) and for the person.
-- ``staff`` (hire, update, resign, suspend, reinstate, list), ``assignments`` (effective dating,
-  what is in force where), ``redeployment``, ``heads``, ``training``, ``certificates``,
-  ``roster`` (xlsx import/export), ``access`` (who reads a record), ``schema`` (GraphQL only
-  translates), ``demo``.
+- ``staff`` (hire, update, resign, suspend, reinstate), ``listing`` (the registry and a site's
+  assignments a page at a time), ``assignments`` (effective dating, what is in force where),
+  ``redeployment``, ``heads``, ``training``, ``certificates``, ``roster`` (xlsx import/export),
+  ``uploads``, ``jobs`` (the export job, who reads a job), ``access`` (who reads a record),
+  ``schema`` (GraphQL only translates), ``demo``.
 
 Day boundaries: an assignment's ``start_date`` and ``end_date`` are both inclusive; a new
 REGULAR (or VILLAGE_DISPATCH) assignment from ``S`` closes the previous one on ``S - 1``. On a day

@@ -31,6 +31,7 @@ from workforce.common import (
     check_date,
     effective_status,
     get_staff,
+    grouped_rows,
     today,
     workforce_policy,
 )
@@ -153,16 +154,12 @@ async def home_site(session: AsyncSession, staff_id: uuid.UUID, on: date) -> Sit
     return await require_site(session, regular.site_id)
 
 
-async def history(session: AsyncSession, staff_ids: Sequence[uuid.UUID]) -> dict:
-    rows = await session.execute(
-        select(Assignment)
-        .where(Assignment.staff_id.in_(staff_ids))
-        .order_by(Assignment.start_date, Assignment.created_at)
-    )
-    result: dict[uuid.UUID, list[Assignment]] = {sid: [] for sid in staff_ids}
-    for a in rows.scalars():
-        result[a.staff_id].append(a)
-    return result
+async def history(
+    session: AsyncSession, staff_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Assignment]]:
+    """Every assignment of each person (past ones too), by start date."""
+    order = (Assignment.start_date, Assignment.created_at)
+    return await grouped_rows(session, Assignment.staff_id, staff_ids, *order)
 
 
 @dataclass

@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.storage import Storage, StorageError, key_belongs_to, read_checked
 from authz.guard import Actor
 from network.access import require
-from network.tree import require_county_center
 from tenants import audit
 from tenants.errors import Collector, check_length
 from workforce.assignments import home_site
@@ -28,6 +27,8 @@ from workforce.common import (
     check_date,
     effective_status,
     get_staff,
+    grouped_rows,
+    require_at_county,
     require_date_in_range,
     today,
     workforce_policy,
@@ -114,15 +115,9 @@ async def record_certificate(
 async def certificates_of(
     session: AsyncSession, staff_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Certificate]]:
-    rows = await session.execute(
-        select(Certificate)
-        .where(Certificate.staff_id.in_(staff_ids))
-        .order_by(Certificate.issued_on, Certificate.created_at)
-    )
-    result: dict[uuid.UUID, list[Certificate]] = {sid: [] for sid in staff_ids}
-    for c in rows.scalars():
-        result[c.staff_id].append(c)
-    return result
+    """Each person's certificates, by issue date."""
+    order = (Certificate.issued_on, Certificate.created_at)
+    return await grouped_rows(session, Certificate.staff_id, staff_ids, *order)
 
 
 def warning_for(
@@ -143,8 +138,7 @@ async def certificate_warnings(
     session: AsyncSession, actor: Actor, on: date | None = None
 ) -> list[CertificateWarning]:
     """Everyone not yet certified past the due-soon point, OVERDUE first."""
-    root = await require_county_center(session)
-    await require(session, actor, "staff", "read", root.id, root.official_name)
+    await require_at_county(session, actor, "staff", "read")
     require_date_in_range(on, "on")
     on = on or today()
     policy = await workforce_policy(session)

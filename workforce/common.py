@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import calendar
 import uuid
+from collections.abc import Hashable, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
+from authz.errors import BadRequest
+from authz.guard import Actor
+from network.access import require
+from network.models import Site
+from network.tree import require_county_center
 from tenants.context import session_tenant
 from tenants.errors import Collector, refuse
 from tenants.models import Tenant
 from tenants.policy import DEFAULT_POLICY
+from tenants.values import group_by
 from workforce.models import Staff, StaffStatus
 
 # Dates outside these bounds are typos (and would overflow date arithmetic).
@@ -31,8 +41,6 @@ def check_date(errors: Collector, field: str, value: date | None, label: str = "
 def require_date_in_range(value: date | None, argument: str) -> None:
     """For query arguments: a date out of range is a BAD_REQUEST GraphQL error."""
     if value is not None and not DATE_MIN <= value <= DATE_MAX:
-        from authz.errors import BadRequest
-
         raise BadRequest(f"参数 {argument} 应在 {DATE_MIN.year}–{DATE_MAX.year} 年之间")
 
 
@@ -77,3 +85,30 @@ async def get_staff(session: AsyncSession, staff_id: uuid.UUID, field: str = "st
     if staff is None:
         raise refuse(field, "NOT_FOUND", "人员不存在")
     return staff
+
+
+async def require_at_county(session: AsyncSession, actor: Actor, obj: str, act: str) -> Site:
+    """Checks ``obj:act`` at the county centre (county-wide work); returns the centre."""
+    root = await require_county_center(session)
+    await require(session, actor, obj, act, root.id, root.official_name)
+    return root
+
+
+async def page_of(
+    session: AsyncSession, query: Select, *, offset: int, limit: int
+) -> tuple[list[Any], int]:
+    """One page of ``query`` (ordered by the caller) and how many rows it has in all."""
+    total = (
+        await session.execute(select(func.count()).select_from(query.order_by(None).subquery()))
+    ).scalar_one()
+    rows = await session.execute(query.offset(offset).limit(limit))
+    return list(rows.scalars()), total
+
+
+async def grouped_rows(
+    session: AsyncSession, key: InstrumentedAttribute, keys: Sequence[Hashable], *order_by: Any
+) -> dict[Any, list[Any]]:
+    """The rows of ``key``'s table whose ``key`` is one of ``keys``, grouped by it (every key
+    present), each group in ``order_by`` order: a batch of parents' children in one query."""
+    rows = await session.execute(select(key.class_).where(key.in_(keys)).order_by(*order_by))
+    return group_by(keys, rows.scalars(), attrgetter(key.key))

@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from authz.errors import Forbidden
 from authz.guard import Actor
-from network.access import require
+from network.access import can, require
 from network.models import SiteLevel, SiteStatus
 from network.service import require_site
 from tenants import audit
@@ -155,6 +156,32 @@ async def current_heads(
     for a in rows.scalars():
         result[a.site_id] = a
     return result
+
+
+async def require_read_heads(session: AsyncSession, actor: Actor, site_id: uuid.UUID) -> None:
+    """A site's appointments are read by who proposes its head or reads its staff."""
+    if not (
+        await can(session, actor, "head", "propose", site_id)
+        or await can(session, actor, "staff", "read", site_id)
+    ):
+        raise Forbidden("head:read", f"site:{site_id}")
+
+
+async def readable_appointment(
+    session: AsyncSession, actor: Actor, appointment_id: uuid.UUID
+) -> HeadAppointment | None:
+    appointment = await session.get(HeadAppointment, appointment_id)
+    if appointment is not None:
+        await require_read_heads(session, actor, appointment.site_id)
+    return appointment
+
+
+async def appointment_history(
+    session: AsyncSession, actor: Actor, site_id: uuid.UUID
+) -> list[HeadAppointment]:
+    """``appointments_of`` the site for a reader (``require_read_heads``)."""
+    await require_read_heads(session, actor, site_id)
+    return await appointments_of(session, site_id)
 
 
 async def appointments_of(session: AsyncSession, site_id: uuid.UUID) -> list[HeadAppointment]:

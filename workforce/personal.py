@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
@@ -94,8 +95,6 @@ class PersonalDataCipher:
     """Encrypts and keys personal data with keys derived from the app's secret key."""
 
     def __init__(self, secret_key: str) -> None:
-        import base64
-
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret_key, b"onewindow/pii/v1")))
         self._hmac_key = _derive(secret_key, b"onewindow/pii-lookup/v1")
 
@@ -111,6 +110,15 @@ class PersonalDataCipher:
 
     def lookup_hash(self, value: str) -> str:
         return hmac.new(self._hmac_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def shown_phone(
+    cipher: PersonalDataCipher, phone_cipher: str | None, phone_masked: str | None, unmask: bool
+) -> str | None:
+    """The phone as a reader sees it: in full when ``unmask`` (and it decrypts), else masked."""
+    if unmask and phone_cipher:
+        return cipher.decrypt(phone_cipher) or phone_masked
+    return phone_masked
 
 
 @cache

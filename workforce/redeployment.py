@@ -19,8 +19,9 @@ from network.access import require
 from network.models import Site
 from tenants import audit
 from tenants.errors import Collector, check_length
+from tenants.values import group_by
 from workforce.assignments import place, regular_on
-from workforce.common import check_date
+from workforce.common import check_date, grouped_rows, page_of, require_at_county
 from workforce.models import (
     AssignmentKind,
     Post,
@@ -168,29 +169,52 @@ async def redeploy(
 async def moves_of(
     session: AsyncSession, order_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[RedeploymentMove]]:
+    """Each order's moves, in the order's own order."""
+    return await grouped_rows(
+        session, RedeploymentMove.order_id, order_ids, RedeploymentMove.position
+    )
+
+
+async def moves_of_staff(
+    session: AsyncSession, staff_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[RedeploymentMove]]:
+    """Each person's moves in redeployment orders, by the orders' effective date."""
     rows = await session.execute(
         select(RedeploymentMove)
-        .where(RedeploymentMove.order_id.in_(order_ids))
-        .order_by(RedeploymentMove.position)
+        .join(RedeploymentOrder, RedeploymentOrder.id == RedeploymentMove.order_id)
+        .where(RedeploymentMove.staff_id.in_(staff_ids))
+        .order_by(RedeploymentOrder.effective_date)
     )
-    result: dict[uuid.UUID, list[RedeploymentMove]] = {oid: [] for oid in order_ids}
-    for move in rows.scalars():
-        result[move.order_id].append(move)
-    return result
+    return group_by(staff_ids, rows.scalars(), lambda move: move.staff_id)
+
+
+async def orders_by_id(
+    session: AsyncSession, order_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, RedeploymentOrder]:
+    rows = await session.execute(
+        select(RedeploymentOrder).where(RedeploymentOrder.id.in_(order_ids))
+    )
+    return {order.id: order for order in rows.scalars()}
+
+
+async def require_read_orders(session: AsyncSession, actor: Actor) -> None:
+    """Orders are county-wide: read with ``staff:read`` at the county centre."""
+    await require_at_county(session, actor, "staff", "read")
+
+
+async def readable_order(
+    session: AsyncSession, actor: Actor, order_id: uuid.UUID
+) -> RedeploymentOrder | None:
+    await require_read_orders(session, actor)
+    return await session.get(RedeploymentOrder, order_id)
 
 
 async def list_orders(
-    session: AsyncSession, *, offset: int, limit: int
+    session: AsyncSession, actor: Actor, *, offset: int, limit: int
 ) -> tuple[list[RedeploymentOrder], int]:
-    from sqlalchemy import func
-
-    total = (
-        await session.execute(select(func.count()).select_from(RedeploymentOrder))
-    ).scalar_one()
-    rows = await session.execute(
-        select(RedeploymentOrder)
-        .order_by(RedeploymentOrder.effective_date.desc(), RedeploymentOrder.created_at.desc())
-        .offset(offset)
-        .limit(limit)
+    """The county's orders, latest first."""
+    await require_read_orders(session, actor)
+    query = select(RedeploymentOrder).order_by(
+        RedeploymentOrder.effective_date.desc(), RedeploymentOrder.created_at.desc()
     )
-    return list(rows.scalars()), total
+    return await page_of(session, query, offset=offset, limit=limit)

@@ -206,46 +206,54 @@ async def update_staff(
     cipher: PersonalDataCipher,
     staff_id: uuid.UUID,
     *,
-    name: str | None = None,
+    name: str | None = UNSET,
     phone: str | None = UNSET,
-    education: Education | None = None,
-    employment_type: EmploymentType | None = None,
-    employer: str | None = None,
-    posts: list[Post] | None = None,
+    education: Education | None = UNSET,
+    employment_type: EmploymentType | None = UNSET,
+    employer: str | None = UNSET,
+    posts: list[Post] | None = UNSET,
 ) -> Staff:
+    """Changes the fields given (``UNSET`` keeps one). ``None`` clears the phone; the other
+    fields cannot be empty, so ``None`` keeps them as well."""
+    name, education, employment_type, employer, posts = (
+        UNSET if value is None else value
+        for value in (name, education, employment_type, employer, posts)
+    )
     staff = await get_staff(session, staff_id, "id")
     await _require_manage(session, actor, staff, "update")
     errors = Collector()
-    if name is not None and not name.strip():
-        errors.add("name", "REQUIRED", "请填写姓名")
-    check_length(errors, "name", name, NAME_MAX, "姓名")
-    if employer is not None and not employer.strip():
-        errors.add("employer", "REQUIRED", "请填写用工单位")
-    check_length(errors, "employer", employer, EMPLOYER_MAX, "用工单位")
+    if name is not UNSET:
+        if not name.strip():
+            errors.add("name", "REQUIRED", "请填写姓名")
+        check_length(errors, "name", name, NAME_MAX, "姓名")
+    if employer is not UNSET:
+        if not employer.strip():
+            errors.add("employer", "REQUIRED", "请填写用工单位")
+        check_length(errors, "employer", employer, EMPLOYER_MAX, "用工单位")
     new_phone = None
     if phone is not UNSET:
-        new_phone = normalize_phone(phone)  # type: ignore[arg-type]
+        new_phone = normalize_phone(phone)
         if new_phone is not None and not PHONE_RE.match(new_phone):
             errors.add("phone", "INVALID_PHONE", "手机号应为 11 位数字,以 1 开头")
     errors.raise_if_any()
     changed: list[str] = []
-    if name is not None:
+    if name is not UNSET:
         staff.name = name.strip()
         changed.append("name")
     if phone is not UNSET:
         staff.phone_cipher = cipher.encrypt(new_phone) if new_phone else None
         staff.phone_masked = mask_phone(new_phone) if new_phone else None
         changed.append("phone")
-    if education is not None:
+    if education is not UNSET:
         staff.education = education
         changed.append("education")
-    if employment_type is not None:
+    if employment_type is not UNSET:
         staff.employment_type = employment_type
         changed.append("employmentType")
-    if employer is not None:
+    if employer is not UNSET:
         staff.employer = employer.strip()
         changed.append("employer")
-    if posts is not None:
+    if posts is not UNSET:
         staff.posts = sorted({p.value for p in posts})
         changed.append("posts")
     audit.record(session, actor.label, "staff.update", "Staff", staff.id, {"fields": changed})
@@ -336,55 +344,3 @@ async def reinstate(session: AsyncSession, actor: Actor, staff_id: uuid.UUID) ->
     staff.suspension_reason = None
     audit.record(session, actor.label, "staff.reinstate", "Staff", staff.id)
     return staff
-
-
-def status_condition(status: StaffStatus, on: date):
-    """SQL for ``effective_status(staff, on) == status`` (probation and notice end by date)."""
-    from sqlalchemy import and_, or_
-
-    probation_over = and_(Staff.status == StaffStatus.PROBATION, Staff.probation_end < on)
-    notice_over = and_(Staff.status == StaffStatus.NOTICE_GIVEN, Staff.last_day < on)
-    if status is StaffStatus.ACTIVE:
-        return or_(Staff.status == StaffStatus.ACTIVE, probation_over)
-    if status is StaffStatus.PROBATION:
-        return and_(Staff.status == StaffStatus.PROBATION, ~probation_over)
-    if status is StaffStatus.NOTICE_GIVEN:
-        return and_(Staff.status == StaffStatus.NOTICE_GIVEN, ~notice_over)
-    if status is StaffStatus.LEFT:
-        return or_(Staff.status == StaffStatus.LEFT, notice_over)
-    return Staff.status == status
-
-
-async def list_staff(
-    session: AsyncSession,
-    *,
-    site_ids: list[uuid.UUID] | None,
-    status: StaffStatus | None,
-    search: str | None,
-    offset: int,
-    limit: int,
-) -> tuple[list[Staff], int]:
-    """Staff ordered by name; ``site_ids`` limits to people whose placement today is there."""
-    from sqlalchemy import func
-
-    from workforce.assignments import placing
-
-    query = select(Staff)
-    if site_ids is not None:
-        placed = select(Assignment.staff_id).where(
-            Assignment.site_id.in_(site_ids), placing(today())
-        )
-        regular = select(Assignment.staff_id).where(
-            Assignment.site_id.in_(site_ids),
-            Assignment.kind == AssignmentKind.REGULAR,
-            Assignment.start_date <= today(),
-            (Assignment.end_date.is_(None)) | (Assignment.end_date >= today()),
-        )
-        query = query.where(Staff.id.in_(placed) | Staff.id.in_(regular))
-    if status is not None:
-        query = query.where(status_condition(status, today()))
-    if search:
-        query = query.where(Staff.name.contains(search.strip(), autoescape=True))
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.execute(query.order_by(Staff.name, Staff.id).offset(offset).limit(limit))
-    return list(rows.scalars()), total

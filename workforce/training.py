@@ -11,13 +11,13 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import and_, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from authz.errors import BadRequest
 from authz.guard import Actor
-from network.access import require
-from network.tree import require_county_center
 from tenants import audit
 from tenants.errors import Collector, check_length, refuse
+from tenants.values import group_by
 from workforce.assignments import in_force
-from workforce.common import check_date
+from workforce.common import check_date, grouped_rows, page_of, require_at_county
 from workforce.models import (
     Assignment,
     Staff,
@@ -32,8 +32,8 @@ MAX_ATTENDEES = 1000
 
 
 async def _require_training(session: AsyncSession, actor: Actor, act: str) -> None:
-    root = await require_county_center(session)
-    await require(session, actor, "training", act, root.id, root.official_name)
+    """Training is the county office's: every check is at the county centre."""
+    await require_at_county(session, actor, "training", act)
 
 
 async def create_program(
@@ -185,9 +185,22 @@ async def training_hours(
     return {sid: found.get(sid, Decimal("0")) for sid in staff_ids}
 
 
+async def hours_of(
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, int]]
+) -> dict[tuple[uuid.UUID, int], Decimal]:
+    """Training hours for ``(staff id, year)`` pairs: one query a year asked for."""
+    years = group_by(sorted({year for _, year in keys}), keys, lambda key: key[1])
+    found: dict[tuple[uuid.UUID, int], Decimal] = {}
+    for year, pairs in years.items():
+        hours = await training_hours(session, [staff_id for staff_id, _ in pairs], year)
+        found.update(((staff_id, year), value) for staff_id, value in hours.items())
+    return found
+
+
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    """The first and last day of a quarter; a quarter that does not exist is a BAD_REQUEST."""
     if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2099:
-        raise refuse("quarter", "INVALID_QUARTER", "季度应为 2000–2099 年的 1 到 4 季度")
+        raise BadRequest("季度应为 2000–2099 年的 1 到 4 季度", "BAD_REQUEST")
     start = date(year, 3 * quarter - 2, 1)
     end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
     return start, date.fromordinal(end.toordinal() - 1)
@@ -198,9 +211,8 @@ async def quarterly_noncompliance(
 ) -> list[Staff]:
     """Staff with an assignment in force on the quarter's last day (hired before it) who
     attended no centralised training in the quarter."""
-    root = await require_county_center(session)
-    await require(session, actor, "training", "read", root.id, root.official_name)
     start, end = quarter_bounds(year, quarter)
+    await _require_training(session, actor, "read")
     in_force_then = select(Assignment.staff_id).where(in_force(Assignment, end))
     attended = (
         select(TrainingAttendance.staff_id)
@@ -220,3 +232,51 @@ async def quarterly_noncompliance(
         .order_by(Staff.name, Staff.id)
     )
     return list(rows.scalars())
+
+
+async def list_programs(
+    session: AsyncSession, actor: Actor, *, year: int | None, offset: int, limit: int
+) -> tuple[list[TrainingProgram], int]:
+    """培训计划 (of ``year`` when given), latest year first, then by title."""
+    await _require_training(session, actor, "read")
+    query = select(TrainingProgram)
+    if year is not None:
+        query = query.where(TrainingProgram.year == year)
+    query = query.order_by(TrainingProgram.year.desc(), TrainingProgram.title)
+    return await page_of(session, query, offset=offset, limit=limit)
+
+
+async def readable_program(
+    session: AsyncSession, actor: Actor, program_id: uuid.UUID
+) -> TrainingProgram | None:
+    await _require_training(session, actor, "read")
+    return await session.get(TrainingProgram, program_id)
+
+
+async def readable_session(
+    session: AsyncSession, actor: Actor, session_id: uuid.UUID
+) -> TrainingSession | None:
+    await _require_training(session, actor, "read")
+    return await session.get(TrainingSession, session_id)
+
+
+async def sessions_of(
+    session: AsyncSession, program_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[TrainingSession]]:
+    """Each program's sessions, by date."""
+    return await grouped_rows(
+        session, TrainingSession.program_id, program_ids, TrainingSession.held_on
+    )
+
+
+async def attendee_counts(
+    session: AsyncSession, session_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """How many people signed in at each session."""
+    rows = await session.execute(
+        select(TrainingAttendance.session_id, func.count())
+        .where(TrainingAttendance.session_id.in_(session_ids))
+        .group_by(TrainingAttendance.session_id)
+    )
+    counts = dict(rows.all())
+    return {sid: counts.get(sid, 0) for sid in session_ids}

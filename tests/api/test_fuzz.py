@@ -88,7 +88,9 @@ def test_no_server_errors(fuzz_server):
     base, token = fuzz_server
     schema = schemathesis.graphql.from_url(f"{base}/graphql")
     results = list(schema.get_all_operations())  # Ok(operation) or Err(InvalidSchema)
-    assert all(hasattr(result, "ok") for result in results), [r.err() for r in results if not hasattr(r, "ok")]
+    assert all(hasattr(result, "ok") for result in results), [
+        r.err() for r in results if not hasattr(r, "ok")
+    ]
     operations = [result.ok() for result in results]
     assert len(operations) > 20, [op.label for op in operations]
     failures: dict[str, BaseException] = {}

@@ -1,199 +1,202 @@
-"""Authorization matrix: every role × every network mutation × where it is aimed.
+"""Authorization matrix of the site network: every role × every network mutation × where it is
+aimed (``tests/support/matrix.py``).
 
-Each case runs the real service in a transaction that is rolled back afterwards, so cases are
-independent; the outcome compared is the authorization decision (FORBIDDEN or not). Aimed at
-another county, the target does not even exist for the caller (NOT_FOUND), never success.
+Each cell runs the service behind the mutation in a transaction rolled back afterwards. An
+allowed cell must succeed (the site created, changed or closed, the role granted or revoked);
+a refused one must be FORBIDDEN; aimed at another county, the target does not exist.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Awaitable, Callable
-
 import pytest
+from sqlalchemy import select
 
-from accounts import roles as authz
+from accounts import roles as grants
 from accounts import service as accounts
-from authz.errors import Forbidden
-from authz.guard import Actor
+from accounts.models import User
+from authz.models import RoleBinding
+from authz.roles import Role
 from network import service as network
-from network.models import SiteLevel
-from tenants.errors import UserErrors
-from tests.factories import County, gql, make_county
+from network.models import Site, SiteLevel, SiteStatus
+from tests.support.graphql import gql
+from tests.support.matrix import (
+    ALLOWED,
+    FORBIDDEN,
+    NOT_FOUND,
+    OTHER_COUNTY,
+    ROLES,
+    Cell,
+    Expect,
+    attempt,
+    cells,
+    check,
+    refused_with,
+    relations,
+)
 
-# role → (user in the factory county, the site key it is bound at)
-ROLES = {
-    "county_admin": ("admin", "root"),
-    "township_head": ("head_a", "town_a"),
-    "department_admin": ("dept", "sub"),
-    "station_manager": ("manager_a1", "village_a1"),
-    "window_staff": ("staff_a1", "village_a1"),
-    "approver": ("approver", "sub"),
-    "supervisor": ("supervisor", "root"),
-}
-# where a mutation is aimed, relative to the role's own site
-RELATIONS = {
-    "root": {"own": "root", "descendant": "village_a1", "other_tenant": "root"},
-    "town_a": {
-        "own": "town_a",
-        "descendant": "village_a1",
-        "sibling": "town_b",
-        "parent": "root",
-        "other_tenant": "town_a",
-    },
-    "sub": {"own": "sub", "sibling": "town_a", "parent": "root", "other_tenant": "sub"},
-    "village_a1": {
-        "own": "village_a1",
-        "sibling": "village_a2",
-        "parent": "town_a",
-        "other_tenant": "village_a1",
-    },
-}
+GRANTED = ("WINDOW_STAFF", "STATION_MANAGER", "TOWNSHIP_HEAD", "COUNTY_ADMIN")
+SITE_ACTIONS = (
+    "createSite",
+    "updateSite",
+    "closeSite",
+    *(f"grantRole:{role}" for role in GRANTED),
+    "revokeRole:WINDOW_STAFF",
+)
+CREATE_USER = "createUser"
+
+# The level a child of each site gets (the others take no children).
 CHILD_LEVEL = {
     "root": SiteLevel.TOWNSHIP_CENTER,
     "town_a": SiteLevel.VILLAGE_STATION,
     "town_b": SiteLevel.VILLAGE_STATION,
 }
-MUTATIONS = (
-    "create_child",
-    "update",
-    "close",
-    "grant_window_staff",
-    "grant_station_manager",
-    "grant_township_head",
-    "grant_county_admin",
-    "revoke_window_staff",
-)
-
-# (role, mutation, target site key) that are allowed; everything else must be FORBIDDEN.
-ALLOWED: set[tuple[str, str, str]] = set()
-for target in ("root", "sub", "town_a", "town_b", "village_a1", "village_a2"):
-    for mutation in MUTATIONS:
-        ALLOWED.add(("county_admin", mutation, target))
-for target in ("town_a", "village_a1"):
-    ALLOWED |= {
-        ("township_head", "update", target),
-        ("township_head", "grant_window_staff", target),
-        ("township_head", "grant_station_manager", target),
-        ("township_head", "revoke_window_staff", target),
-    }
-ALLOWED |= {
-    ("township_head", "create_child", "town_a"),
-    ("township_head", "close", "village_a1"),
-    ("department_admin", "update", "sub"),
-    ("department_admin", "grant_window_staff", "sub"),
-    ("department_admin", "revoke_window_staff", "sub"),
-    ("station_manager", "update", "village_a1"),
+LEVEL = {
+    "root": "COUNTY_CENTER",
+    "sub": "SUB_CENTER",
+    "town_a": "TOWNSHIP_CENTER",
+    "town_b": "TOWNSHIP_CENTER",
+    "village_a1": "VILLAGE_STATION",
+    "village_a2": "VILLAGE_STATION",
+}
+# Where each role can be held at all (DOMAIN.md); granting it elsewhere is INVALID_SCOPE.
+HELD_AT = {
+    "WINDOW_STAFF": set(LEVEL.values()),
+    "STATION_MANAGER": {"TOWNSHIP_CENTER", "VILLAGE_STATION"},
+    "TOWNSHIP_HEAD": {"TOWNSHIP_CENTER"},
+    "COUNTY_ADMIN": {"COUNTY_CENTER"},
 }
 
-
-@pytest.fixture(scope="module")
-async def counties(db) -> tuple[County, County]:
-    home = await make_county(db, "矩阵县")
-    other = await make_county(db, "他县")
-    await home.add_user("target")
-    return home, other
-
-
-def _cases():
-    for role, (_user, home) in ROLES.items():
-        for relation, target in RELATIONS[home].items():
-            for mutation in MUTATIONS:
-                if mutation == "create_child" and target not in CHILD_LEVEL:
-                    continue
-                yield pytest.param(
-                    role, relation, target, mutation, id=f"{role}-{mutation}-{relation}"
-                )
-
-
-async def _run(
-    db, actor: Actor, action: Callable[..., Awaitable[object]], tenant_id: uuid.UUID
-) -> str:
-    session = db.session(tenant_id)
-    try:
-        async with session.begin():
-            try:
-                await action(session)
-                outcome = "allowed"
-            except Forbidden:
-                outcome = "forbidden"
-            except UserErrors as refused:
-                codes = {e.code for e in refused.errors}
-                outcome = "not_found" if "NOT_FOUND" in codes else "allowed"
-            await session.rollback()
-    finally:
-        await session.close()
-    return outcome
-
-
-def _action(mutation: str, county: County, site_id: uuid.UUID, target_key: str, target_user):
-    if mutation == "create_child":
-        level = CHILD_LEVEL[target_key]
-        parent_code = county.sites[target_key].division_code
-        code = parent_code + "777"
-        return lambda s, actor: network.create_site(
-            s,
-            actor,
-            network.NewSite(parent_id=site_id, level=level, name="矩阵新站", division_code=code),
-        )
-    if mutation == "update":
-        return lambda s, actor: network.update_site(s, actor, site_id, address="矩阵路 1 号")
-    if mutation == "close":
-        return lambda s, actor: network.close_site(s, actor, site_id, "矩阵测试")
-    verb, _, role = mutation.partition("_")
-    if verb == "grant":
-        return lambda s, actor: authz.grant_role(s, actor, target_user, role, site_id)
-    return lambda s, actor: _revoke_after_grant(s, actor, target_user, role, site_id, county)
-
-
-async def _revoke_after_grant(session, actor, user_id, role, site_id, county):
-    # Give the binding first (as the county admin), then let the actor try to take it away.
-    admin = await county.actor("admin")
-    await authz.grant_role(session, admin, user_id, role, site_id)
-    await session.flush()
-    from authz.enforcer import enforcers
-
-    enforcers.clear()
-    actor.authz_version = -1  # the admin's grant bumped the version; force a fresh enforcer
-    await authz.revoke_role(session, actor, user_id, role, site_id)
-
-
-@pytest.mark.parametrize(("role", "relation", "target", "mutation"), list(_cases()))
-async def test_network_matrix(db, counties, role, relation, target, mutation):
-    home, other = counties
-    username, _ = ROLES[role]
-    actor = await home.actor(username)
-    target_county = other if relation == "other_tenant" else home
-    site_id = target_county.sites[target].id
-    target_user = home.users["target"].id
-    action = _action(mutation, target_county, site_id, target, target_user)
-    outcome = await _run(db, actor, lambda s: action(s, actor), home.tenant_id)
-    if relation == "other_tenant":
-        assert outcome in ("not_found", "forbidden"), outcome
-    elif (role, mutation, target) in ALLOWED:
-        assert outcome == "allowed", f"{role} should be allowed to {mutation} at {target}"
-    else:
-        assert outcome == "forbidden", f"{role} must not {mutation} at {target}"
-
-
-@pytest.mark.parametrize("username", ["admin", "head_a", "dept", "supervisor", "staff_a1"])
-async def test_create_user_rights(db, counties, username):
-    home, _ = counties
-    actor = await home.actor(username)
-    outcome = await _run(
-        db,
-        actor,
-        lambda s: accounts.create_user(
-            s, actor, username=f"new-{username}", password="password-123", display_name=None
+# What each role may do where, besides the county administrator (everything in its county).
+MAY: dict[str, set[tuple[str, str]]] = {
+    "township_head": {
+        ("createSite", "own"),
+        ("closeSite", "child"),
+        *(
+            (action, target)
+            for target in ("own", "child")
+            for action in (
+                "updateSite",
+                "grantRole:WINDOW_STAFF",
+                "grantRole:STATION_MANAGER",
+                "revokeRole:WINDOW_STAFF",
+            )
         ),
-        home.tenant_id,
+    },
+    "department_admin": {
+        ("updateSite", "own"),
+        ("grantRole:WINDOW_STAFF", "own"),
+        ("revokeRole:WINDOW_STAFF", "own"),
+    },
+    "station_manager": {("updateSite", "own")},
+}
+USER_CREATORS = {"county_admin", "township_head", "department_admin"}
+
+
+def _targets(role: str, action: str) -> list[str]:
+    if action == CREATE_USER:
+        return ["county"]
+    around = relations(role)
+    if action == "createSite":
+        return [target for target, site in around.items() if site in CHILD_LEVEL]
+    return list(around)
+
+
+def _expect(role: str, action: str, target: str) -> Expect:
+    if action == CREATE_USER:
+        return ALLOWED if role in USER_CREATORS else FORBIDDEN
+    if target == OTHER_COUNTY:
+        return NOT_FOUND
+    if role != "county_admin" and (action, target) not in MAY.get(role, set()):
+        return FORBIDDEN
+    site = relations(role)[target]
+    if action == "closeSite" and site == "root":
+        return refused_with("CANNOT_CLOSE_ROOT")
+    if action == "closeSite" and site.startswith("town"):
+        return refused_with("HAS_OPEN_CHILDREN")
+    if action.startswith("grantRole:") and LEVEL[site] not in HELD_AT[action.partition(":")[2]]:
+        return refused_with("INVALID_SCOPE")
+    return ALLOWED
+
+
+CELLS = cells(ROLES, (*SITE_ACTIONS, CREATE_USER), _targets, _expect)
+
+
+async def _binding(session, user_id, role: str, site_id) -> RoleBinding | None:
+    found = await session.execute(
+        select(RoleBinding).where(
+            RoleBinding.user_id == user_id,
+            RoleBinding.role == role.lower(),
+            RoleBinding.site_id == site_id,
+        )
     )
-    expected = "allowed" if username in ("admin", "head_a", "dept") else "forbidden"
-    assert outcome == expected
+    return found.scalar_one_or_none()
 
 
-async def test_denial_is_a_graphql_forbidden_naming_action_and_site(client, counties):
-    home, _ = counties
+def _action(cell: Cell, world, actor):
+    """The service call behind ``cell.action``, returning what it changed (``None``: nothing)."""
+    county = world.county(cell)
+    key = relations(cell.role).get(cell.target)
+    site_id = county.sites[key].id if key else None
+    target_user = world.home.users["target"].id
+    verb, _, granted = cell.action.partition(":")
+
+    async def create_site(session):
+        return await network.create_site(
+            session,
+            actor,
+            network.NewSite(
+                parent_id=site_id,
+                level=CHILD_LEVEL[key],
+                name="矩阵新站",
+                division_code=county.sites[key].division_code + "777",
+            ),
+        )
+
+    async def update_site(session):
+        site = await network.update_site(session, actor, site_id, address="矩阵路 1 号")
+        return site if site.address == "矩阵路 1 号" else None
+
+    async def close_site(session):
+        site = await network.close_site(session, actor, site_id, "矩阵测试")
+        return site if site.status is SiteStatus.CLOSED else None
+
+    async def grant_role(session):
+        await grants.grant_role(session, actor, target_user, granted.lower(), site_id)
+        return await _binding(session, target_user, granted, site_id)
+
+    async def revoke_role(session):
+        if not cell.elsewhere:  # the role is held first, so that there is something to revoke
+            user, site = await session.get(User, target_user), await session.get(Site, site_id)
+            await grants.bind(session, "test", user, Role(granted.lower()), site)
+            await session.flush()
+        await grants.revoke_role(session, actor, target_user, granted.lower(), site_id)
+        gone = await _binding(session, target_user, granted, site_id) is None
+        return target_user if gone else None
+
+    async def create_user(session):
+        return await accounts.create_user(
+            session, actor, username=f"new-{cell.role}", password="password-123", display_name=None
+        )
+
+    return {
+        "createSite": create_site,
+        "updateSite": update_site,
+        "closeSite": close_site,
+        "grantRole": grant_role,
+        "revokeRole": revoke_role,
+        "createUser": create_user,
+    }[verb]
+
+
+@pytest.mark.parametrize("cell", CELLS)
+async def test_network_matrix(db, matrix_world, cell: Cell):
+    home = matrix_world.home
+    actor = await home.actor(cell.username)
+    check(cell, await attempt(db, home.tenant_id, _action(cell, matrix_world, actor)))
+
+
+async def test_denial_is_a_graphql_forbidden_naming_action_and_site(client, matrix_world):
+    home = matrix_world.home
     result = await gql(
         client,
         "mutation($input: UpdateSiteInput!) { updateSite(input: $input) { site { id } } }",
@@ -208,8 +211,8 @@ async def test_denial_is_a_graphql_forbidden_naming_action_and_site(client, coun
     assert result["data"] is None or result["data"]["updateSite"] is None
 
 
-async def test_supervisor_reads_everything(client, counties):
-    home, _ = counties
+async def test_supervisor_reads_everything(client, matrix_world):
+    home = matrix_world.home
     result = await gql(
         client,
         "query($id: ID!) { node(id: $id) { ... on Site { name } }"
@@ -221,7 +224,7 @@ async def test_supervisor_reads_everything(client, counties):
     assert result["data"]["node"]["name"] == "三村"
 
 
-async def test_anonymous_and_bad_tokens_are_unauthenticated(client, counties):
+async def test_anonymous_and_bad_tokens_are_unauthenticated(client):
     for token in (None, "not-a-jwt"):
         result = await gql(client, "{ sites { totalCount } }", token=token)
         assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -1,8 +1,10 @@
-"""Authorization matrix of the workforce: role × action × where the target is relative to the
-role's own site (own / descendant / sibling / parent) or in another county.
+"""Authorization matrix of the workforce: every role × every workforce action × where the target
+is relative to the role's own site, or in another county (``tests/support/matrix.py``).
 
-Outcomes: ``ok`` (authorization passed; a business rule may still refuse), ``forbidden``
-(``Forbidden`` → GraphQL FORBIDDEN), ``missing`` (another county's objects do not exist here).
+Each cell runs the service behind the mutation (or the read check behind ``node(id:)`` of a
+Staff) in a transaction rolled back afterwards. An allowed cell must succeed: the person hired,
+assigned, moved or certified, the appointment proposed or reviewed, the roster's scope given, the
+record read.
 """
 
 from __future__ import annotations
@@ -11,12 +13,26 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
 from authz.errors import Forbidden
-from tenants.errors import UserErrors
-from tests.factories import make_county
-from tests.workforce.helpers import CIPHER, hire, id_number
+from tenants.errors import refuse
+from tests.support.matrix import (
+    ALLOWED,
+    FORBIDDEN,
+    INSIDE,
+    NOT_FOUND,
+    OTHER_COUNTY,
+    ROLES,
+    Cell,
+    Expect,
+    World,
+    attempt,
+    cells,
+    check,
+    refused_with,
+    relations,
+)
+from tests.support.workforce import CIPHER, id_number
 from workforce import assignments, certificates, heads, redeployment, roster
 from workforce import staff as staff_service
 from workforce.access import require_read_staff
@@ -25,210 +41,187 @@ from workforce.models import (
     Education,
     EmploymentType,
     HeadAppointment,
+    HeadAppointmentStatus,
     Post,
     SkillLevel,
     Staff,
 )
 
-HOME = {
-    "admin": "root",
-    "supervisor": "root",
-    "head_a": "town_a",
-    "dept": "sub",
-    "manager_a1": "village_a1",
-    "staff_a1": "village_a1",
-}
-POSITIONS = {
-    "root": {"own": "root", "descendant": "town_a"},
-    "town_a": {"own": "town_a", "descendant": "village_a1", "sibling": "town_b", "parent": "root"},
-    "sub": {"own": "sub", "sibling": "town_a", "parent": "root"},
-    "village_a1": {"own": "village_a1", "sibling": "village_a2", "parent": "town_a"},
-}
 ACTIONS = (
-    "hire",
-    "assign",
-    "dispatch",
+    "hireStaff",
+    "assignStaff:TEMPORARY_COVER",
+    "assignStaff:VILLAGE_DISPATCH",
     "redeploy",
-    "propose_head",
-    "review_head",
-    "certificate",
-    "export",
-    "read",
+    "proposeHead",
+    "reviewHeadAppointment",
+    "recordCertificate",
+    "exportRoster",
+    "node:Staff",
 )
+READS = ("exportRoster", "node:Staff")
+
+# What each role may do where it holds (its own site and below), besides the county
+# administrator (everything in its county).
+MAY: dict[str, set[str]] = {
+    "supervisor": set(READS),
+    "township_head": {"assignStaff:VILLAGE_DISPATCH", "proposeHead", *READS},
+    "department_admin": {"proposeHead", *READS},
+}
+HEADED = ("sub", "town_a", "town_b")  # sites whose head the county appoints
 
 
-def expected(role: str, action: str, position: str) -> str:
-    if position == "other_county":
-        return "missing"
-    if role == "admin":
-        return "ok"
-    inside = position in ("own", "descendant")
-    if role == "supervisor":
-        return "ok" if action in ("export", "read") else "forbidden"
-    if role == "head_a":
-        return (
-            "ok"
-            if inside and action in ("dispatch", "propose_head", "export", "read")
-            else ("forbidden")
+def _targets(role: str, action: str) -> list[str]:
+    return list(relations(role))
+
+
+def _expect(role: str, action: str, target: str) -> Expect:
+    if target == OTHER_COUNTY:
+        return NOT_FOUND
+    if role != "county_admin" and not (target in INSIDE and action in MAY.get(role, set())):
+        return FORBIDDEN
+    site = relations(role)[target]
+    if action == "assignStaff:VILLAGE_DISPATCH" and not site.startswith("village"):
+        return refused_with("DISPATCH_NOT_VILLAGE")
+    if action == "proposeHead" and site not in HEADED:
+        return refused_with("NOT_HEADED_SITE")
+    return ALLOWED
+
+
+CELLS = cells(ROLES, ACTIONS, _targets, _expect)
+
+
+def _action(cell: Cell, world: World, actor):
+    """The service call behind ``cell.action``, returning what it did (``None``: nothing)."""
+    county = world.county(cell)
+    key = relations(cell.role)[cell.target]
+    site = county.sites[key]
+    at_target = world.person(county, key)
+    # Someone placed elsewhere, to be moved or sent to the target …
+    elsewhere = world.person(county, "town_b" if key != "town_b" else "town_a")
+    # … and, for a village, someone of its own township (dispatch stays in the township).
+    township = world.person(county, "town_b" if key == "village_b1" else "town_a")
+
+    async def hire(session):
+        return await staff_service.hire_staff(
+            session,
+            actor,
+            CIPHER,
+            staff_service.NewStaff(
+                name="新人",
+                id_number=id_number(),
+                phone=None,
+                education=Education.COLLEGE,
+                employment_type=EmploymentType.TEMPORARY,
+                employer="县政务办",
+                hire_date=date(2025, 5, 1),
+                site_id=site.id,
+                post=Post.INTAKE,
+            ),
         )
-    if role == "dept":
-        return "ok" if inside and action in ("propose_head", "export", "read") else "forbidden"
-    return "forbidden"
+
+    async def assign(session):
+        kind = AssignmentKind[cell.action.partition(":")[2]]
+        dispatch = kind is AssignmentKind.VILLAGE_DISPATCH
+        return await assignments.assign_staff(
+            session,
+            actor,
+            assignments.NewAssignment(
+                staff_id=(township if dispatch else elsewhere).id,
+                site_id=site.id,
+                post=Post.AGENCY,
+                kind=kind,
+                start_date=date(2025, 6, 2),
+                end_date=date(2025, 6, 3),
+            ),
+        )
+
+    async def redeploy(session):
+        return await redeployment.redeploy(
+            session,
+            actor,
+            effective_date=date(2025, 7, 1),
+            reason="测试",
+            moves=[redeployment.Move(elsewhere.id, site.id, Post.ISSUE)],
+        )
+
+    async def propose_head(session):
+        return await heads.propose_head(
+            session,
+            actor,
+            site_id=site.id,
+            staff_id=None,
+            person_name="某人",
+            effective_date=date(2025, 8, 1),
+            reason=None,
+        )
+
+    async def review_head(session):
+        if cell.elsewhere:
+            appointment_id = world.appointments[key]
+        else:  # proposed first, so that there is something to review
+            proposed = HeadAppointment(
+                site_id=site.id,
+                person_name=f"负责人{key}",
+                effective_date=date(2025, 1, 1),
+                proposed_by="test",
+            )
+            session.add(proposed)
+            await session.flush()
+            appointment_id = proposed.id
+        reviewed = await heads.review_head(
+            session, actor, appointment_id, agree=False, reason="理由"
+        )
+        return reviewed if reviewed.status is HeadAppointmentStatus.OBJECTED else None
+
+    async def record_certificate(session):
+        certified = await certificates.record_certificate(
+            session,
+            actor,
+            None,
+            staff_id=at_target.id,
+            level=SkillLevel.LEVEL_5,
+            number=f"C-{uuid.uuid4().hex[:8]}",
+            issued_on=date(2025, 9, 1),
+            scan_key=None,
+        )
+        return certified if certified.skill_level is SkillLevel.LEVEL_5 else None
+
+    async def export_roster(session):
+        return await roster.export_scope(session, actor, site.id)
+
+    async def read_staff(session):
+        row = await session.get(Staff, at_target.id)
+        if row is None:
+            raise refuse("id", "NOT_FOUND", "人员不存在")
+        await require_read_staff(session, actor, row)
+        return row
+
+    return {
+        "hireStaff": hire,
+        "assignStaff": assign,
+        "redeploy": redeploy,
+        "proposeHead": propose_head,
+        "reviewHeadAppointment": review_head,
+        "recordCertificate": record_certificate,
+        "exportRoster": export_roster,
+        "node": read_staff,
+    }[cell.action.partition(":")[0]]
 
 
-CASES = [
-    (role, action, position)
-    for role in HOME
-    for action in ACTIONS
-    for position in [*POSITIONS[HOME[role]], "other_county"]
-]
+@pytest.mark.parametrize("cell", CELLS)
+async def test_workforce_matrix(db, matrix_world, cell: Cell):
+    home = matrix_world.home
+    actor = await home.actor(cell.username)
+    check(cell, await attempt(db, home.tenant_id, _action(cell, matrix_world, actor)))
 
 
-@pytest.fixture(scope="module")
-async def world(db):
-    county = await make_county(db, "授权县")
-    other = await make_county(db, "外县")
-    people: dict[tuple[str, str], Staff] = {}
-    for c, label in ((county, "a"), (other, "b")):
-        for key in c.sites:
-            people[(label, key)] = await hire(c, key, name=f"{label}{key}")
-        async with c.db.transaction(c.tenant_id) as session:
-            for key, site in c.sites.items():
-                session.add(
-                    HeadAppointment(
-                        site_id=site.id,
-                        person_name=f"负责人{key}",
-                        effective_date=date(2025, 1, 1),
-                        proposed_by="test",
-                    )
-                )
-    return county, other, people
-
-
-async def attempt(county, role: str, action: str, site_key: str, target_county, people) -> str:
-    actor = await county.actor(role)
-    label = "a" if target_county is county else "b"
-    site = target_county.sites[site_key]
-    person = people[(label, site_key)]
-    async with county.db.session(county.tenant_id) as session:
-        await session.begin()
-        try:
-            if action == "hire":
-                await staff_service.hire_staff(
-                    session,
-                    actor,
-                    CIPHER,
-                    staff_service.NewStaff(
-                        name="新人",
-                        id_number=id_number(),
-                        phone=None,
-                        education=Education.COLLEGE,
-                        employment_type=EmploymentType.TEMPORARY,
-                        employer="县政务办",
-                        hire_date=date(2025, 5, 1),
-                        site_id=site.id,
-                        post=Post.INTAKE,
-                    ),
-                )
-            elif action in ("assign", "dispatch"):
-                kind = (
-                    AssignmentKind.VILLAGE_DISPATCH
-                    if action == "dispatch"
-                    else AssignmentKind.TEMPORARY_COVER
-                )
-                await assignments.assign_staff(
-                    session,
-                    actor,
-                    assignments.NewAssignment(
-                        staff_id=people[(label, "town_a")].id,
-                        site_id=site.id,
-                        post=Post.AGENCY,
-                        kind=kind,
-                        start_date=date(2025, 6, 2),
-                        end_date=date(2025, 6, 3),
-                    ),
-                )
-            elif action == "redeploy":
-                await redeployment.redeploy(
-                    session,
-                    actor,
-                    effective_date=date(2025, 7, 1),
-                    reason="测试",
-                    moves=[redeployment.Move(people[(label, "root")].id, site.id, Post.ISSUE)],
-                )
-            elif action == "propose_head":
-                await heads.propose_head(
-                    session,
-                    actor,
-                    site_id=site.id,
-                    staff_id=None,
-                    person_name="某人",
-                    effective_date=date(2025, 8, 1),
-                    reason=None,
-                )
-            elif action == "review_head":
-                found = (
-                    await session.execute(
-                        select(HeadAppointment.id).where(HeadAppointment.site_id == site.id)
-                    )
-                ).scalar_one_or_none()
-                await heads.review_head(
-                    session, actor, found or uuid.uuid4(), agree=False, reason="理由"
-                )
-            elif action == "certificate":
-                await certificates.record_certificate(
-                    session,
-                    actor,
-                    None,
-                    staff_id=person.id,
-                    level=SkillLevel.LEVEL_5,
-                    number=f"C-{uuid.uuid4().hex[:8]}",
-                    issued_on=date(2025, 9, 1),
-                    scan_key=None,
-                )
-            elif action == "export":
-                await roster.export_scope(session, actor, site.id)
-            elif action == "read":
-                row = await session.get(Staff, person.id)
-                if row is None:
-                    return "missing"
-                await require_read_staff(session, actor, row)
-            return "ok"
-        except Forbidden:
-            return "forbidden"
-        except UserErrors as refused:
-            codes = {e.code for e in refused.errors}
-            if target_county is not county and codes & {"NOT_FOUND"}:
-                return "missing"
-            return "ok"  # authorized; a business rule refused
-        finally:
-            await session.rollback()
-
-
-@pytest.mark.parametrize(("role", "action", "position"), CASES, ids="-".join)
-async def test_matrix(world, role, action, position):
-    county, other, people = world
-    if position == "other_county":
-        site_key, target = HOME[role], other
-    else:
-        site_key, target = POSITIONS[HOME[role]][position], county
-    assert await attempt(county, role, action, site_key, target, people) == expected(
-        role, action, position
-    )
-
-
-async def test_window_staff_reads_only_their_own_record(world, db):
-    county, _other, people = world
-    me = people[("a", "village_a1")]
-    from accounts.models import User
-
-    async with db.transaction(county.tenant_id) as session:
-        user = await session.get(User, county.users["staff_a1"].id)
-        user.staff_id = me.id
-    actor = await county.actor("staff_a1")
-    actor.staff_id = me.id
-    async with db.session(county.tenant_id) as session:
+async def test_window_staff_reads_only_their_own_record(db, matrix_world):
+    home = matrix_world.home
+    me = matrix_world.person(home, "village_a1")
+    colleague = matrix_world.person(home, "village_a2")
+    actor = await home.actor("staff_a1")
+    actor.staff_id = me.id  # the account is linked to the person's record
+    async with db.session(home.tenant_id) as session:
         await require_read_staff(session, actor, await session.get(Staff, me.id))
-        colleague = await session.get(Staff, people[("a", "village_a2")].id)
         with pytest.raises(Forbidden):
-            await require_read_staff(session, actor, colleague)
+            await require_read_staff(session, actor, await session.get(Staff, colleague.id))

@@ -1,9 +1,5 @@
-"""花名册 (roster) import and export as ``.xlsx`` with the headings a county office uses.
-
-Import: every row is checked; either the whole file is applied or nothing is, with a per-row
-report. Export: a background job (``workers``) writes the roster of a site's subtree (a site,
-a township with its villages, or the whole county) and stores it; its link is on the job.
-"""
+"""导入花名册: an ``.xlsx`` in the template's columns; every row is checked and either the whole
+file is applied or nothing is, with a per-row report."""
 
 from __future__ import annotations
 
@@ -18,75 +14,19 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.settings import Settings
-from api.storage import XLSX, Storage, StorageError, key_belongs_to, new_key, read_checked
+from api.storage import Storage, StorageError, key_belongs_to, read_checked
 from authz.guard import Actor
-from network import tree
 from network.access import require
 from network.models import Site, SiteLevel, SiteStatus
-from network.tree import require_county_center
 from tenants import audit
 from tenants.errors import Collector, UserError, UserErrors
-from workers.models import BackgroundJob
-from workforce.assignments import placing
-from workforce.common import today
-from workforce.models import (
-    Assignment,
-    AssignmentKind,
-    Education,
-    EmploymentType,
-    Post,
-    SkillLevel,
-    Staff,
-    StaffStatus,
-)
-from workforce.personal import PersonalDataCipher, cipher_for
+from workforce.common import require_at_county, today
+from workforce.models import Education, EmploymentType, Post
+from workforce.personal import PersonalDataCipher
+from workforce.roster.labels import EDUCATION_LABEL, EMPLOYMENT_LABEL, POST_LABEL
 from workforce.staff import NewStaff, check_new_staff, create_staff, id_number_taken
 
 MAX_ROWS = 2000
-
-EDUCATION_LABEL = {
-    Education.HIGH_SCHOOL: "高中及以下",
-    Education.COLLEGE: "大专",
-    Education.BACHELOR: "本科",
-    Education.POSTGRADUATE: "研究生",
-}
-EMPLOYMENT_LABEL = {
-    EmploymentType.CIVIL_SERVANT: "在编",
-    EmploymentType.LABOUR_DISPATCH: "劳务派遣",
-    EmploymentType.PURCHASED_SERVICE: "政府购买服务",
-    EmploymentType.TEMPORARY: "临聘",
-}
-POST_LABEL = {
-    Post.CONSULTATION: "咨询",
-    Post.GUIDANCE: "导办",
-    Post.AGENCY: "帮办代办",
-    Post.ONLINE: "网办",
-    Post.INTAKE: "收件",
-    Post.ISSUE: "出件",
-    Post.APPROVAL: "审批",
-    Post.MANAGEMENT: "管理",
-}
-KIND_LABEL = {
-    AssignmentKind.REGULAR: "常驻",
-    AssignmentKind.TEMPORARY_COVER: "临时顶岗",
-    AssignmentKind.VILLAGE_DISPATCH: "派驻村(社区)",
-}
-STATUS_LABEL = {
-    StaffStatus.PROBATION: "试用期",
-    StaffStatus.ACTIVE: "在岗",
-    StaffStatus.NOTICE_GIVEN: "辞职通知期",
-    StaffStatus.LEFT: "已离岗",
-    StaffStatus.SUSPENDED: "暂停(接受调查)",
-}
-SKILL_LABEL = {
-    SkillLevel.LEVEL_5: "五级/初级工",
-    SkillLevel.LEVEL_4: "四级/中级工",
-    SkillLevel.LEVEL_3: "三级/高级工",
-    SkillLevel.TECHNICIAN: "二级/技师",
-    SkillLevel.SENIOR_TECHNICIAN: "一级/高级技师",
-}
-GENDER_LABEL = {"MALE": "男", "FEMALE": "女"}
 
 # Import columns: heading → field name used in userErrors (``rows[7].idNumber``).
 IMPORT_COLUMNS: dict[str, str] = {
@@ -111,23 +51,6 @@ TEMPLATE_EXAMPLE = (
     "2026-01-05",
     "某县政务服务中心",
     "收件",
-)
-EXPORT_COLUMNS = (
-    "序号",
-    "姓名",
-    "性别",
-    "出生日期",
-    "公民身份号码",
-    "手机号码",
-    "学历",
-    "用工类型",
-    "用工单位",
-    "入职日期",
-    "状态",
-    "所在场所",
-    "岗位",
-    "分配类型",
-    "技能等级",
 )
 
 
@@ -234,8 +157,7 @@ async def import_roster(
     upload_key: str,
 ) -> ImportReport:
     """导入花名册: all rows or none. Raises ``RosterRefused`` (with the report) on any error."""
-    root = await require_county_center(session)
-    await require(session, actor, "roster", "import", root.id, root.official_name)
+    await require_at_county(session, actor, "roster", "import")
     tenant_id = actor.require_tenant_user()
     if not key_belongs_to(upload_key, tenant_id, "roster"):
         raise RosterRefused(
@@ -379,112 +301,3 @@ async def import_roster(
         {"rows": report.created, "key": upload_key},
     )
     return report
-
-
-async def export_scope(session: AsyncSession, actor: Actor, site_id: uuid.UUID | None) -> Site:
-    """The site whose subtree is exported (the county centre when none is given)."""
-    site = await session.get(Site, site_id) if site_id else await require_county_center(session)
-    if site is None:
-        from tenants.errors import refuse
-
-        raise refuse("siteId", "NOT_FOUND", "场所不存在")
-    await require(session, actor, "roster", "export", site.id, site.official_name)
-    return site
-
-
-async def roster_rows(
-    session: AsyncSession, cipher: PersonalDataCipher, site_id: uuid.UUID, on: date, unmask: bool
-) -> list[tuple]:
-    """One row per person placed in the site's subtree on ``on``, by site then name.
-
-    Only the columns the file shows are read (no ORM identity map for ~450 × 3 objects).
-    """
-    from workforce.common import effective_status
-
-    subtree = tree.subtree_ids_query(site_id)
-    rows = await session.execute(
-        select(
-            Staff.name,
-            Staff.gender,
-            Staff.birth_date,
-            Staff.id_number_masked,
-            Staff.phone_masked,
-            Staff.phone_cipher,
-            Staff.education,
-            Staff.employment_type,
-            Staff.employer,
-            Staff.hire_date,
-            Staff.status,
-            Staff.probation_end,
-            Staff.last_day,
-            Staff.skill_level,
-            Site.official_name,
-            Assignment.post,
-            Assignment.kind,
-        )
-        .join(Assignment, Assignment.staff_id == Staff.id)
-        .join(Site, Site.id == Assignment.site_id)
-        .where(Assignment.site_id.in_(subtree), placing(on))
-        .order_by(Site.depth, Site.division_code, Site.name, Staff.name, Staff.id)
-    )
-    result = []
-    for number, r in enumerate(rows.all(), start=1):
-        phone = r.phone_masked or ""
-        if unmask and r.phone_cipher:
-            phone = cipher.decrypt(r.phone_cipher) or phone
-        status = effective_status(
-            Staff(status=r.status, probation_end=r.probation_end, last_day=r.last_day), on
-        )
-        result.append(
-            (
-                number,
-                r.name,
-                GENDER_LABEL[r.gender.value],
-                r.birth_date.isoformat(),
-                r.id_number_masked,
-                phone,
-                EDUCATION_LABEL[r.education],
-                EMPLOYMENT_LABEL[r.employment_type],
-                r.employer,
-                r.hire_date.isoformat(),
-                STATUS_LABEL[status],
-                r.official_name,
-                POST_LABEL[r.post],
-                KIND_LABEL[r.kind],
-                SKILL_LABEL[r.skill_level] if r.skill_level else "未取得",
-            )
-        )
-    return result
-
-
-def roster_workbook(title: str, rows: list[tuple]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("花名册")
-    sheet.append([title])
-    sheet.append(list(EXPORT_COLUMNS))
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-async def export_work(
-    session: AsyncSession, job: BackgroundJob, ctx: dict[str, Any]
-) -> tuple[str, str]:
-    """The export job's work: build the workbook and store it; returns (key, file name)."""
-    settings: Settings = ctx["settings"]
-    storage: Storage = ctx["storage"]
-    params = job.params or {}
-    site = await session.get(Site, uuid.UUID(params["site_id"]))
-    if site is None:
-        raise LookupError("site of the export is gone")
-    on = date.fromisoformat(params["on"])
-    rows = await roster_rows(
-        session, cipher_for(settings.secret_key), site.id, on, bool(params.get("unmask_phone"))
-    )
-    title = f"{site.official_name} 人员花名册({on.isoformat()},共 {len(rows)} 人)"
-    data = roster_workbook(title, rows)
-    key = new_key(job.tenant_id, "export", XLSX)
-    await storage.put(key, data, XLSX)
-    return key, f"花名册-{site.name}-{on.isoformat()}.xlsx"

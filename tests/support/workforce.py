@@ -1,0 +1,70 @@
+"""Building blocks for workforce tests: valid ID numbers, a pinned calendar day, hiring through
+the real services."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+from stdnum.cn import ric
+
+from tests.support.factories import TEST_SECRET, County
+from workforce import common
+from workforce import staff as staff_service
+from workforce.models import Education, EmploymentType, Post, Staff
+from workforce.personal import cipher_for
+
+CIPHER = cipher_for(TEST_SECRET)
+_serial = itertools.count(1)
+
+
+def id_number(birth: date = date(1990, 3, 15), *, female: bool = False, region: str = "320826"):
+    """A valid 18-digit resident ID number, different on every call."""
+    while True:
+        seq = next(_serial) % 500 * 2 + (0 if female else 1)
+        body = f"{region}{birth:%Y%m%d}{seq:03d}"
+        number = body + ric.calc_check_digit(body + "0")
+        if ric.is_valid(number):
+            return number
+
+
+def pin_today(monkeypatch: pytest.MonkeyPatch, day: date) -> date:
+    """The services' calendar day (``workforce.common.today``) is ``day`` for one test."""
+    monkeypatch.setattr(common, "pinned_today", day)
+    return day
+
+
+def bad_checksum(number: str) -> str:
+    last = "0" if number[-1] != "0" else "1"
+    return number[:-1] + last
+
+
+async def hire(
+    county: County,
+    site: str = "root",
+    *,
+    name: str = "张三",
+    hire_date: date = date(2025, 1, 6),
+    post: Post = Post.INTAKE,
+    actor: str = "admin",
+    phone: str | None = "13812345678",
+    number: str | None = None,
+) -> Staff:
+    async with county.db.transaction(county.tenant_id) as session:
+        return await staff_service.hire_staff(
+            session,
+            await county.actor(actor),
+            CIPHER,
+            staff_service.NewStaff(
+                name=name,
+                id_number=number or id_number(),
+                phone=phone,
+                education=Education.BACHELOR,
+                employment_type=EmploymentType.LABOUR_DISPATCH,
+                employer="某人力资源服务有限公司",
+                hire_date=hire_date,
+                site_id=county.sites[site].id,
+                post=post,
+            ),
+        )

@@ -1,0 +1,112 @@
+"""Reading the workforce a page at a time: the staff registry (人员名册) by where people work
+today, their status on the day (probation and notice end by the calendar) and their name; the
+assignments at a site on a day; people by id."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from authz.errors import BadRequest
+from authz.guard import Actor
+from network import tree
+from network.access import require
+from network.models import Site
+from workforce.assignments import assignments_on, placing
+from workforce.common import page_of, today
+from workforce.models import Assignment, AssignmentKind, Staff, StaffStatus
+
+
+def status_condition(status: StaffStatus, on: date):
+    """SQL for ``effective_status(staff, on) == status`` (probation and notice end by date)."""
+    probation_over = and_(Staff.status == StaffStatus.PROBATION, Staff.probation_end < on)
+    notice_over = and_(Staff.status == StaffStatus.NOTICE_GIVEN, Staff.last_day < on)
+    if status is StaffStatus.ACTIVE:
+        return or_(Staff.status == StaffStatus.ACTIVE, probation_over)
+    if status is StaffStatus.PROBATION:
+        return and_(Staff.status == StaffStatus.PROBATION, ~probation_over)
+    if status is StaffStatus.NOTICE_GIVEN:
+        return and_(Staff.status == StaffStatus.NOTICE_GIVEN, ~notice_over)
+    if status is StaffStatus.LEFT:
+        return or_(Staff.status == StaffStatus.LEFT, notice_over)
+    return Staff.status == status
+
+
+async def list_staff(
+    session: AsyncSession,
+    *,
+    site_ids: list[uuid.UUID] | None,
+    status: StaffStatus | None,
+    search: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[Staff], int]:
+    """Staff ordered by name; ``site_ids`` limits to people whose placement today is there."""
+    query = select(Staff)
+    if site_ids is not None:
+        placed = select(Assignment.staff_id).where(
+            Assignment.site_id.in_(site_ids), placing(today())
+        )
+        regular = select(Assignment.staff_id).where(
+            Assignment.site_id.in_(site_ids),
+            Assignment.kind == AssignmentKind.REGULAR,
+            Assignment.start_date <= today(),
+            (Assignment.end_date.is_(None)) | (Assignment.end_date >= today()),
+        )
+        query = query.where(Staff.id.in_(placed) | Staff.id.in_(regular))
+    if status is not None:
+        query = query.where(status_condition(status, today()))
+    if search:
+        query = query.where(Staff.name.contains(search.strip(), autoescape=True))
+    query = query.order_by(Staff.name, Staff.id)
+    return await page_of(session, query, offset=offset, limit=limit)
+
+
+async def staff_page(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    site_id: uuid.UUID | None,
+    status: StaffStatus | None,
+    search: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[Staff], int]:
+    """人员名册 for a reader: placed today at ``site_id`` or below (``staff:read`` there), or
+    the whole county (``staff:read`` at the county centre) when no site is given."""
+    if site_id is not None:
+        site = await session.get(Site, site_id)
+        if site is None:
+            raise BadRequest("场所不存在", "INVALID_ID")
+    else:
+        site = await tree.require_county_center(session)
+    await require(session, actor, "staff", "read", site.id, site.official_name)
+    scope = await tree.subtree_ids(session, site.id) if site_id is not None else None
+    return await list_staff(
+        session, site_ids=scope, status=status, search=search, offset=offset, limit=limit
+    )
+
+
+async def staff_by_id(
+    session: AsyncSession, staff_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Staff]:
+    rows = await session.execute(select(Staff).where(Staff.id.in_(staff_ids)))
+    return {staff.id: staff for staff in rows.scalars()}
+
+
+async def assignments_at(
+    session: AsyncSession,
+    actor: Actor,
+    site_id: uuid.UUID,
+    on: date | None,
+    *,
+    offset: int,
+    limit: int,
+) -> tuple[list[tuple[Assignment, Staff]], int]:
+    """``assignments_on`` for a reader with ``staff:read`` at the site (``on`` default today)."""
+    await require(session, actor, "staff", "read", site_id)
+    return await assignments_on(session, site_id, on or today(), offset=offset, limit=limit)

@@ -1,0 +1,59 @@
+"""The workforce's per-request DataLoaders. Each batches one service call that answers a
+mapping by key; the loader lines the answers up with its keys (rows or plain values, which the
+types wrap)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
+
+from api.gql.context import AppContext
+from api.gql.loaders import aligned, batch
+from workforce import assignments, certificates, heads, listing, redeployment, training
+from workforce.access import phones_unmasked
+from workforce.common import today
+
+Fetch = Callable[[AsyncSession, Sequence[Any]], Awaitable[Mapping[Hashable, Any]]]
+
+
+def by_key(name: str, fetch: Fetch, default: Any = None) -> Callable[[AppContext], DataLoader]:
+    """The request's loader ``name``: one ``fetch(session, keys)`` a batch, ``default`` for a
+    key it does not answer."""
+
+    @batch(name)
+    async def load(ctx: AppContext, keys: list[Any]) -> list[Any]:
+        async with ctx.read() as session:
+            return aligned(keys, await fetch(session, keys), default)
+
+    return load
+
+
+def _placed_today(session: AsyncSession, ids: Sequence[uuid.UUID]):
+    return assignments.placements(session, ids, today())
+
+
+staff_loader = by_key("staff", listing.staff_by_id)
+certificates_loader = by_key("staff.certificates", certificates.certificates_of)
+warning_loader = by_key("staff.certificate_warning", certificates.staff_warnings)
+history_loader = by_key("staff.assignments", assignments.history)
+placement_loader = by_key("staff.placement", _placed_today)
+hours_loader = by_key("staff.training_hours", training.hours_of, Decimal(0))
+staff_moves_loader = by_key("staff.redeployment_moves", redeployment.moves_of_staff)
+order_loader = by_key("redeployment_order", redeployment.orders_by_id)
+moves_loader = by_key("redeployment_order.moves", redeployment.moves_of)
+sessions_loader = by_key("training_program.sessions", training.sessions_of)
+attendee_count_loader = by_key("training_session.attendee_count", training.attendee_counts, 0)
+staff_count_loader = by_key("site.staff_count", assignments.staff_counts, 0)
+head_loader = by_key("site.head", heads.current_heads)
+
+
+@batch("staff.phone_unmask")
+async def unmask_loader(ctx: AppContext, ids: list[uuid.UUID]) -> list[bool]:
+    """Whether the caller sees each person's phone in full."""
+    async with ctx.read() as session:
+        return aligned(ids, await phones_unmasked(session, ctx.actor, ids), False)

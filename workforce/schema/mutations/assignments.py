@@ -1,0 +1,39 @@
+"""Mutations of assignments: assign a post, end an assignment early."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api.gql.ids import input_id
+from workforce import assignments
+from workforce.schema.inputs import AssignStaffInput, EndAssignmentInput
+from workforce.schema.mutations.change import changed
+from workforce.schema.payloads import AssignmentPayload
+from workforce.schema.types import AssignmentType
+
+
+@strawberry.type
+class AssignmentMutation:
+    @strawberry.mutation(description="分配岗位:常驻、临时顶岗或派驻村(社区)")
+    async def assign_staff(self, info: Info, input: AssignStaffInput) -> AssignmentPayload:
+        assignment, errors = await changed(
+            info,
+            AssignmentType.from_row,
+            lambda session, actor: assignments.assign_staff(session, actor, input.to_domain()),
+        )
+        return AssignmentPayload(assignment=assignment, user_errors=errors)
+
+    @strawberry.mutation(description="提前结束一项分配(历史保留)")
+    async def end_assignment(self, info: Info, input: EndAssignmentInput) -> AssignmentPayload:
+        assignment, errors = await changed(
+            info,
+            AssignmentType.from_row,
+            lambda session, actor: assignments.end_assignment(
+                session,
+                actor,
+                input_id(input.assignment_id, "Assignment", "assignmentId"),
+                input.end_date,
+            ),
+        )
+        return AssignmentPayload(assignment=assignment, user_errors=errors)

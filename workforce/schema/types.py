@@ -1,0 +1,398 @@
+"""The workforce's GraphQL object types: staff, certificates, assignments, redeployment
+orders, head appointments and training. Fields only wrap rows and ask the loaders."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.gql.context import app_context
+from api.storage import storage_for
+from network.schema import SiteType, site_of
+from workforce import certificates
+from workforce.common import effective_status, today
+from workforce.models import (
+    Assignment,
+    Certificate,
+    HeadAppointment,
+    RedeploymentMove,
+    RedeploymentOrder,
+    Staff,
+    TrainingProgram,
+    TrainingSession,
+)
+from workforce.personal import cipher_for, shown_phone
+from workforce.schema.enums import (
+    AssignmentKind,
+    CertificateWarningLevel,
+    Education,
+    EmploymentType,
+    Gender,
+    HeadAppointmentStatus,
+    Post,
+    SkillLevel,
+    StaffStatus,
+    TrainingKind,
+)
+from workforce.schema.loaders import (
+    attendee_count_loader,
+    certificates_loader,
+    history_loader,
+    hours_loader,
+    moves_loader,
+    order_loader,
+    placement_loader,
+    sessions_loader,
+    staff_loader,
+    staff_moves_loader,
+    unmask_loader,
+    warning_loader,
+)
+
+
+async def staff_of(info: Info, staff_id: uuid.UUID | None) -> StaffType | None:
+    """The person a field's foreign key names (batched for the request); None for no key."""
+    if staff_id is None:
+        return None
+    row = await staff_loader(app_context(info)).load(staff_id)
+    return StaffType.from_row(row) if row is not None else None
+
+
+async def order_of(info: Info, order_id: uuid.UUID | None) -> RedeploymentOrderType | None:
+    """The redeployment order a field's foreign key names; None for no key."""
+    if order_id is None:
+        return None
+    row = await order_loader(app_context(info)).load(order_id)
+    return RedeploymentOrderType.from_row(row) if row is not None else None
+
+
+# --- Staff --------------------------------------------------------------------------------
+
+
+@strawberry.type(name="Certificate", description="职业技能等级证书")
+class CertificateType:
+    level: SkillLevel
+    number: str
+    issued_on: date
+    scan_key: strawberry.Private[str | None]
+
+    @classmethod
+    def from_row(cls, row: Certificate) -> CertificateType:
+        return cls(
+            level=row.level, number=row.number, issued_on=row.issued_on, scan_key=row.scan_key
+        )
+
+    @strawberry.field(description="扫描件的临时下载链接(15 分钟有效)")
+    async def scan_url(self, info: Info) -> str | None:
+        if not self.scan_key:
+            return None
+        return await storage_for(app_context(info).settings).download_url(self.scan_key)
+
+
+@strawberry.type(description="持证上岗提醒:入职满 18 个月(即将到期)或 24 个月(已逾期)仍无五级证书")
+class CertificateWarning:
+    level: CertificateWarningLevel
+    since: date
+    staff: StaffType
+
+    @classmethod
+    def from_warning(
+        cls, warning: certificates.CertificateWarning, staff: StaffType | None = None
+    ) -> CertificateWarning:
+        if staff is None:
+            staff = StaffType.from_row(warning.staff)
+        return cls(level=warning.level, since=warning.since, staff=staff)
+
+
+@strawberry.type(name="Staff", description="窗口工作人员(县级统一管理)")
+class StaffType(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+    masked_id_number: str = strawberry.field(description="脱敏的公民身份号码,如 320826********1234")
+    gender: Gender
+    birth_date: date
+    education: Education
+    employment_type: EmploymentType
+    employer: str = strawberry.field(description="用工单位:部门、镇(街道)或外包公司")
+    hire_date: date
+    probation_end: date | None
+    posts: list[Post]
+    notice_date: date | None = strawberry.field(description="书面辞职通知日期")
+    last_day: date | None = strawberry.field(description="最后工作日")
+    skill_level: SkillLevel | None = strawberry.field(description="所持最高等级证书")
+    row: strawberry.Private[Staff]
+
+    @classmethod
+    def from_row(cls, row: Staff) -> StaffType:
+        return cls(
+            id=str(row.id),
+            name=row.name,
+            masked_id_number=row.id_number_masked,
+            gender=row.gender,
+            birth_date=row.birth_date,
+            education=row.education,
+            employment_type=row.employment_type,
+            employer=row.employer,
+            hire_date=row.hire_date,
+            probation_end=row.probation_end,
+            posts=[Post(p) for p in row.posts or []],
+            notice_date=row.notice_date,
+            last_day=row.last_day,
+            skill_level=row.skill_level,
+            row=row,
+        )
+
+    @strawberry.field(description="今日状态(试用期满自动转为在岗,最后工作日后为已离岗)")
+    def status(self) -> StaffStatus:
+        return effective_status(self.row, today())
+
+    @strawberry.field(description="手机号:县级管理员和本人可见全号,其他人为脱敏号")
+    async def phone(self, info: Info) -> str | None:
+        if self.row.phone_cipher is None:
+            return None
+        ctx = app_context(info)
+        unmask = await unmask_loader(ctx).load(self.row.id)
+        cipher = cipher_for(ctx.settings.secret_key)
+        return shown_phone(cipher, self.row.phone_cipher, self.row.phone_masked, unmask)
+
+    @strawberry.field
+    async def certificates(self, info: Info) -> list[CertificateType]:
+        rows = await certificates_loader(app_context(info)).load(self.row.id)
+        return [CertificateType.from_row(c) for c in rows]
+
+    @strawberry.field(description="全部分配记录(含历史),按开始日期排序")
+    async def assignments(self, info: Info) -> list[AssignmentType]:
+        rows = await history_loader(app_context(info)).load(self.row.id)
+        return [AssignmentType.from_row(a) for a in rows]
+
+    @strawberry.field(description="今日所在的分配(临时顶岗、派驻优先于常驻)")
+    async def current_assignment(self, info: Info) -> AssignmentType | None:
+        found = await placement_loader(app_context(info)).load(self.row.id)
+        return AssignmentType.from_row(found) if found else None
+
+    @strawberry.field(description="该年度参加培训的学时")
+    async def training_hours(self, info: Info, year: int) -> float:
+        hours = await hours_loader(app_context(info)).load((self.row.id, year))
+        return float(hours)
+
+    @strawberry.field(description="持证上岗提醒(无则为空)")
+    async def certificate_warning(self, info: Info) -> CertificateWarning | None:
+        found = await warning_loader(app_context(info)).load(self.row.id)
+        return CertificateWarning.from_warning(found, self) if found else None
+
+    @strawberry.field(description="本人涉及的调配令调动")
+    async def redeployment_moves(self, info: Info) -> list[RedeploymentMoveType]:
+        rows = await staff_moves_loader(app_context(info)).load(self.row.id)
+        return [RedeploymentMoveType.from_row(m) for m in rows]
+
+
+# --- Assignments and redeployment ---------------------------------------------------------
+
+
+@strawberry.type(name="Assignment", description="人员分配:起止日期均含当日;无结束日期为长期")
+class AssignmentType(relay.Node):
+    id: relay.NodeID[str]
+    post: Post
+    kind: AssignmentKind
+    start_date: date
+    end_date: date | None
+    reason: str | None
+    site_id: strawberry.Private[uuid.UUID]
+    staff_id: strawberry.Private[uuid.UUID]
+    order_id: strawberry.Private[uuid.UUID | None]
+    staff_row: strawberry.Private[Staff | None] = None
+
+    @classmethod
+    def from_row(cls, row: Assignment, staff: Staff | None = None) -> AssignmentType:
+        return cls(
+            id=str(row.id),
+            post=row.post,
+            kind=row.kind,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            reason=row.reason,
+            site_id=row.site_id,
+            staff_id=row.staff_id,
+            order_id=row.order_id,
+            staff_row=staff,
+        )
+
+    @strawberry.field
+    async def site(self, info: Info) -> SiteType:
+        return await site_of(info, self.site_id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def staff(self, info: Info) -> StaffType:
+        if self.staff_row is not None:
+            return StaffType.from_row(self.staff_row)
+        return await staff_of(info, self.staff_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="来自哪一份调配令(如有)")
+    async def order(self, info: Info) -> RedeploymentOrderType | None:
+        return await order_of(info, self.order_id)
+
+
+@strawberry.type(name="RedeploymentMove", description="调配令中的一项调动")
+class RedeploymentMoveType:
+    post: Post
+    staff_id: strawberry.Private[uuid.UUID]
+    from_site_id: strawberry.Private[uuid.UUID | None]
+    to_site_id: strawberry.Private[uuid.UUID]
+    order_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, row: RedeploymentMove) -> RedeploymentMoveType:
+        return cls(
+            post=row.post,
+            staff_id=row.staff_id,
+            from_site_id=row.from_site_id,
+            to_site_id=row.to_site_id,
+            order_id=row.order_id,
+        )
+
+    @strawberry.field
+    async def staff(self, info: Info) -> StaffType:
+        return await staff_of(info, self.staff_id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def from_site(self, info: Info) -> SiteType | None:
+        return await site_of(info, self.from_site_id)
+
+    @strawberry.field
+    async def to_site(self, info: Info) -> SiteType:
+        return await site_of(info, self.to_site_id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def order(self, info: Info) -> RedeploymentOrderType:
+        return await order_of(info, self.order_id)  # type: ignore[return-value]
+
+
+@strawberry.type(name="RedeploymentOrder", description="调配令")
+class RedeploymentOrderType(relay.Node):
+    id: relay.NodeID[str]
+    effective_date: date
+    reason: str
+    issued_by: str
+    issued_at: datetime
+    order_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, row: RedeploymentOrder) -> RedeploymentOrderType:
+        return cls(
+            id=str(row.id),
+            effective_date=row.effective_date,
+            reason=row.reason,
+            issued_by=row.issued_by,
+            issued_at=row.created_at,
+            order_id=row.id,
+        )
+
+    @strawberry.field
+    async def moves(self, info: Info) -> list[RedeploymentMoveType]:
+        rows = await moves_loader(app_context(info)).load(self.order_id)
+        return [RedeploymentMoveType.from_row(m) for m in rows]
+
+
+# --- Heads and training -------------------------------------------------------------------
+
+
+@strawberry.type(name="HeadAppointment", description="分中心、镇(街道)中心负责人任免")
+class HeadAppointmentType(relay.Node):
+    id: relay.NodeID[str]
+    person_name: str
+    effective_date: date
+    status: HeadAppointmentStatus
+    proposal_reason: str | None
+    proposed_by: str
+    opinion_reason: str | None = strawberry.field(description="县政务服务管理办公室意见")
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    ended_on: date | None
+    site_id: strawberry.Private[uuid.UUID]
+    staff_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: HeadAppointment) -> HeadAppointmentType:
+        return cls(
+            id=str(row.id),
+            person_name=row.person_name,
+            effective_date=row.effective_date,
+            status=row.status,
+            proposal_reason=row.proposal_reason,
+            proposed_by=row.proposed_by,
+            opinion_reason=row.opinion_reason,
+            reviewed_by=row.reviewed_by,
+            reviewed_at=row.reviewed_at,
+            ended_on=row.ended_on,
+            site_id=row.site_id,
+            staff_id=row.staff_id,
+        )
+
+    @strawberry.field
+    async def site(self, info: Info) -> SiteType:
+        return await site_of(info, self.site_id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def staff(self, info: Info) -> StaffType | None:
+        return await staff_of(info, self.staff_id)
+
+
+@strawberry.type(name="TrainingSession", description="一次培训课")
+class TrainingSessionType(relay.Node):
+    id: relay.NodeID[str]
+    held_on: date
+    hours: float
+    place: str | None
+    online: bool
+    topics: str
+    trainer: str
+    session_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, row: TrainingSession) -> TrainingSessionType:
+        return cls(
+            id=str(row.id),
+            held_on=row.held_on,
+            hours=float(row.hours),
+            place=row.place,
+            online=row.online,
+            topics=row.topics,
+            trainer=row.trainer,
+            session_id=row.id,
+        )
+
+    @strawberry.field
+    async def attendee_count(self, info: Info) -> int:
+        return await attendee_count_loader(app_context(info)).load(self.session_id)
+
+
+@strawberry.type(name="TrainingProgram", description="培训计划")
+class TrainingProgramType(relay.Node):
+    id: relay.NodeID[str]
+    kind: TrainingKind
+    title: str
+    year: int
+    centralised: bool = strawberry.field(description="县政务服务管理办公室组织的集中培训")
+    organizer: str | None
+    program_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, row: TrainingProgram) -> TrainingProgramType:
+        return cls(
+            id=str(row.id),
+            kind=row.kind,
+            title=row.title,
+            year=row.year,
+            centralised=row.centralised,
+            organizer=row.organizer,
+            program_id=row.id,
+        )
+
+    @strawberry.field
+    async def sessions(self, info: Info) -> list[TrainingSessionType]:
+        rows = await sessions_loader(app_context(info)).load(self.program_id)
+        return [TrainingSessionType.from_row(r) for r in rows]
