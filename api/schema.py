@@ -31,6 +31,7 @@ from api.gql.context import app_context
 from api.gql.extend import contribute_fields
 from api.gql.limits import RequestLimits
 from api.gql.nodes import resolve_node
+from api.gql.reads import EndRequestReads
 from api.settings import Settings
 from api.tenants_schema import TenantMutation
 from catalog.schema import CatalogFastPath, CatalogMutation, CatalogQuery, PublicQuery
@@ -124,6 +125,7 @@ class HideSuggestions(SchemaExtension):
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     extensions: list = [
+        EndRequestReads,
         ParserCache(maxsize=256),
         ValidationCache(maxsize=256),
         QueryDepthLimiter(max_depth=settings.max_query_depth),

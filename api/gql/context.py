@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Hashable, Mapping
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+from api.gql.reads import RequestReads
 from api.settings import Settings
 from authz.errors import Unauthenticated
 from authz.guard import Actor
@@ -32,6 +33,7 @@ class AppContext:
     # already-encoded JSON as ``msgspec.Raw``.
     raw_json: bool = False
     _loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
+    _reads: RequestReads | None = None
 
     def tenant_id(self) -> uuid.UUID:
         """The caller's county; raises UNAUTHENTICATED / FORBIDDEN for anyone else."""
@@ -44,20 +46,40 @@ class AppContext:
             raise Unauthenticated()
         return self.actor
 
-    def read(self, tenant_id: uuid.UUID | None = None) -> AsyncSession:
-        """A fresh session for one resolver (never shared between sibling resolvers)."""
-        return self.db.session(tenant_id if tenant_id is not None else self.actor.tenant_id)
+    def read(self, tenant_id: uuid.UUID | None = None) -> AbstractAsyncContextManager[Any]:
+        """The request's read session in ``tenant_id`` (default: the caller's county), shared
+        by every resolver and loader of the request (``api.gql.reads``)."""
+        if self._reads is None:
+            self._reads = RequestReads(self.db)
+        return self._reads.session(tenant_id if tenant_id is not None else self.actor.tenant_id)
+
+    async def close(self) -> None:
+        """End the request's read transaction; the next read opens a new one."""
+        if self._reads is not None:
+            reads, self._reads = self._reads, None
+            await reads.close()
 
     def write(self) -> Callable[[], AbstractAsyncContextManager[AsyncSession]]:
-        """A transaction factory bound to the caller's county, for ``run_change``."""
+        """A transaction factory bound to the caller's county, for ``run_change``.
+
+        A change runs in its own all-or-nothing transaction; the reads before it end first, so
+        that the reads after it (the payload) start a new snapshot that sees it.
+        """
         tenant_id = self.actor.tenant_id
         self.counters.clear()  # a change may move them: later reads ask the database
-        return lambda: self.db.transaction(tenant_id)
+
+        @asynccontextmanager
+        async def transaction() -> AsyncIterator[AsyncSession]:
+            await self.close()
+            async with self.db.transaction(tenant_id) as session:
+                yield session
+
+        return transaction
 
     def loader(
         self, key: Hashable, load: Callable[[AppContext, list[Any]], Awaitable[list[Any]]]
     ) -> DataLoader:
-        """The request's DataLoader for ``key``; each batch runs in its own session."""
+        """The request's DataLoader for ``key``; its batches read on the request's session."""
         existing = self._loaders.get(key)
         if existing is None:
 
