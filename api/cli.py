@@ -8,7 +8,24 @@ import logging
 import sys
 from pathlib import Path
 
+import uvicorn
+from sqlalchemy import select
+
+from accounts.roles import bind
+from accounts.service import new_user
+from api.app import create_app
+from api.demo import load_demo
+from api.schema import export_sdl
 from api.settings import Settings, SettingsError
+from api.tenant_opening import create_tenant
+from api.worker import run_worker
+from authz.guard import Actor
+from authz.roles import Role
+from migrations.runner import upgrade
+from network.tree import county_center
+from tenants.database import Database
+from tenants.errors import UserErrors
+from tenants.models import Tenant
 
 
 def _settings() -> Settings:
@@ -19,18 +36,12 @@ def _settings() -> Settings:
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
-    from migrations.runner import upgrade
-
     settings = _settings()
     upgrade(settings.migration_database_url)
     print("database is at the latest revision")
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int | None = None) -> None:
-    import uvicorn
-
-    from api.app import create_app
-
     workers = workers or settings.web_workers
     if workers > 1:
         # Worker processes build the app from the same environment; every cache they keep is
@@ -52,10 +63,6 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    from api.demo import load_demo
-    from migrations.runner import upgrade
-    from tenants.database import Database
-
     settings = _settings()
     upgrade(settings.migration_database_url)
 
@@ -73,24 +80,16 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    from api.worker import run_worker
-
     run_worker(_settings(), burst=args.burst)
 
 
 def cmd_export_schema(args: argparse.Namespace) -> None:
-    from api.schema import export_sdl
-
     target = Path(args.output)
     target.write_text(export_sdl(), encoding="utf-8")
     print(f"wrote {target}")
 
 
 def cmd_tenant_create(args: argparse.Namespace) -> None:
-    from api.tenant_opening import create_tenant
-    from authz.guard import Actor
-    from tenants.database import Database
-
     settings = _settings()
 
     async def run() -> None:
@@ -114,15 +113,6 @@ def cmd_tenant_create(args: argparse.Namespace) -> None:
 
 
 def cmd_user_create(args: argparse.Namespace) -> None:
-    from sqlalchemy import select
-
-    from accounts.roles import bind
-    from accounts.service import new_user
-    from authz.roles import Role
-    from network.tree import county_center
-    from tenants.database import Database
-    from tenants.models import Tenant
-
     settings = _settings()
 
     async def run() -> None:
@@ -159,8 +149,6 @@ def cmd_user_create(args: argparse.Namespace) -> None:
 
 
 def _run_refusable(coro) -> None:
-    from tenants.errors import UserErrors
-
     try:
         asyncio.run(coro)
     except UserErrors as refused:

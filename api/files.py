@@ -21,6 +21,7 @@ from api.storage import (
     read_signed,
     storage_for,
 )
+from workforce.roster import template_bytes
 
 CONTENT_TYPES = {ext: kind for kind, ext in EXTENSIONS.items()}
 MULTIPART_SLACK = 64 * 1024
@@ -87,8 +88,6 @@ async def download(state: State, token: str) -> Response:
 
 @get("/workforce/roster-template.xlsx")
 async def roster_template() -> Response[bytes]:
-    from workforce.roster import template_bytes
-
     return Response(
         template_bytes(), media_type=XLSX, headers=_attachment("人员花名册导入模板.xlsx")
     )
