@@ -9,6 +9,9 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
+from arq import create_pool
+from arq.connections import RedisSettings
+
 from api.settings import Settings
 from api.storage import storage_for
 from tenants.database import Database
@@ -47,9 +50,6 @@ class ArqQueue:
         self.redis_url = redis_url
 
     async def enqueue(self, function: str, queue_id: str, /, **kwargs: Any) -> None:
-        from arq import create_pool
-        from arq.connections import RedisSettings
-
         pool = await create_pool(RedisSettings.from_dsn(self.redis_url))
         try:
             job = await pool.enqueue_job(function, _job_id=queue_id, **kwargs)
