@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -88,9 +89,8 @@ async def download(state: State, token: str) -> Response:
 
 @get("/workforce/roster-template.xlsx")
 async def roster_template() -> Response[bytes]:
-    return Response(
-        template_bytes(), media_type=XLSX, headers=_attachment("人员花名册导入模板.xlsx")
-    )
+    content = await asyncio.to_thread(template_bytes)  # openpyxl: not on the event loop
+    return Response(content, media_type=XLSX, headers=_attachment("人员花名册导入模板.xlsx"))
 
 
 FILE_ROUTES = [upload, download, roster_template]

@@ -34,6 +34,7 @@ from api.gql.nodes import resolve_node
 from api.gql.reads import EndRequestReads
 from api.settings import Settings
 from api.tenants_schema import TenantMutation
+from casework.schema import CaseworkMutation, CaseworkQuery
 from catalog.schema import CatalogFastPath, CatalogMutation, CatalogQuery, PublicQuery
 from graphql import GraphQLError
 from network.schema import NetworkMutation, NetworkQuery, SiteType
@@ -57,13 +58,23 @@ EXPOSED_CODES = {
     "INVALID_PAGE_SIZE",
     "PAGE_SIZE_EXCEEDED",
     "NOT_FOUND",
+    "INVALID_SEARCH",
+    "INVALID_LOCATION",
     "INVALID_CHARACTERS",
     "QUERY_TOO_COSTLY",
 }
 
 
 @strawberry.type
-class Query(AccountQuery, TenantQuery, NetworkQuery, WorkforceQuery, CatalogQuery, PublicQuery):
+class Query(
+    AccountQuery,
+    TenantQuery,
+    NetworkQuery,
+    WorkforceQuery,
+    CatalogQuery,
+    PublicQuery,
+    CaseworkQuery,
+):
     @strawberry.field(description="按全局 ID 取任意对象;他县对象返回 null")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(app_context(info), id)
@@ -77,6 +88,7 @@ class Mutation(
     AuthzMutation,
     WorkforceMutation,
     CatalogMutation,
+    CaseworkMutation,
 ):
     pass
 

@@ -15,7 +15,7 @@ from accounts.service import new_user
 from authz.guard import Actor
 from authz.roles import Role
 from network.models import Site
-from network.service import Location, create_county_center
+from network.service import Location, check_location, create_county_center
 from tenants import audit
 from tenants.database import Database
 from tenants.errors import Collector, check_length
@@ -56,6 +56,7 @@ async def create_tenant(
     if not (name or "").strip():
         errors.add("name", "REQUIRED", "县名不能为空")
     check_length(errors, "name", name, 64, "县名")
+    check_location(errors, location)
     if not errors.errors:
         taken = await session.execute(select(Tenant.id).where(Tenant.code == code))
         if taken.first() is not None:

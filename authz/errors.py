@@ -32,3 +32,21 @@ class BadRequest(Exception):
         super().__init__(message)
         self.code = code
         self.extensions = {"code": code}
+
+
+# What a person types into a search box: a name, a pinyin spelling, a few words. Anything longer
+# is not a search (the probe sent 60,000 characters, which SQLite's LIKE refuses outright).
+SEARCH_MAX = 100
+
+
+def check_argument(value: str | None, argument: str, max_len: int, code: str = "BAD_REQUEST") -> None:
+    """A query's string argument (a search, a filter, a code to look up) longer than the domain
+    allows is a GraphQL error with ``code``, before anything is read."""
+    if value is not None and len(value) > max_len:
+        raise BadRequest(f"参数 {argument} 不能超过 {max_len} 个字符", code)
+
+
+def check_search(value: str | None, argument: str = "search") -> str | None:
+    """A search argument: at most :data:`SEARCH_MAX` characters (``INVALID_SEARCH``)."""
+    check_argument(value, argument, SEARCH_MAX, "INVALID_SEARCH")
+    return value

@@ -70,8 +70,11 @@ class ServerError(RuntimeError):
 class Server:
     """``python -m api.cli demo --port N`` (the ``onewindow demo`` entry point) of this tree."""
 
-    def __init__(self, backend: Backend, port: int | None = None) -> None:
+    def __init__(
+        self, backend: Backend, port: int | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.backend = backend
+        self.extra_env = dict(env or {})  # e.g. ONEWINDOW_LOGIN_FAILURES_PER_USER for a bench
         self.port = port or free_port()
         self.base_url = f"http://{HOST}:{self.port}"
         self.log_path = backend.workdir / "server.log"
@@ -96,6 +99,7 @@ class Server:
             ONEWINDOW_DATA_DIR=str(self.backend.workdir / "data"),
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.extra_env)
         return env
 
     def start(self) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from authz.errors import check_argument
 from authz.guard import Actor
-from catalog.definitions import CODE_RE, LIMIT_MAX_DAYS, get_matter
+from catalog.definitions import CODE_MAX, CODE_RE, LIMIT_MAX_DAYS, get_matter
 from catalog.drafts import require_preview
 from catalog.effective import CatalogVersion, catalog_data, catalog_version, effective_catalog
 from catalog.models import Bundle, MatterStatus
@@ -44,8 +45,12 @@ async def check_bundle(session: AsyncSession, payload: dict[str, Any]) -> Checke
         errors.add("matterCodes", "TOO_FEW_MATTERS", "一件事至少包含两个事项")
     if len(codes) > MAX_MATTERS:
         errors.add("matterCodes", "TOO_MANY_MATTERS", f"一件事最多包含 {MAX_MATTERS} 个事项")
+        codes = []  # one error, not one lookup (and one error) per code
     legal_total = 0
     for c in codes:
+        if not CODE_RE.match(c):  # no matter has such a code; a long one is not echoed back
+            errors.add("matterCodes", "NOT_FOUND", f"事项 {c[:CODE_MAX]} 不存在")
+            continue
         matter = await get_matter(session, c)
         if matter is None or matter.status is not MatterStatus.ACTIVE:
             errors.add("matterCodes", "NOT_FOUND", f"事项 {c} 不存在")
@@ -139,6 +144,7 @@ async def bundle_views(
     """The county's bundles (the one with ``code`` only, when given) as the applicant sees them,
     merged by the site's effective catalog when ``site_id`` is given, by the definitions
     otherwise; and the release they come from. ``preview`` only for those who may see it."""
+    check_argument(code, "code", CODE_MAX)
     if preview:
         await require_preview(session, actor)
     version = await catalog_version(session, version)

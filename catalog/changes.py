@@ -280,13 +280,10 @@ async def review(
     if not approve and not (comment or "").strip():
         errors.add("comment", "COMMENT_REQUIRED", "驳回时须填写审核意见")
     errors.raise_if_any()
-    if approve:
-        # The catalog may have moved since the proposal: check it again against today's state.
-        checked, _ = await _check(session, None, change.kind, change.payload)
-        await _apply(session, change.kind, checked)
-        await bump_draft(session)
     # Only one review wins: two reviewers racing both saw PENDING; the conditional update lets
-    # the first through and refuses (and rolls back) the second.
+    # the first through and makes the second wait for it, then refuses (and rolls back) the
+    # second. It comes before the change is applied, so that the loser never applies it (two
+    # approvals would otherwise collide on what the first one inserted) and is told why.
     decided = await session.execute(
         update(ChangeRequest)
         .where(ChangeRequest.id == change.id, ChangeRequest.status == ChangeStatus.PENDING)
@@ -300,6 +297,11 @@ async def review(
     )
     if decided.rowcount != 1:
         raise refuse("changeId", "ALREADY_REVIEWED", "该变更申请已审核")
+    if approve:
+        # The catalog may have moved since the proposal: check it again against today's state.
+        checked, _ = await _check(session, None, change.kind, change.payload)
+        await _apply(session, change.kind, checked)
+        await bump_draft(session)
     await session.refresh(change)
     audit.record(
         session,

@@ -33,7 +33,7 @@ from network.access import require
 from network.models import Site, SiteLevel
 from network.tree import county_center
 from tenants import audit
-from tenants.errors import Collector, check_length, refuse
+from tenants.errors import Collector, check_count, check_length, refuse
 
 CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 EXERCISE_LEVELS = (
@@ -43,9 +43,21 @@ EXERCISE_LEVELS = (
 )
 LIMIT_MAX_DAYS = 3650
 COPIES_MAX = 99
-KEYWORDS_MAX = 10
+CODE_MAX = 64  # 基本编码: what CODE_RE admits
 FILE_PURPOSE = "scan"  # blank forms and samples: PDF or images, uploaded like any scan
-KEYWORD_MAX = 20
+# A matter's lists are short by nature. The caps sit far above any real 事项 and far below what
+# would make the catalog heavy: every entry of a 1,100-matter catalog is folded, cached and
+# searched per site, and a proposal keeps its payload as sent. Over a cap is refused, never cut.
+# 搜索关键词 (俗称): a few colloquial names (结婚, 离婚); each a word or a short phrase.
+KEYWORDS_MAX = 30
+KEYWORD_MAX = 32
+# 办理流程: the national 要素表 lists a handful of steps (受理 → 审查 → 决定 → 送达); 50 leaves
+# room for a detailed local process, and one step is a sentence or two.
+PROCESS_STEPS_MAX = 50
+PROCESS_STEP_MAX = 500
+# 申请材料: the longest real lists (建设工程, 企业开办) run to a few dozen items.
+MATERIALS_MAX = 100
+MATERIAL_NAME_MAX = 200
 MATTER_FIELDS = (
     "name",
     "type",
@@ -184,16 +196,21 @@ def _file_key(
 def clean_materials(
     errors: Collector, materials: Any, tenant_id: uuid.UUID | None = None
 ) -> list[dict[str, Any]]:
-    """申请材料: unique names, known kind and form, 1-99 copies, own stored files."""
+    """申请材料: at most ``MATERIALS_MAX``, unique names, known kind and form, 1-99 copies, own
+    stored files."""
     cleaned: list[dict[str, Any]] = []
     seen: set[str] = set()
+    if not check_count(
+        errors, "materials", materials, MATERIALS_MAX, "申请材料", "TOO_MANY_MATERIALS"
+    ):
+        return cleaned
     for i, raw in enumerate(materials or []):
         field = f"materials[{i}]"
         name = str(raw.get("name") or "").strip()
         if not name:
             errors.add(f"{field}.name", "REQUIRED", f"第 {i + 1} 项材料缺少名称")
             continue
-        check_length(errors, f"{field}.name", name, 200, "材料名称")
+        check_length(errors, f"{field}.name", name, MATERIAL_NAME_MAX, "材料名称")
         if name in seen:
             errors.add(f"{field}.name", "DUPLICATE_MATERIAL", f"材料「{name}」重复")
         seen.add(name)
@@ -231,6 +248,36 @@ def clean_materials(
             }
         )
     return cleaned
+
+
+def clean_process(errors: Collector, steps: Any) -> list[str]:
+    """办理流程: at most ``PROCESS_STEPS_MAX`` steps of at most ``PROCESS_STEP_MAX`` characters;
+    blank steps are dropped."""
+    if not check_count(errors, "process", steps, PROCESS_STEPS_MAX, "办理流程", "TOO_MANY_STEPS"):
+        return []
+    cleaned = []
+    for i, raw in enumerate(steps or []):
+        step = str(raw).strip()
+        check_length(errors, f"process[{i}]", step, PROCESS_STEP_MAX, f"办理流程第 {i + 1} 步")
+        if step:
+            cleaned.append(step)
+    return cleaned
+
+
+def clean_keywords(errors: Collector, keywords: Any) -> list[str]:
+    """搜索关键词: at most ``KEYWORDS_MAX`` of at most ``KEYWORD_MAX`` characters; blanks and
+    repeats are dropped."""
+    if not check_count(
+        errors, "keywords", keywords, KEYWORDS_MAX, "搜索关键词", "TOO_MANY_KEYWORDS"
+    ):
+        return []
+    cleaned: dict[str, None] = {}
+    for i, raw in enumerate(keywords or []):
+        keyword = str(raw).strip()
+        check_length(errors, f"keywords[{i}]", keyword, KEYWORD_MAX, "关键词")
+        if keyword:
+            cleaned[keyword] = None
+    return list(cleaned)
 
 
 @dataclass
@@ -308,7 +355,7 @@ async def check_matter(
         )
     conditions = str(data.get("conditions") or "")
     check_length(errors, "conditions", conditions, 4000, "受理条件")
-    process = [str(s).strip() for s in data.get("process") or [] if str(s).strip()]
+    process = clean_process(errors, data.get("process"))
     materials = clean_materials(errors, data.get("materials"), session.info.get("tenant_id"))
     fee = parse_fee(errors, data.get("fee_yuan"))
     fee_basis = data.get("fee_basis")
@@ -321,8 +368,7 @@ async def check_matter(
             errors.add(
                 "levels", "INVALID_LEVEL", f"行使层级「{level}」无效:只能是县级、乡镇级或村级"
             )
-    keywords = [str(k).strip()[:KEYWORD_MAX] for k in data.get("keywords") or [] if str(k).strip()]
-    keywords = keywords[:KEYWORDS_MAX]
+    keywords = clean_keywords(errors, data.get("keywords"))
     department = None
     raw_department = data.get("department_id")
     try:

@@ -11,9 +11,9 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.errors import Forbidden
+from authz.errors import Forbidden, check_argument, check_search
 from authz.guard import Actor, require_somewhere
-from catalog.definitions import get_matter
+from catalog.definitions import CODE_MAX, get_matter
 from catalog.models import Matter, MatterStatus
 from catalog.search import search_matters
 
@@ -41,6 +41,7 @@ async def matter_by_id(session: AsyncSession, actor: Actor, matter_id: uuid.UUID
 
 async def matter_by_code(session: AsyncSession, actor: Actor, code: str) -> Matter | None:
     await require_draft_reader(session, actor)
+    check_argument(code, "code", CODE_MAX)
     return await get_matter(session, code)
 
 
@@ -54,6 +55,7 @@ async def find_matters(
     """Active definitions by code, of one department when given; with ``search``, the matching
     ones, best first."""
     await require_draft_reader(session, actor)
+    check_search(search)
     query = select(Matter).where(Matter.status == MatterStatus.ACTIVE)
     if department_id is not None:
         query = query.where(Matter.department_id == department_id)

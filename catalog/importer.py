@@ -28,14 +28,12 @@ The first worksheet holds one matter per row under a heading row. Recognised hea
 
 from __future__ import annotations
 
-import io
+import asyncio
 import re
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor
@@ -44,11 +42,17 @@ from catalog.definitions import department_by_name, get_matter
 from catalog.models import ChangeKind, Department
 from network.access import require
 from network.tree import require_county_center
-from tenants import audit
+from tenants import audit, spreadsheets
 from tenants.errors import UserError, UserErrors
 
 MAX_ROWS = 5000
 MAX_BYTES = 20 * 1024 * 1024
+# Bounds of the workbook, checked before it is parsed (the national element list has many
+# columns; only the recognised headings are read).
+SHEET_LIMITS = spreadsheets.SheetLimits(
+    max_rows=MAX_ROWS, max_columns=100, max_elements=1_000_000, unit="个事项"
+)
+INVALID_FILE_MESSAGE = "无法读取文件,请上传 .xlsx 格式的事项要素表"
 
 HEADINGS: dict[str, str] = {
     "事项编码": "code",
@@ -186,54 +190,30 @@ def _materials(errors: list[UserError], value: str) -> list[dict[str, Any]]:
 
 
 def parse_rows(content: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[UserError]]:
-    """The data rows as {field: text}, by sheet row number; or the file-level errors."""
-    try:
-        return _parse_rows(content)
-    except Exception:  # a damaged workbook can fail anywhere inside openpyxl: not a 500
-        return [], [
-            UserError("fileBase64", "INVALID_FILE", "无法读取文件,请上传 .xlsx 格式的事项要素表")
-        ]
+    """The data rows as {field: text}, by sheet row number; or the file-level errors.
 
-
-def _parse_rows(content: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[UserError]]:
+    The workbook is bounded before it is parsed (``tenants.spreadsheets``). CPU work: the
+    import calls it in a thread."""
     if len(content) > MAX_BYTES:
         return [], [UserError("fileBase64", "FILE_TOO_LARGE", "文件不能超过 20 MB")]
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        return [], [
-            UserError("fileBase64", "INVALID_FILE", "无法读取文件,请上传 .xlsx 格式的事项要素表")
-        ]
-    try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            return [], [UserError("fileBase64", "EMPTY_FILE", "文件中没有事项")]
-        columns = {i: HEADINGS[_text(h)] for i, h in enumerate(header) if _text(h) in HEADINGS}
-        missing = [h for h in REQUIRED if h not in columns.values()]
-        if missing:
-            labels = [k for k, v in HEADINGS.items() if v in missing]
-            return [], [
-                UserError("fileBase64", "MISSING_COLUMN", f"缺少必需的列:{'、'.join(labels)}")
-            ]
-        out = []
-        for number, values in enumerate(rows, start=2):
-            if values is None or all(_text(v) == "" for v in values):
-                continue
-            if len(out) >= MAX_ROWS:
-                return [], [
-                    UserError("fileBase64", "TOO_MANY_ROWS", f"一次最多导入 {MAX_ROWS} 个事项")
-                ]
-            out.append(
-                (
-                    number,
-                    {f: _text(values[i]) if i < len(values) else "" for i, f in columns.items()},
-                )
-            )
-        return out, []
-    finally:
-        book.close()
+        sheet = spreadsheets.read_sheet(content, SHEET_LIMITS)
+    except spreadsheets.SheetRefused as exc:
+        message = INVALID_FILE_MESSAGE if exc.code == "INVALID_FILE" else exc.message
+        return [], [UserError("fileBase64", exc.code, message)]
+    if sheet.heading is None:
+        return [], [UserError("fileBase64", "EMPTY_FILE", "文件中没有事项")]
+    columns = {
+        i: HEADINGS[_text(h)] for i, h in enumerate(sheet.heading) if _text(h) in HEADINGS
+    }
+    missing = [h for h in REQUIRED if h not in columns.values()]
+    if missing:
+        labels = [k for k, v in HEADINGS.items() if v in missing]
+        return [], [UserError("fileBase64", "MISSING_COLUMN", f"缺少必需的列:{'、'.join(labels)}")]
+    return [
+        (number, {f: _text(values[i]) if i < len(values) else "" for i, f in columns.items()})
+        for number, values in sheet.rows
+    ], []
 
 
 def row_payload(cells: dict[str, str], errors: list[UserError]) -> dict[str, Any]:
@@ -300,7 +280,7 @@ async def import_catalog(session: AsyncSession, actor: Actor, content: bytes) ->
     (all rows or none: the caller's transaction then rolls back)."""
     root = await require_county_center(session)
     await require(session, actor, "catalog.import", "import", root.id, root.official_name)
-    parsed, file_errors = parse_rows(content)
+    parsed, file_errors = await asyncio.to_thread(parse_rows, content)
     if file_errors:
         raise ImportRefused(ImportReport(rows=[ImportRow(row=1, code=None, errors=file_errors)]))
     report = ImportReport(

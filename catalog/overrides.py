@@ -16,12 +16,18 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.data import CatalogData, delegation_plain, matter_plain
-from catalog.definitions import LIMIT_MAX_DAYS, active_matter, get_department
+from catalog.definitions import (
+    LIMIT_MAX_DAYS,
+    MATERIAL_NAME_MAX,
+    MATERIALS_MAX,
+    active_matter,
+    get_department,
+)
 from catalog.effective import site_chain
 from catalog.fold import fold
 from catalog.models import Delegation, Matter, MatterOverride
 from network.models import Site
-from tenants.errors import Collector, check_length, refuse
+from tenants.errors import Collector, check_count, check_length, refuse
 
 LOCKED_FIELDS = {"name": "事项名称", "code": "事项编码", "basis": "设定依据", "type": "事项类型"}
 OVERRIDE_FIELDS = (
@@ -105,10 +111,24 @@ async def check_override(session: AsyncSession, payload: dict[str, Any]) -> Chec
             )
     known = {m["name"] for m in matter.materials or []}
     cleaned = []
-    for i, change in enumerate(values["materials"] or []):
+    # One change per material of the matter at most; a longer list repeats or invents some.
+    changes = values["materials"] or []
+    if not check_count(
+        errors, "materials", changes, MATERIALS_MAX, "材料调整", "TOO_MANY_MATERIALS"
+    ):
+        changes = []
+    seen: set[str] = set()
+    for i, change in enumerate(changes):
         name = str(change.get("name") or "").strip()
         if change.get("new_name") is not None:
             errors.add(f"materials[{i}].newName", "LOCKED_FIELD", "材料名称全县统一,不能改名")
+        if len(name) > MATERIAL_NAME_MAX:  # no material has such a name; do not echo it back
+            check_length(errors, f"materials[{i}].name", name, MATERIAL_NAME_MAX, "材料名称")
+            continue
+        if name in seen:
+            errors.add(f"materials[{i}].name", "DUPLICATE_MATERIAL", f"材料「{name}」重复")
+            continue
+        seen.add(name)
         if name not in known:
             errors.add(
                 f"materials[{i}].name",

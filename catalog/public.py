@@ -6,6 +6,7 @@ the approved or pending drafts.
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -14,8 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.errors import BadRequest
+from authz.errors import BadRequest, check_argument
 from catalog.data import CatalogData
+from catalog.definitions import CODE_MAX
 from catalog.effective import (
     CatalogVersion,
     SiteNotFound,
@@ -25,12 +27,13 @@ from catalog.effective import (
 )
 from catalog.fold import fold
 from network.models import Site, SiteLevel, SiteStatus
-from network.service import Location
+from network.service import Location, on_earth
 from tenants import counters
 from tenants.database import Database
 from tenants.models import TenantStatus
 
 EARTH_RADIUS_M = 6371008.8
+COUNTY_CODE = re.compile(r"^[0-9]{6}$")  # 县级行政区划代码
 # What a public site list shows (and what it needs to rank and fold): no internal columns.
 SITE_COLUMNS = (
     Site.id,
@@ -58,7 +61,10 @@ def distance_meters(lat1: float, lng1: float, lat2: float, lng2: float) -> int:
 async def open_county(db: Database, code: str) -> tuple[uuid.UUID, Mapping[str, int]]:
     """The county with this code and its counters (the catalog version among them), for
     anonymous reads; unknown or suspended: NOT_FOUND."""
-    found = await counters.read_county_by_code(db, (code or "").strip())
+    code = (code or "").strip()
+    if not COUNTY_CODE.match(code):  # not a county code: no lookup, and not echoed back
+        raise BadRequest("没有该代码的县:县代码为 6 位数字的县级行政区划代码", "NOT_FOUND")
+    found = await counters.read_county_by_code(db, code)
     if found is None or found[1].status is not TenantStatus.ACTIVE:
         raise BadRequest(f"没有代码为 {code} 的县", "NOT_FOUND")
     tenant_id, state = found
@@ -101,7 +107,14 @@ async def sites_near(
     version: CatalogVersion | None = None,
 ) -> list[NearbySite]:
     """The county's open sites, nearest first (those without a distance last, then by division
-    code and name); with ``matter_code``, only those that accept it in the latest release."""
+    code and name); with ``matter_code``, only those that accept it in the latest release.
+
+    ``near`` is where the person is: any point on Earth (``INVALID_LOCATION`` otherwise)."""
+    check_argument(matter_code, "matterCode", CODE_MAX)
+    if near is not None and not on_earth(near):
+        raise BadRequest(
+            "near 坐标无效:纬度应在 -90 到 90 之间,经度应在 -180 到 180 之间", "INVALID_LOCATION"
+        )
     sites = (await session.execute(select(*SITE_COLUMNS))).all()
     candidates = [s for s in sites if s.status is SiteStatus.OPEN]
     if matter_code:
@@ -132,6 +145,7 @@ async def matter_guide(
 ) -> tuple[dict[str, Any], int | None] | None:
     """The matter's entry in the site's effective catalog (latest release), and that release;
     None when the site or the matter is not there."""
+    check_argument(code, "code", CODE_MAX)
     try:
         folded = await effective_catalog(session, tenant_id, site_id, version=version)
     except SiteNotFound:

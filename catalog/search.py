@@ -13,9 +13,10 @@ from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
+from authz.errors import check_search
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
-SEARCH_MAX = 50
 
 
 def _keys(text: str) -> tuple[str, str]:
@@ -34,7 +35,9 @@ def search_keys(name: str, keywords: Sequence[str] = ()) -> tuple[str, str]:
 
 
 def normalise(query: str | None) -> str:
-    return (query or "").strip().lower()[:SEARCH_MAX]
+    """A search as typed, for matching; one over ``authz.errors.SEARCH_MAX`` characters is a
+    GraphQL error (``INVALID_SEARCH``), not a silent cut."""
+    return (check_search(query) or "").strip().lower()
 
 
 def _subsequence(needle: str, haystack: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import accounts.models
 import authz.models
+import casework.models
 import catalog.models
 import network.models
 import tenants.models
@@ -19,5 +20,6 @@ MODEL_MODULES = (
     catalog.models,
     workforce.models,
     workers.models,
+    casework.models,
 )
 target_metadata = Base.metadata

@@ -142,13 +142,19 @@ def _check_text_fields(
     check_length(errors, "managingDepartment", dept, DEPARTMENT_MAX, "主管部门")
 
 
-def _check_location(errors: Collector, location: Location | None) -> None:
+def on_earth(location: Location) -> bool:
+    """A real point: latitude within ±90°, longitude within ±180° (where a person may stand)."""
+    return -90.0 <= location.lat <= 90.0 and -180.0 <= location.lng <= 180.0
+
+
+def check_location(errors: Collector, location: Location | None, field: str = "location") -> None:
+    """A site's location: in mainland China (``LAT_RANGE``, ``LNG_RANGE``)."""
     if location is None:
         return
     if not (LAT_RANGE[0] <= location.lat <= LAT_RANGE[1]) or not (
         LNG_RANGE[0] <= location.lng <= LNG_RANGE[1]
     ):
-        errors.add("location", "INVALID_LOCATION", "坐标不在中国境内,请检查纬度和经度")
+        errors.add(field, "INVALID_LOCATION", "坐标不在中国境内,请检查纬度和经度")
 
 
 async def _name_taken(
@@ -197,7 +203,7 @@ async def create_site(session: AsyncSession, actor: Actor, data: NewSite) -> Sit
         hours=data.opening_hours,
         dept=data.managing_department,
     )
-    _check_location(errors, data.location)
+    check_location(errors, data.location)
     if data.level is SiteLevel.COUNTY_CENTER:
         raise refuse("level", "COUNTY_CENTER_EXISTS", "每个县只有一个县政务服务中心,已在开通时建立")
     if data.parent_id is None:
@@ -313,7 +319,7 @@ async def update_site(
         dept=None if managing_department is UNSET else managing_department,
     )
     if location is not UNSET:
-        _check_location(errors, location)
+        check_location(errors, location)
     if site.status is SiteStatus.CLOSED:
         errors.add("id", "SITE_CLOSED", "场所已撤销,不能修改")
     new_name = name.strip() if name is not None else None

@@ -45,3 +45,21 @@ def check_length(
 ) -> None:
     if value is not None and len(value) > max_len:
         errors.add(field, "TOO_LONG", f"{label}不能超过 {max_len} 个字符")
+
+
+def check_count(
+    errors: Collector,
+    field: str,
+    items: object,
+    max_count: int,
+    label: str,
+    code: str = "TOO_MANY",
+) -> bool:
+    """Adds ``code`` when the list ``items`` holds more than ``max_count``; True when it is fine.
+
+    Check the count before looking at the items: a list of 5,000 is refused as one error, not
+    5,000 (nor 5,000 lookups)."""
+    if items is not None and len(items) > max_count:  # type: ignore[arg-type]
+        errors.add(field, code, f"{label}最多 {max_count} 项,收到 {len(items)} 项")  # type: ignore[arg-type]
+        return False
+    return True

@@ -1,6 +1,4 @@
-"""Registers the suite's fixtures and hooks; they live in ``tests/support/fixtures.py``."""
-
-# tests/api/test_fuzz.py still imports TEST_SECRET from here; its home is tests.support.
-from tests.support.factories import TEST_SECRET  # noqa: F401
+"""Registers the suite's fixtures and hooks; they live in ``tests/support/fixtures.py`` (and
+what tests share in ``tests/support``). Nothing is imported from here."""
 
 pytest_plugins = ["tests.support.fixtures"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -30,12 +31,15 @@ async def submit(
     request_id: str | None,
     params: dict[str, Any],
 ) -> BackgroundJob:
-    """Create (or find, for a repeated ``request_id``) the job row, then enqueue it.
+    """Create (or find, for a repeated ``request_id`` of the same user) the job row, then
+    enqueue it.
 
-    The row is committed before enqueuing so that a worker always finds it.
+    The row is committed before enqueuing so that a worker always finds it. A request id is
+    the caller's own: another user sending the same one gets a job of their own, never the
+    first user's (its file may hold what only they may see).
     """
     tenant_id = actor.require_tenant_user()
-    key = f"{kind}:{request_id or uuid.uuid4().hex}"[:JOB_KEY_MAX]
+    key = job_key(kind, actor.user_id, request_id)
     async with db.transaction(tenant_id) as session:
         job = (
             await session.execute(select(BackgroundJob).where(BackgroundJob.job_key == key))
@@ -57,6 +61,15 @@ async def submit(
         )
     async with db.session(tenant_id) as session:
         return await session.get(BackgroundJob, job.id)  # type: ignore[return-value]
+
+
+def job_key(kind: str, user_id: uuid.UUID | None, request_id: str | None) -> str:
+    """The job's idempotency key: the kind, and a digest of who asked with which request id
+    (a fresh one without a request id). At most ``JOB_KEY_MAX`` characters, never cut."""
+    if not request_id:
+        return f"{kind}:{uuid.uuid4().hex}"
+    digest = hashlib.sha256(f"{user_id}\n{request_id}".encode()).hexdigest()
+    return f"{kind}:{digest}"
 
 
 Work = Callable[[AsyncSession, BackgroundJob, dict[str, Any]], Awaitable[tuple[str, str]]]

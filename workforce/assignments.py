@@ -30,8 +30,9 @@ from tenants.errors import Collector, check_length, refuse
 from workforce.common import (
     check_date,
     effective_status,
-    get_staff,
     grouped_rows,
+    lock_person,
+    lock_staff,
     today,
     workforce_policy,
 )
@@ -198,6 +199,11 @@ async def place(
 
     Refusals go to ``errors`` under the names in ``fields`` (keys: staff, site, post, start,
     end) so that a redeployment can name the move. Returns None when refused.
+
+    The caller holds the person's lock (``common.lock_staff``, taken before ``staff`` was read),
+    or made the person in this transaction: the checks below read the person's assignments, and
+    a concurrent change to them must wait until this transaction ends. On PostgreSQL the
+    exclusion constraint ``ex_staff_assignments_no_overlap`` stands behind the checks.
     """
     before = len(errors.errors)
     check_date(errors, fields["start"], start, "生效日期")
@@ -238,6 +244,10 @@ async def place(
                 "DISPATCH_NOT_OWN_TOWNSHIP",
                 f"{staff.name}不在「{site.name}」所属镇(街道)便民服务中心常驻,不能派驻",
             )
+        elif regular.end_date is not None and (end is None or end > regular.end_date):
+            # A dispatch follows the regular post it is made from: it ends with it (a move
+            # away already ordered ends the dispatch as a later move would).
+            end = regular.end_date
     if len(errors.errors) > before:
         return None
 
@@ -325,7 +335,7 @@ async def _supersede(
 async def assign_staff(session: AsyncSession, actor: Actor, data: NewAssignment) -> Assignment:
     """分配岗位: REGULAR and TEMPORARY_COVER by the county office, VILLAGE_DISPATCH by the
     township head within its own township."""
-    staff = await get_staff(session, data.staff_id)
+    staff = await lock_person(session, data.staff_id)
     site = await require_site(session, data.site_id)
     obj, act = _object_for(data.kind)
     await require(session, actor, obj, act, site.id, site.official_name)
@@ -378,6 +388,9 @@ async def end_assignment(
     assignment = await session.get(Assignment, assignment_id)
     if assignment is None:
         raise refuse("assignmentId", "NOT_FOUND", "分配记录不存在")
+    # The person's lock first, then the row as the last change to the person left it.
+    await lock_staff(session, [assignment.staff_id])
+    await session.refresh(assignment)
     site = await require_site(session, assignment.site_id)
     obj, act = _object_for(assignment.kind)
     await require(session, actor, obj, act, site.id, site.official_name)

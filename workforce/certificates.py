@@ -26,8 +26,8 @@ from workforce.common import (
     add_months,
     check_date,
     effective_status,
-    get_staff,
     grouped_rows,
+    lock_person,
     require_at_county,
     require_date_in_range,
     today,
@@ -64,7 +64,9 @@ async def record_certificate(
 ) -> Staff:
     """Record a certificate on ``on`` (default today): it may not be issued later than that."""
     on = on or today()
-    staff = await get_staff(session, staff_id)
+    # Under the person's lock: the skill level is the highest of their certificates, and two
+    # certificates recorded at once must not leave the lower one.
+    staff = await lock_person(session, staff_id)
     site = await home_site(session, staff.id, on)
     await require(session, actor, "certificate", "record", site.id, site.official_name)
     errors = Collector()

@@ -9,7 +9,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -19,6 +19,7 @@ from network.access import require
 from network.models import Site
 from network.tree import require_county_center
 from tenants.context import session_tenant
+from tenants.database import is_postgres
 from tenants.errors import Collector, refuse
 from tenants.models import Tenant
 from tenants.policy import DEFAULT_POLICY
@@ -82,6 +83,47 @@ def effective_status(staff: Staff, on: date) -> StaffStatus:
 
 async def get_staff(session: AsyncSession, staff_id: uuid.UUID, field: str = "staffId") -> Staff:
     staff = await session.get(Staff, staff_id)
+    if staff is None:
+        raise refuse(field, "NOT_FOUND", "人员不存在")
+    return staff
+
+
+async def lock_staff(
+    session: AsyncSession, staff_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Staff]:
+    """Lock these people for the rest of the transaction and (re)load them: taken before any
+    check of their status or assignments, so that two changes to one person take turns and the
+    second checks what the first committed (one regular post per day, one suspension, ...).
+
+    PostgreSQL: ``SELECT … FOR NO KEY UPDATE`` (what an UPDATE of the row takes: it serializes
+    the lockers and every writer of the row, but not the foreign-key checks of rows that merely
+    reference the person), in id order so that two orders moving the same people cannot
+    deadlock. SQLite has no row locks: a write that changes nothing takes the database's one
+    write lock, which is held until the end of the transaction (reads before it ran outside
+    the transaction; the people are read again after it)."""
+    ids = sorted(set(staff_ids))
+    if not ids:
+        return {}
+    if not is_postgres(session.bind):
+        await session.execute(
+            update(Staff)
+            .where(Staff.id.in_(ids))
+            .values(updated_at=Staff.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+    rows = await session.execute(
+        select(Staff)
+        .where(Staff.id.in_(ids))
+        .order_by(Staff.id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    return {staff.id: staff for staff in rows.scalars()}
+
+
+async def lock_person(session: AsyncSession, staff_id: uuid.UUID, field: str = "staffId") -> Staff:
+    """``get_staff`` under the person's lock (``lock_staff``)."""
+    staff = (await lock_staff(session, [staff_id])).get(staff_id)
     if staff is None:
         raise refuse(field, "NOT_FOUND", "人员不存在")
     return staff

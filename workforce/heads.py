@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.errors import Forbidden
@@ -56,6 +56,8 @@ async def propose_head(
     if not name:
         errors.add("personName", "REQUIRED", "请填写拟任负责人姓名或选择人员")
     check_length(errors, "personName", name, NAME_MAX, "姓名")
+    # Two proposals racing both pass this check; the unique index of pending proposals
+    # (``uq_head_appointments_pending_site``) refuses the second (a CONFLICT userError).
     pending = await session.execute(
         select(HeadAppointment.id).where(
             HeadAppointment.site_id == site.id,
@@ -110,10 +112,25 @@ async def review_head(
         errors.add("reason", "REASON_REQUIRED", "不同意时必须说明理由")
     check_length(errors, "reason", reason, REASON_MAX, "意见")
     errors.raise_if_any()
-    appointment.status = HeadAppointmentStatus.AGREED if agree else HeadAppointmentStatus.OBJECTED
-    appointment.opinion_reason = (reason or "").strip() or None
-    appointment.reviewed_by = actor.label
-    appointment.reviewed_at = utcnow()
+    # One opinion only: two reviewers racing both saw PROPOSED above; this conditional update
+    # lets the first through and makes the second wait for it, then find nothing to decide.
+    decided = await session.execute(
+        update(HeadAppointment)
+        .where(
+            HeadAppointment.id == appointment.id,
+            HeadAppointment.status == HeadAppointmentStatus.PROPOSED,
+        )
+        .values(
+            status=HeadAppointmentStatus.AGREED if agree else HeadAppointmentStatus.OBJECTED,
+            opinion_reason=(reason or "").strip() or None,
+            reviewed_by=actor.label,
+            reviewed_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if decided.rowcount != 1:
+        raise refuse("appointmentId", "ALREADY_REVIEWED", "该提名已出具意见")
+    await session.refresh(appointment)
     if agree:
         previous = await session.execute(
             select(HeadAppointment).where(

@@ -22,11 +22,20 @@ async def export_roster(ctx: dict[str, Any], tenant_id: str, job_id: str) -> str
     return await run_job(ctx, tenant_id, job_id, export_work)
 
 
+# Reading someone else's job is not a "read" (the supervisor reads everything with "*, read",
+# and an export holds personal data, phones in full for an administrator): only a role granted
+# job:oversee at the county centre may, which by default is county_admin ("*, *").
+OVERSEE = ("job", "oversee")
+
+
 async def readable_job(
     session: AsyncSession, actor: Actor, job_id: uuid.UUID
 ) -> BackgroundJob | None:
-    """A job is read by who asked for it, or by a county-wide staff reader."""
+    """A job and its file belong to who asked for it; the county's administrators may read
+    anyone's. Anyone else: FORBIDDEN (None when there is no such job in the county)."""
     found = await session.get(BackgroundJob, job_id)
-    if found is not None and found.requested_by_user_id != actor.user_id:
-        await require_at_county(session, actor, "staff", "read")
+    if found is None:
+        return None
+    if actor.user_id is None or found.requested_by_user_id != actor.user_id:
+        await require_at_county(session, actor, *OVERSEE)
     return found

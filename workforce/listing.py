@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.errors import BadRequest
+from authz.errors import BadRequest, check_search
 from authz.guard import Actor
 from network import tree
 from network.access import require
@@ -45,7 +45,9 @@ async def list_staff(
     offset: int,
     limit: int,
 ) -> tuple[list[Staff], int]:
-    """Staff ordered by name; ``site_ids`` limits to people whose placement today is there."""
+    """Staff ordered by name; ``site_ids`` limits to people whose placement today is there;
+    ``search`` (part of a name) is at most ``authz.errors.SEARCH_MAX`` characters."""
+    check_search(search)
     query = select(Staff)
     if site_ids is not None:
         placed = select(Assignment.staff_id).where(

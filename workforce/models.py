@@ -28,7 +28,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tenants.base import Base, Timestamped, UUIDPrimaryKey
@@ -148,12 +150,26 @@ class Staff(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
 
 
 class Assignment(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
-    """人员分配: who works where, in which post, from which day to which day (both inclusive)."""
+    """人员分配: who works where, in which post, from which day to which day (both inclusive).
+
+    No two assignments of one kind of one person share a day: one regular post, one village
+    dispatch, one cover at a time (``workforce.assignments.place``). On PostgreSQL the exclusion
+    constraint below holds that against two changes racing past the checks (btree_gist; the
+    period is ``[start_date, end_date + 1)``, so that an assignment cancelled before it began,
+    ``end_date = start_date - 1``, is an empty period that meets nothing).
+    """
 
     __tablename__ = "staff_assignments"
     __table_args__ = (
         Index("ix_staff_assignments_site_dates", "site_id", "start_date", "end_date"),
         Index("ix_staff_assignments_staff_dates", "staff_id", "start_date"),
+        ExcludeConstraint(
+            ("staff_id", "="),
+            ("kind", "="),
+            (text("daterange(start_date, end_date + 1)"), "&&"),
+            name="ex_staff_assignments_no_overlap",
+            using="gist",
+        ).ddl_if(dialect="postgresql"),
     )
 
     staff_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("staff.id"))
@@ -200,7 +216,17 @@ class HeadAppointment(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
     """分中心/镇(街道)中心负责人任免: proposed locally, effective once the county office agrees."""
 
     __tablename__ = "head_appointments"
-    __table_args__ = (Index("ix_head_appointments_site", "site_id", "status"),)
+    __table_args__ = (
+        Index("ix_head_appointments_site", "site_id", "status"),
+        # One proposal awaiting the county's opinion per site, also when two are made at once.
+        Index(
+            "uq_head_appointments_pending_site",
+            "site_id",
+            unique=True,
+            sqlite_where=text("status = 'PROPOSED'"),
+            postgresql_where=text("status = 'PROPOSED'"),
+        ),
+    )
 
     site_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sites.id"))
     staff_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("staff.id"))

@@ -42,6 +42,11 @@ class IdNumber:
     gender: Gender
 
 
+def age_on(birth: date, day: date) -> int:
+    """Whole years (周岁) on ``day``; one born on 29 February is a year older on 1 March."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
 def parse_id_number(raw: str | None, today: date | None = None) -> IdNumber:
     """Validate a resident ID number; the gender is the parity of the 17th digit."""
     value = (raw or "").strip().upper()
@@ -60,8 +65,7 @@ def parse_id_number(raw: str | None, today: date | None = None) -> IdNumber:
         raise InvalidIdNumber(message) from None
     birth = ric.get_birth_date(number)
     today = today or date.today()
-    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-    if birth > today or age < MIN_WORKING_AGE:
+    if birth > today or age_on(birth, today) < MIN_WORKING_AGE:
         raise InvalidIdNumber("公民身份号码中的出生日期不合理")
     gender = Gender.MALE if int(number[16]) % 2 == 1 else Gender.FEMALE
     return IdNumber(number=number, birth_date=birth, gender=gender)

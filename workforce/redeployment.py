@@ -21,13 +21,12 @@ from tenants import audit
 from tenants.errors import Collector, check_length
 from tenants.values import group_by
 from workforce.assignments import place, regular_on
-from workforce.common import check_date, grouped_rows, page_of, require_at_county
+from workforce.common import check_date, grouped_rows, lock_staff, page_of, require_at_county
 from workforce.models import (
     AssignmentKind,
     Post,
     RedeploymentMove,
     RedeploymentOrder,
-    Staff,
 )
 
 MAX_MOVES = 200
@@ -66,10 +65,9 @@ async def redeploy(
 
     staff_ids = [m.staff_id for m in moves if m.staff_id]
     site_ids = [m.to_site_id for m in moves if m.to_site_id]
-    people = {
-        s.id: s
-        for s in (await session.execute(select(Staff).where(Staff.id.in_(staff_ids)))).scalars()
-    }
+    # Everyone the order moves is locked at once, before any check of their posts: another
+    # order (or assignment) for one of them waits for this one, then sees its moves.
+    people = await lock_staff(session, staff_ids)
     sites = {
         s.id: s
         for s in (await session.execute(select(Site).where(Site.id.in_(site_ids)))).scalars()

@@ -2,7 +2,9 @@
 
 Status lifecycle: PROBATION → ACTIVE (by itself when the probation ends) → NOTICE_GIVEN (written
 notice recorded; the last day is ``resignation_notice_days`` later) → LEFT (by itself after the
-last day); SUSPENDED while under investigation, then back. Nobody is ever deleted.
+last day); SUSPENDED while under investigation, then back. Nobody is ever deleted. Every status
+change takes the person's lock (``common.lock_person``) before it checks the status, so two
+changes to one person take turns.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from workforce.common import (
     check_date,
     effective_status,
     get_staff,
+    lock_person,
     today,
     workforce_policy,
 )
@@ -40,9 +43,11 @@ from workforce.models import (
     StaffStatus,
 )
 from workforce.personal import (
+    MIN_WORKING_AGE,
     PHONE_RE,
     InvalidIdNumber,
     PersonalDataCipher,
+    age_on,
     mask_id_number,
     mask_phone,
     normalize_phone,
@@ -86,15 +91,43 @@ def check_new_staff(
     check_length(errors, f.get("employer", "employer"), employer, EMPLOYER_MAX, "用工单位")
     number: str | None = None
     try:
-        number = parse_id_number(data.id_number).number
+        parsed = parse_id_number(data.id_number)
     except InvalidIdNumber as exc:
         errors.add(f.get("idNumber", "idNumber"), "INVALID_ID_NUMBER", str(exc))
-    check_date(errors, f.get("hireDate", "hireDate"), data.hire_date, "入职日期")
+    else:
+        number = parsed.number
+    if check_date(errors, f.get("hireDate", "hireDate"), data.hire_date, "入职日期") and number:
+        check_working_age(errors, f.get("hireDate", "hireDate"), parsed.birth_date, data.hire_date)
+    check_posts(errors, f.get("posts", "posts"), data.posts)
     phone = normalize_phone(data.phone)
     if phone is not None and not PHONE_RE.match(phone):
         errors.add(f.get("phone", "phone"), "INVALID_PHONE", "手机号应为 11 位数字,以 1 开头")
         phone = None
     return number, phone
+
+
+def check_working_age(errors: Collector, field: str, birth: date, hired: date) -> None:
+    """The hire date is on or after the day the person turned ``MIN_WORKING_AGE`` (劳动法 §15:
+    no one under 16 is employed); the birth date is the one in the ID number."""
+    if hired < birth:
+        errors.add(field, "UNDER_WORKING_AGE", "入职日期早于公民身份号码中的出生日期")
+    elif age_on(birth, hired) < MIN_WORKING_AGE:
+        errors.add(
+            field,
+            "UNDER_WORKING_AGE",
+            f"按公民身份号码中的出生日期,入职时未满 {MIN_WORKING_AGE} 周岁",
+        )
+
+
+def check_posts(errors: Collector, field: str, posts: list[Post] | None) -> None:
+    """可胜任的岗位 is a set of ``Post`` values: repeats are dropped (``post_values``), and a list
+    longer than there are posts can only be repeats — refused, not stored."""
+    if posts is not None and len(posts) > len(Post):
+        errors.add(field, "TOO_MANY_POSTS", f"岗位最多 {len(Post)} 个,收到 {len(posts)} 个")
+
+
+def post_values(*posts: Post) -> list[str]:
+    return sorted({p.value for p in posts})
 
 
 async def id_number_taken(
@@ -138,12 +171,13 @@ async def create_staff(
         employer=data.employer.strip(),
         hire_date=data.hire_date,
         probation_end=probation_end,
-        posts=sorted({p.value for p in [data.post, *data.posts]}),
+        posts=post_values(data.post, *data.posts),
         status=StaffStatus.PROBATION if months else StaffStatus.ACTIVE,
         skill_level=None,
     )
     session.add(staff)
     await session.flush()
+    # A person made in this transaction is seen by no other until it commits: no lock needed.
     placed = await place(
         session,
         actor_label,
@@ -230,6 +264,8 @@ async def update_staff(
         if not employer.strip():
             errors.add("employer", "REQUIRED", "请填写用工单位")
         check_length(errors, "employer", employer, EMPLOYER_MAX, "用工单位")
+    if posts is not UNSET:
+        check_posts(errors, "posts", posts)
     new_phone = None
     if phone is not UNSET:
         new_phone = normalize_phone(phone)
@@ -254,7 +290,7 @@ async def update_staff(
         staff.employer = employer.strip()
         changed.append("employer")
     if posts is not UNSET:
-        staff.posts = sorted({p.value for p in posts})
+        staff.posts = post_values(*posts)
         changed.append("posts")
     audit.record(session, actor.label, "staff.update", "Staff", staff.id, {"fields": changed})
     return staff
@@ -265,7 +301,7 @@ async def resign(
 ) -> Staff:
     """辞职: written notice on ``notice_date``; the last day is the notice period later, and every
     assignment still running then ends on it."""
-    staff = await get_staff(session, staff_id)
+    staff = await lock_person(session, staff_id)
     await _require_manage(session, actor, staff, "resign")
     errors = Collector()
     check_length(errors, "reason", note, REASON_MAX, "说明")
@@ -315,7 +351,7 @@ async def resign(
 
 async def suspend(session: AsyncSession, actor: Actor, staff_id: uuid.UUID, reason: str) -> Staff:
     """暂停: under investigation; cannot be assigned until reinstated."""
-    staff = await get_staff(session, staff_id)
+    staff = await lock_person(session, staff_id)
     await _require_manage(session, actor, staff, "suspend")
     errors = Collector()
     if not (reason or "").strip():
@@ -335,7 +371,7 @@ async def suspend(session: AsyncSession, actor: Actor, staff_id: uuid.UUID, reas
 
 
 async def reinstate(session: AsyncSession, actor: Actor, staff_id: uuid.UUID) -> Staff:
-    staff = await get_staff(session, staff_id)
+    staff = await lock_person(session, staff_id)
     await _require_manage(session, actor, staff, "suspend")
     if staff.status is not StaffStatus.SUSPENDED:
         raise refuse("staffId", "NOT_SUSPENDED", f"{staff.name}未处于暂停状态")

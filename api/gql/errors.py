@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import strawberry
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
@@ -32,6 +32,24 @@ def to_user_errors(errors: list[UserError]) -> list[UserErrorType]:
     return [UserErrorType(field=e.field, code=e.code, message=e.message) for e in errors]
 
 
+# A change that lost a race for a lock: PostgreSQL broke a deadlock (40P01), could not serialize
+# (40001) or ran out of lock_timeout (55P03); SQLite stayed busy or locked past its timeout.
+# The database rolled it back whole: the client may simply try again.
+LOST_RACE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+
+
+def lost_race(exc: DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)  # extended codes: BUSY_SNAPSHOT, ...
+    return getattr(exc.orig, "sqlstate", None) in LOST_RACE_SQLSTATES
+
+
+def conflict() -> list[UserErrorType]:
+    return [UserErrorType(field=None, code="CONFLICT", message="数据已被其他操作修改,请刷新后重试")]
+
+
 async def run_change(
     open_transaction: Callable[[], object],
     change: Callable[[AsyncSession], Awaitable[T]],
@@ -47,9 +65,12 @@ async def run_change(
     except IntegrityError as exc:
         # Two concurrent changes raced past the checks; the database kept the data consistent.
         log.info("integrity conflict: %s", exc.orig)
-        return None, [
-            UserErrorType(field=None, code="CONFLICT", message="数据已被其他操作修改,请刷新后重试")
-        ]
+        return None, conflict()
+    except DBAPIError as exc:
+        if not lost_race(exc):
+            raise
+        log.info("lost a race for a lock: %s", exc.orig)
+        return None, conflict()
 
 
 async def mutate(

@@ -15,7 +15,8 @@ from accounts.passwords import check_password
 from api.app import create_app
 from api.settings import DEV_SECRET_KEY, Settings, SettingsError
 from tenants.errors import Collector
-from tests.factories import PASSWORD, gql, make_county
+from tests.support.factories import PASSWORD, make_county
+from tests.support.graphql import gql
 
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 

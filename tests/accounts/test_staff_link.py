@@ -8,8 +8,9 @@ import uuid
 from sqlalchemy import select
 
 from tenants.models import AuditEvent
-from tests.factories import gql, make_county
-from tests.workforce.helpers import gid, hire
+from tests.support.factories import make_county
+from tests.support.graphql import gid, gql
+from tests.support.workforce import hire
 
 CREATE = """
 mutation($i: CreateUserInput!) {

@@ -9,8 +9,8 @@ import jwt
 import pytest
 
 from api.settings import Settings, SettingsError
-from tests.conftest import TEST_SECRET
-from tests.factories import PASSWORD, gql, make_county
+from tests.support.factories import PASSWORD, TEST_SECRET, make_county, next_county_code
+from tests.support.graphql import gql
 
 
 async def test_token_and_me(client, db):
@@ -91,8 +91,6 @@ async def test_platform_operator_creates_a_county(client, db):
         "/auth/token", data={"username": "op-test", "password": PASSWORD, "tenant": ""}
     )
     token = response.json()["access_token"]
-    from tests.conftest import next_county_code
-
     code = next_county_code()
     mutation = """mutation($input: CreateTenantInput!) { createTenant(input: $input) {
         tenant { code name } countyCenter { officialName level } admin { username }

@@ -9,16 +9,12 @@ from sqlalchemy import func, select
 
 from api.gql.ids import global_id
 from network.models import Site
-from tests.factories import County, gql, make_county
+from tests.support.graphql import gql
 
+COUNTY_NAME = "坏输入县"
 UPDATE = """mutation($input: UpdateSiteInput!) {
   updateSite(input: $input) { userErrors { field code } }
 }"""
-
-
-@pytest.fixture(scope="module")
-async def county(db) -> County:
-    return await make_county(db, "坏输入县")
 
 
 async def _count(db, county) -> int:

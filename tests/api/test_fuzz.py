@@ -22,8 +22,7 @@ from api.app import create_app
 from api.settings import Settings
 from migrations.runner import upgrade
 from tenants.database import Database
-from tests.conftest import TEST_SECRET
-from tests.factories import make_county
+from tests.support.factories import TEST_SECRET, make_county
 
 INTERNAL = "服务器内部错误"
 

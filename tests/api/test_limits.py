@@ -11,7 +11,8 @@ import pytest
 from api.gql.limits import COST_BUDGET, operation_cost
 from api.schema import build_schema
 from graphql import OperationDefinitionNode, parse
-from tests.factories import gql, make_county
+from tests.support.factories import make_county
+from tests.support.graphql import gql
 
 OPERATIONS = sorted((Path(__file__).parents[2] / "graphql" / "operations").glob("*.graphql"))
 

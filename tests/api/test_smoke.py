@@ -1,4 +1,5 @@
-from tests.factories import gql, make_county
+from tests.support.factories import make_county
+from tests.support.graphql import gql
 
 
 async def test_me_and_sites(db, client):

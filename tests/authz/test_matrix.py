@@ -27,9 +27,8 @@ from tests.support.matrix import (
     ROLES,
     Cell,
     Expect,
-    attempt,
     cells,
-    check,
+    check_in_transaction,
     refused_with,
     relations,
 )
@@ -57,6 +56,7 @@ LEVEL = {
     "town_b": "TOWNSHIP_CENTER",
     "village_a1": "VILLAGE_STATION",
     "village_a2": "VILLAGE_STATION",
+    "village_b1": "VILLAGE_STATION",
 }
 # Where each role can be held at all (DOMAIN.md); granting it elsewhere is INVALID_SCOPE.
 HELD_AT = {
@@ -190,9 +190,7 @@ def _action(cell: Cell, world, actor):
 
 @pytest.mark.parametrize("cell", CELLS)
 async def test_network_matrix(db, matrix_world, cell: Cell):
-    home = matrix_world.home
-    actor = await home.actor(cell.username)
-    check(cell, await attempt(db, home.tenant_id, _action(cell, matrix_world, actor)))
+    await check_in_transaction(db, matrix_world, cell, _action)
 
 
 async def test_denial_is_a_graphql_forbidden_naming_action_and_site(client, matrix_world):

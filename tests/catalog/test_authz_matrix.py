@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from api.gql.ids import global_id
-from catalog import changes
 from catalog.models import ChangeKind
 from tests.support.catalog import (
     CHANGE_FIELDS,
@@ -26,6 +25,7 @@ from tests.support.catalog import (
     PENSION,
     change_mutation,
     import_file,
+    propose_directly,
 )
 from tests.support.factories import County
 from tests.support.graphql import gql
@@ -92,32 +92,14 @@ CELLS = cells(
 )
 
 
-async def _pending_change(county: County) -> str:
-    """A township head's override awaiting review, in ``county``."""
-    head = await county.actor("head_a")
-    async with county.db.transaction(county.tenant_id) as session:
-        change = await changes.propose(
-            session,
-            head,
-            ChangeKind.OVERRIDE_MATTER,
-            {
-                "site_id": str(county.sites["town_a"].id),
-                "matter_code": PENSION,
-                "note": f"待审{next(_serial)}",
-            },
-        )
+async def _override_directly(county: County, site: str, username: str) -> str:
+    """An override of 城乡居民养老保险 at ``site`` proposed by ``username`` (pending from a
+    township head, approved from the county office); its global id."""
+    payload = {"site_id": str(county.sites[site].id), "matter_code": PENSION}
+    change = await propose_directly(
+        county, ChangeKind.OVERRIDE_MATTER, {**payload, "note": f"直接{next(_serial)}"}, username
+    )
     return global_id("CatalogChange", change.id)
-
-
-async def _something_to_publish(county: County) -> None:
-    admin = await county.actor("admin")
-    async with county.db.transaction(county.tenant_id) as session:
-        await changes.propose(
-            session,
-            admin,
-            ChangeKind.OVERRIDE_MATTER,
-            {"site_id": str(county.sites["root"].id), "matter_code": PENSION, "note": "发布前"},
-        )
 
 
 async def _request(cell: Cell, world: World) -> tuple[str, dict[str, Any], str]:
@@ -140,9 +122,7 @@ async def _request(cell: Cell, world: World) -> tuple[str, dict[str, Any], str]:
             "name": "测试事项",
             "type": "FILING",
             "basis": "《测试条例》",
-            "departmentId": global_id(
-                "Department", world.catalogs[county.code].departments[department].id
-            ),
+            "departmentId": world.catalogs[county.code].department_gid(department),
             "handlingKind": "IMMEDIATE",
             "legalLimitDays": 1,
             "promisedLimitDays": 0,
@@ -165,11 +145,12 @@ async def _request(cell: Cell, world: World) -> tuple[str, dict[str, Any], str]:
         data = {"code": f"B-{n}", "name": "测试一件事", "matterCodes": BUNDLE_OF[department]}
         return mutation(action, "DefineBundleInput", data, "change")
     if action == "reviewChange":
-        data = {"changeId": await _pending_change(county), "approve": True, "comment": "同意"}
+        pending = await _override_directly(county, "town_a", "head_a")
+        data = {"changeId": pending, "approve": True, "comment": "同意"}
         fields = "change { id status } userErrors { field code message }"
         return mutation(action, "ReviewChangeInput", data, "change", fields)
     if action == "publishRelease":
-        await _something_to_publish(county)
+        await _override_directly(county, "root", "admin")  # something to publish
         fields = "release { number } userErrors { field code message }"
         return mutation(action, "PublishReleaseInput", {"note": "矩阵"}, "release", fields)
     if action == "importCatalog":
@@ -210,7 +191,9 @@ async def test_reads_are_for_the_county(client, matrix_world):
     query = "query($s: ID!) { effectiveCatalog(siteId: $s, first: 5) { totalCount } }"
     seen = set()
     for role in ROLES:
-        result = await gql(client, query, {"s": home.site_gid("village_b1")}, home.token(user_of(role)))
+        result = await gql(
+            client, query, {"s": home.site_gid("village_b1")}, home.token(user_of(role))
+        )
         seen.add(result["data"]["effectiveCatalog"]["totalCount"])
     assert len(seen) == 1 and seen.pop() >= 4
     foreign = await gql(client, query, {"s": home.site_gid("village_b1")}, other.token("admin"))

@@ -10,17 +10,22 @@ from api.gql.ids import global_id
 from catalog import changes, effective, releases
 from catalog.models import ChangeKind
 from catalog.schema.fastpath import CatalogFastPath, responses
-from tests.catalog.gqlops import CATALOG_DOC, EFFECTIVE_FULL, by_code, publish
-from tests.catalog.gqlops import effective as fetch
-from tests.catalog.helpers import (
+from tests.support.catalog import (
     BUSINESS,
+    CATALOG_DOC,
+    EFFECTIVE_FULL,
     EMPLOYMENT,
     MARRIAGE,
     PENSION,
+    by_code,
     matter_payload,
+    propose_directly,
+    publish,
     setup_catalog,
 )
-from tests.factories import gql, make_county
+from tests.support.catalog import effective as fetch
+from tests.support.factories import make_county
+from tests.support.graphql import gql
 
 
 @pytest.fixture
@@ -28,13 +33,6 @@ def fast_path_on():
     CatalogFastPath.enabled = True
     yield
     CatalogFastPath.enabled = True
-
-
-async def _change_directly(county, kind: ChangeKind, payload: dict) -> None:
-    """As another process would: straight through the service, in its own transaction."""
-    admin = await county.actor("admin")
-    async with county.db.transaction(county.tenant_id) as session:
-        await changes.propose(session, admin, kind, payload)
 
 
 async def test_every_kind_of_change_invalidates(db, client, fast_path_on):
@@ -78,7 +76,7 @@ async def test_every_kind_of_change_invalidates(db, client, fast_path_on):
     ]
     for kind, payload, holds in cases:
         assert not holds(published), kind
-        await _change_directly(county, kind, payload)
+        await propose_directly(county, kind, payload)
         plain, preview = await both()
         assert holds(preview), kind  # the preview moved at once
         assert plain == published, kind  # the published catalog did not
@@ -87,7 +85,7 @@ async def test_every_kind_of_change_invalidates(db, client, fast_path_on):
     assert (await gql(client, bundles_query, {"p": True}, county.token("admin")))["data"][
         "bundles"
     ] == []
-    await _change_directly(
+    await propose_directly(
         county,
         ChangeKind.DEFINE_BUNDLE,
         {"code": "B-9", "name": "就业参保一件事", "matter_codes": [PENSION, EMPLOYMENT]},

@@ -3,11 +3,17 @@ against a county built here, on both databases."""
 
 from __future__ import annotations
 
-from api.gql.ids import global_id
 from graphql import OperationDefinitionNode, parse
-from tests.catalog.gqlops import CATALOG_DOC, PUBLIC_DOC
-from tests.catalog.helpers import MARRIAGE, PENSION, setup_catalog
-from tests.factories import make_county
+from tests.support.catalog import (
+    CATALOG_DOC,
+    MARRIAGE,
+    PENSION,
+    PUBLIC_DOC,
+    setup_catalog,
+    unemployment_benefit,
+)
+from tests.support.factories import make_county
+from tests.support.graphql import run_operation
 
 
 def _operations(document: str) -> set[str]:
@@ -16,19 +22,6 @@ def _operations(document: str) -> set[str]:
         for d in parse(document).definitions
         if isinstance(d, OperationDefinitionNode) and d.name
     }
-
-
-async def _run(client, document: str, name: str, variables: dict, token: str | None = None):
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = await client.post(
-        "/graphql",
-        json={"query": document, "operationName": name, "variables": variables},
-        headers=headers,
-    )
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
 
 
 async def test_every_contract_operation_runs(db, client):
@@ -42,30 +35,22 @@ async def test_every_contract_operation_runs(db, client):
     assert _operations(PUBLIC_DOC) == {"NearbySites", "MatterGuide"}
     county = await make_county(db)
     setup = await setup_catalog(county)
-    hr = global_id("Department", setup.departments["hr"].id)
+    hr = setup.department_gid("hr")
     # DefineMatter by the department: waits for review.
-    defined = await _run(
+    defined = await run_operation(
         client,
         CATALOG_DOC,
         "DefineMatter",
         {
-            "input": {
-                "code": "RS-100",
-                "name": "失业保险金申领",
-                "type": "PAYMENT",
-                "basis": "《失业保险条例》",
-                "departmentId": hr,
-                "handlingKind": "PROMISED",
-                "legalLimitDays": 10,
-                "promisedLimitDays": 5,
-                "serviceObject": "NATURAL_PERSON",
-                "conditions": "非因本人意愿中断就业",
-                "materials": [
+            "input": unemployment_benefit(
+                hr,
+                code="RS-100",
+                materials=[
                     {"name": "居民身份证", "copies": 1, "required": True, "form": "PAPER"},
                     {"name": "失业证明", "copies": 1, "required": False, "form": "ELECTRONIC"},
                 ],
-                "feeYuan": None,
-            }
+                feeYuan=None,
+            )
         },
         county.token("dept"),
     )
@@ -73,7 +58,7 @@ async def test_every_contract_operation_runs(db, client):
     change_id = defined["defineMatter"]["change"]["id"]
     assert defined["defineMatter"]["change"]["status"] == "PENDING"
     # OverrideMatter by the township head, for one of its villages.
-    overridden = await _run(
+    overridden = await run_operation(
         client,
         CATALOG_DOC,
         "OverrideMatter",
@@ -90,7 +75,7 @@ async def test_every_contract_operation_runs(db, client):
     )
     assert overridden["overrideMatter"]["change"]["status"] == "PENDING"
     for cid in (change_id, overridden["overrideMatter"]["change"]["id"]):
-        reviewed = await _run(
+        reviewed = await run_operation(
             client,
             CATALOG_DOC,
             "ReviewChange",
@@ -98,7 +83,7 @@ async def test_every_contract_operation_runs(db, client):
             county.token("admin"),
         )
         assert reviewed["reviewChange"]["change"] == {"id": cid, "status": "APPROVED"}
-    published = await _run(
+    published = await run_operation(
         client, CATALOG_DOC, "PublishRelease", {"input": {"note": "第二版"}}, county.token("admin")
     )
     assert published["publishRelease"]["userErrors"] == []
@@ -106,7 +91,7 @@ async def test_every_contract_operation_runs(db, client):
     assert published["publishRelease"]["release"]["publishedAt"]
     # EffectiveCatalog of a village of that township, as its window staff.
     catalog = (
-        await _run(
+        await run_operation(
             client,
             CATALOG_DOC,
             "EffectiveCatalog",
@@ -117,7 +102,7 @@ async def test_every_contract_operation_runs(db, client):
     assert (catalog["totalCount"], catalog["release"]) == (5, 2)
     assert catalog["pageInfo"]["hasNextPage"] is True
     rest = (
-        await _run(
+        await run_operation(
             client,
             CATALOG_DOC,
             "EffectiveCatalog",
@@ -136,7 +121,7 @@ async def test_every_contract_operation_runs(db, client):
     assert pension["materials"] == [{"name": "居民身份证", "copies": 1, "required": True}]
     assert pension["overriddenAt"] == {"id": county.site_gid("town_a"), "level": "TOWNSHIP_CENTER"}
     searched = (
-        await _run(
+        await run_operation(
             client,
             CATALOG_DOC,
             "EffectiveCatalog",
@@ -147,7 +132,7 @@ async def test_every_contract_operation_runs(db, client):
     assert searched["edges"][0]["node"]["code"] == MARRIAGE
     # The public documents, anonymous.
     guide = (
-        await _run(
+        await run_operation(
             client,
             PUBLIC_DOC,
             "MatterGuide",
@@ -159,7 +144,7 @@ async def test_every_contract_operation_runs(db, client):
         {"name": "居民身份证", "copies": 1, "required": True, "form": "PAPER"}
     ]
     sites = (
-        await _run(
+        await run_operation(
             client,
             PUBLIC_DOC,
             "NearbySites",

@@ -4,8 +4,8 @@ bundles, two releases, proposals awaiting review; and the contract documents on 
 from __future__ import annotations
 
 from catalog.demo_data import matters
-from tests.catalog.gqlops import CATALOG_DOC, PUBLIC_DOC
-from tests.conftest import login
+from tests.support.catalog import CATALOG_DOC, PUBLIC_DOC
+from tests.support.graphql import login, run_operation
 
 
 def test_demo_data_shape():
@@ -19,23 +19,11 @@ def test_demo_data_shape():
     assert matters(0.95) == big  # deterministic
 
 
-async def _post(client, document: str, name: str, variables: dict, token: str | None = None):
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = await client.post(
-        "/graphql",
-        json={"query": document, "operationName": name, "variables": variables},
-        headers=headers,
-    )
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
-
-
 async def test_demo_catalog(demo_client):
     staff = await login(demo_client, "yandian-staff")
     admin = await login(demo_client, "county-admin")
     sites = (
-        await _post(
+        await run_operation(
             demo_client,
             "query Villages { sites(level: VILLAGE_STATION, first: 200) {"
             " edges { node { id name } } } }",
@@ -49,7 +37,7 @@ async def test_demo_catalog(demo_client):
     after = None
     while True:
         page = (
-            await _post(
+            await run_operation(
                 demo_client,
                 CATALOG_DOC,
                 "EffectiveCatalog",
@@ -68,7 +56,7 @@ async def test_demo_catalog(demo_client):
     accepted = [e for e in entries if e["acceptedHere"]]
     assert 50 < len(accepted) < len(entries)
     # Pending proposals await the county office.
-    pending = await _post(
+    pending = await run_operation(
         demo_client,
         "query P { catalogChanges(status: PENDING, first: 10) { totalCount } "
         "catalogReleases(first: 5) { totalCount } "
@@ -82,7 +70,7 @@ async def test_demo_catalog(demo_client):
     assert len(pending["bundles"]) >= 5
     # The public documents on the demo, anonymous.
     guide = (
-        await _post(
+        await run_operation(
             demo_client,
             PUBLIC_DOC,
             "MatterGuide",
@@ -91,7 +79,7 @@ async def test_demo_catalog(demo_client):
     )["publicMatter"]
     assert guide["code"] == entries[0]["code"] and guide["release"] == 2
     where = (
-        await _post(
+        await run_operation(
             demo_client,
             "query W($id: ID!) { node(id: $id) { ... on Site { location { lat lng } } } }",
             "W",
@@ -100,7 +88,7 @@ async def test_demo_catalog(demo_client):
         )
     )["node"]["location"]
     near = (
-        await _post(
+        await run_operation(
             demo_client,
             PUBLIC_DOC,
             "NearbySites",

@@ -3,31 +3,11 @@
 from __future__ import annotations
 
 import base64
-import io
 
-from openpyxl import Workbook
+from tests.support.catalog import by_code, effective, import_file, publish
+from tests.support.factories import make_county
+from tests.support.graphql import gql
 
-from tests.catalog.gqlops import by_code, effective, publish
-from tests.factories import gql, make_county
-
-HEADINGS = [
-    "事项编码",
-    "事项名称",
-    "事项类型",
-    "设定依据",
-    "实施主体",
-    "服务对象",
-    "受理条件",
-    "办理流程",
-    "申请材料",
-    "法定办结时限",
-    "承诺办结时限",
-    "办件类型",
-    "收费标准",
-    "行使层级",
-    "是否网办",
-    "关键词",
-]
 GOOD = [
     [
         "MZ-101",
@@ -73,17 +53,6 @@ MUTATION = """mutation($input: ImportCatalogInput!) { importCatalog(input: $inpu
   userErrors { field code message } } }"""
 
 
-def workbook(rows: list[list], headings: list[str] = HEADINGS) -> str:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headings)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
 async def _import(client, county, content: str, username: str = "admin"):
     result = await gql(client, MUTATION, {"input": {"fileBase64": content}}, county.token(username))
     assert "errors" not in result, result
@@ -92,7 +61,7 @@ async def _import(client, county, content: str, username: str = "admin"):
 
 async def test_import_all_rows(db, client):
     county = await make_county(db)
-    report = await _import(client, county, workbook(GOOD))
+    report = await _import(client, county, import_file(GOOD))
     assert report["userErrors"] == [] and report["imported"] == 2
     assert [(r["row"], r["code"], r["ok"]) for r in report["rows"]] == [
         (2, "MZ-101", True),
@@ -112,7 +81,7 @@ async def test_import_all_rows(db, client):
     # Importing again updates the existing codes instead of refusing them.
     changed = [list(GOOD[0]), list(GOOD[1])]
     changed[1][10] = 1
-    again = await _import(client, county, workbook(changed))
+    again = await _import(client, county, import_file(changed))
     assert again["imported"] == 2 and again["userErrors"] == []
     await publish(client, county)
     assert by_code(await effective(client, county, "root"))["RS-101"]["promisedLimitDays"] == 1
@@ -125,7 +94,7 @@ async def test_import_is_all_or_nothing(db, client):
     too_slow = list(GOOD[1])
     too_slow[0], too_slow[9], too_slow[10] = "RS-103", 5, 9
     duplicate = list(GOOD[0])
-    report = await _import(client, county, workbook([GOOD[0], bad_type, too_slow, duplicate]))
+    report = await _import(client, county, import_file([GOOD[0], bad_type, too_slow, duplicate]))
     assert report["imported"] == 0
     assert [e["code"] for e in report["userErrors"]] == ["IMPORT_REJECTED"]
     rows = {r["row"]: r for r in report["rows"]}
@@ -153,7 +122,9 @@ async def test_import_bad_files(db, client):
     assert [e["code"] for e in not_xlsx["userErrors"]] == ["INVALID_FILE"]
     not_base64 = await _import(client, county, "@@@")
     assert [e["code"] for e in not_base64["userErrors"]] == ["INVALID_FILE"]
-    missing = await _import(client, county, workbook([["X-1", "名称"]], ["事项编码", "事项名称"]))
+    missing = await _import(
+        client, county, import_file([["X-1", "名称"]], ["事项编码", "事项名称"])
+    )
     assert [e["code"] for e in missing["userErrors"]] == ["MISSING_COLUMN"]
-    empty = await _import(client, county, workbook([]))
+    empty = await _import(client, county, import_file([]))
     assert [e["code"] for e in empty["userErrors"]] == ["EMPTY_FILE"]

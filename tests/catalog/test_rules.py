@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from api.gql.ids import global_id
 from catalog import changes
 from catalog.models import ChangeKind
-from tests.catalog.gqlops import by_code, effective, mutate, override, publish
-from tests.catalog.helpers import (
+from tests.support.catalog import (
     BUSINESS,
     EMPLOYMENT,
     MARRIAGE,
     PENSION,
+    by_code,
+    effective,
     matter_payload,
+    mutate,
+    override,
+    publish,
     setup_catalog,
+    unemployment_benefit,
 )
-from tests.factories import gql, make_county
+from tests.support.factories import make_county
+from tests.support.graphql import gql
 
 
 async def test_inheritance_through_four_levels(db, client):
@@ -142,26 +147,14 @@ async def test_locked_fields_and_material_names(db, client):
 async def test_promised_never_above_legal(db, client):
     county = await make_county(db)
     setup = await setup_catalog(county)
-    hr = global_id("Department", setup.departments["hr"].id)
+    hr = setup.department_gid("hr")
     result = await mutate(
         client,
         county,
         "admin",
         "defineMatter",
         "DefineMatterInput",
-        {
-            "code": "RS-099",
-            "name": "失业保险金申领",
-            "type": "PAYMENT",
-            "basis": "《失业保险条例》",
-            "departmentId": hr,
-            "handlingKind": "PROMISED",
-            "legalLimitDays": 10,
-            "promisedLimitDays": 11,
-            "serviceObject": "NATURAL_PERSON",
-            "conditions": "",
-            "materials": [{"name": "居民身份证", "copies": 1, "required": True, "form": "PAPER"}],
-        },
+        unemployment_benefit(hr, code="RS-099", promisedLimitDays=11, conditions=""),
     )
     errors = result["data"]["defineMatter"]["userErrors"]
     assert [(e["field"], e["code"]) for e in errors] == [
@@ -252,26 +245,14 @@ async def test_delegation(db, client):
 async def test_review_reject_publish_and_diff(db, client):
     county = await make_county(db)
     setup = await setup_catalog(county)
-    hr = global_id("Department", setup.departments["hr"].id)
+    hr = setup.department_gid("hr")
     proposal = await mutate(
         client,
         county,
         "dept",
         "defineMatter",
         "DefineMatterInput",
-        {
-            "code": "RS-010",
-            "name": "失业保险金申领",
-            "type": "PAYMENT",
-            "basis": "《失业保险条例》",
-            "departmentId": hr,
-            "handlingKind": "PROMISED",
-            "legalLimitDays": 10,
-            "promisedLimitDays": 5,
-            "serviceObject": "NATURAL_PERSON",
-            "conditions": "非因本人意愿中断就业",
-            "materials": [{"name": "居民身份证", "copies": 1, "required": True, "form": "PAPER"}],
-        },
+        unemployment_benefit(hr),
     )
     change = proposal["data"]["defineMatter"]["change"]
     assert change["status"] == "PENDING"
@@ -517,7 +498,7 @@ async def test_blank_forms_and_samples_are_own_stored_files(db, client):
     county = await make_county(db)
     setup = await setup_catalog(county)
     other = await make_county(db, "他县")
-    hr = global_id("Department", setup.departments["hr"].id)
+    hr = setup.department_gid("hr")
     own_key = f"{county.tenant_id}/scan/{'a' * 32}.pdf"
 
     async def define(code: str, blank_form: str, sample: str | None = None):

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from tests.support.graphql import login, operation, run_operation
 
-from tests.conftest import login
-
-DOCUMENT = (
-    Path(__file__).resolve().parents[2] / "graphql" / "operations" / "network.graphql"
-).read_text(encoding="utf-8")
-
-
-async def run(client, operation: str, variables: dict, token: str) -> dict:
-    response = await client.post(
-        "/graphql",
-        json={"query": DOCUMENT, "operationName": operation, "variables": variables},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 200
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
+DOCUMENT = operation("network")
 
 
 async def _site_by_name(client, token: str, parent_id: str | None, name: str) -> dict:
     after = None
     while True:
-        data = await run(
+        data = await run_operation(
             client,
+            DOCUMENT,
             "SiteChildren",
             {"parentId": parent_id, "first": 200, "after": after},
             token,
@@ -44,14 +29,16 @@ async def test_network_contract(demo_client):
     admin = await login(demo_client, "county-admin")
     head = await login(demo_client, "gaogou-head")
 
-    me = await run(demo_client, "Me", {}, head)
+    me = await run_operation(demo_client, DOCUMENT, "Me", {}, head)
     assert me["me"]["tenant"]["code"] == "320826"
     assert me["me"]["roles"][0]["role"] == "TOWNSHIP_HEAD"
     assert me["me"]["roles"][0]["scope"]["name"] == "高沟镇"
 
     counts = {}
     for level in ("COUNTY_CENTER", "SUB_CENTER", "TOWNSHIP_CENTER", "VILLAGE_STATION"):
-        data = await run(demo_client, "SiteChildren", {"level": level, "first": 1}, admin)
+        data = await run_operation(
+            demo_client, DOCUMENT, "SiteChildren", {"level": level, "first": 1}, admin
+        )
         counts[level] = data["sites"]["totalCount"]
     assert counts == {
         "COUNTY_CENTER": 1,
@@ -60,24 +47,31 @@ async def test_network_contract(demo_client):
         "VILLAGE_STATION": 372,
     }
 
-    root = (await run(demo_client, "SiteChildren", {"level": "COUNTY_CENTER"}, admin))["sites"]
+    root = (
+        await run_operation(
+            demo_client, DOCUMENT, "SiteChildren", {"level": "COUNTY_CENTER"}, admin
+        )
+    )["sites"]
     root_id = root["edges"][0]["node"]["id"]
-    children = await run(demo_client, "SiteChildren", {"parentId": root_id, "first": 200}, admin)
+    children = await run_operation(
+        demo_client, DOCUMENT, "SiteChildren", {"parentId": root_id, "first": 200}, admin
+    )
     assert children["sites"]["totalCount"] == 23
     gaogou = await _site_by_name(demo_client, admin, root_id, "高沟镇")
     assert gaogou["officialName"] == "涟水县高沟镇便民服务中心"
     yandian = await _site_by_name(demo_client, admin, gaogou["id"], "盐店村")
     assert yandian["divisionCode"].startswith(gaogou["divisionCode"])
 
-    detail = await run(demo_client, "SiteDetail", {"id": yandian["id"]}, head)
+    detail = await run_operation(demo_client, DOCUMENT, "SiteDetail", {"id": yandian["id"]}, head)
     node = detail["node"]
     assert node["officialName"] == "涟水县高沟镇盐店村便民服务站"
     assert node["parent"]["name"] == "高沟镇"
     assert [a["name"] for a in node["ancestors"]] == ["涟水县", "高沟镇"]
     assert node["location"]["lat"] and node["staffCount"] >= 0
 
-    created = await run(
+    created = await run_operation(
         demo_client,
+        DOCUMENT,
         "CreateSite",
         {
             "input": {
@@ -94,16 +88,18 @@ async def test_network_contract(demo_client):
     assert created["createSite"]["userErrors"] == []
     assert created["createSite"]["site"]["officialName"] == "涟水县高沟镇新建村便民服务站"
 
-    updated = await run(
+    updated = await run_operation(
         demo_client,
+        DOCUMENT,
         "UpdateSite",
         {"input": {"id": yandian["id"], "address": "涟水县高沟镇盐店村党群服务中心一楼"}},
         head,
     )
     assert updated["updateSite"]["userErrors"] == []
 
-    user = await run(
+    user = await run_operation(
         demo_client,
+        DOCUMENT,
         "CreateUser",
         {
             "input": {
@@ -115,8 +111,9 @@ async def test_network_contract(demo_client):
         head,
     )
     assert user["createUser"]["userErrors"] == []
-    granted = await run(
+    granted = await run_operation(
         demo_client,
+        DOCUMENT,
         "GrantRole",
         {
             "input": {

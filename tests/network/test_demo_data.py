@@ -54,7 +54,7 @@ LIANSHUI_SUBS = {
 
 
 @pytest.fixture(params=COUNTIES, ids=lambda f: f.__name__)
-def county(request) -> DemoCounty:
+def demo_county(request) -> DemoCounty:
     return request.param()
 
 
@@ -89,56 +89,58 @@ def test_lanling_counts():
     }
 
 
-def test_deterministic(county):
-    fn = lianshui if county.code == "320826" else lanling
+def test_deterministic(demo_county):
+    fn = lianshui if demo_county.code == "320826" else lanling
     fn.cache_clear()
-    assert fn() == county
+    assert fn() == demo_county
 
 
-def test_field_values_valid(county):
-    for s in county.sites:
+def test_field_values_valid(demo_county):
+    for s in demo_county.sites:
         assert s.level in LEVELS
         assert s.standard_class in STANDARD_CLASSES
         assert s.name and s.address and s.opening_hours
-        assert s.address.startswith(county.name), s
+        assert s.address.startswith(demo_county.name), s
         if s.level == SUB_CENTER:
-            assert s.managing_department and s.managing_department.startswith(county.name)
+            assert s.managing_department and s.managing_department.startswith(demo_county.name)
         else:
             assert s.managing_department is None
 
 
-def test_keys_unique(county):
-    keys = [s.key for s in county.sites]
+def test_keys_unique(demo_county):
+    keys = [s.key for s in demo_county.sites]
     assert len(keys) == len(set(keys))
 
 
-def test_division_codes(county):
-    by_key = {s.key: s for s in county.sites}
+def test_division_codes(demo_county):
+    by_key = {s.key: s for s in demo_county.sites}
     centre = by_key["county"]
-    assert centre.division_code == county.code
-    assert len(county.code) == 6 and county.code.isdigit()
-    for s in county.sites:
+    assert centre.division_code == demo_county.code
+    assert len(demo_county.code) == 6 and demo_county.code.isdigit()
+    for s in demo_county.sites:
         assert s.division_code.isdigit()
         if s.level in (COUNTY_CENTER, SUB_CENTER):
-            assert s.division_code == county.code
+            assert s.division_code == demo_county.code
         elif s.level == TOWNSHIP_CENTER:
             assert len(s.division_code) == 9
-            assert s.division_code.startswith(county.code)
+            assert s.division_code.startswith(demo_county.code)
         else:
             assert len(s.division_code) == 12
             assert s.division_code.startswith(by_key[s.parent_key].division_code)
     # Townships and villages own their code; the centre and sub-centres share the county's.
-    own = [s.division_code for s in county.sites if s.level in (TOWNSHIP_CENTER, VILLAGE_STATION)]
+    own = [
+        s.division_code for s in demo_county.sites if s.level in (TOWNSHIP_CENTER, VILLAGE_STATION)
+    ]
     assert len(own) == len(set(own))
-    assert county.code not in own
+    assert demo_county.code not in own
 
 
-def test_parent_levels(county):
-    by_key = {s.key: s for s in county.sites}
-    roots = [s for s in county.sites if s.parent_key is None]
+def test_parent_levels(demo_county):
+    by_key = {s.key: s for s in demo_county.sites}
+    roots = [s for s in demo_county.sites if s.parent_key is None]
     assert [r.key for r in roots] == ["county"]
     assert roots[0].level == COUNTY_CENTER
-    for s in county.sites:
+    for s in demo_county.sites:
         if s.level in (SUB_CENTER, TOWNSHIP_CENTER):
             assert s.parent_key == "county"
         elif s.level == VILLAGE_STATION:
@@ -146,8 +148,8 @@ def test_parent_levels(county):
             assert s.key.startswith(s.parent_key + ".")
 
 
-def test_names_unique_under_parent(county):
-    counts = Counter((s.parent_key, s.name) for s in county.sites)
+def test_names_unique_under_parent(demo_county):
+    counts = Counter((s.parent_key, s.name) for s in demo_county.sites)
     dupes = [k for k, n in counts.items() if n > 1]
     assert not dupes
 
@@ -199,10 +201,10 @@ def test_lianshui_standard_classes():
     assert villages["BASIC"] > villages[STANDARD] > 0
 
 
-def test_coordinates(county):
-    seat = SEATS[county.code]
-    by_key = {s.key: s for s in county.sites}
-    for s in county.sites:
+def test_coordinates(demo_county):
+    seat = SEATS[demo_county.code]
+    by_key = {s.key: s for s in demo_county.sites}
+    for s in demo_county.sites:
         if s.level in (COUNTY_CENTER, SUB_CENTER):
             assert distance_km(*seat, s.lat, s.lng) <= 2.0, s.key
         elif s.level == TOWNSHIP_CENTER:

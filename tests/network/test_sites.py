@@ -8,19 +8,16 @@ from sqlalchemy import func, select
 from network import service
 from network.models import Site, SiteClosure, SiteLevel, SiteStatus
 from tenants.errors import UserErrors
-from tests.factories import County, gql, make_county
+from tests.support.factories import County
+from tests.support.graphql import gql
 
+COUNTY_NAME = "涟水县"  # the official names below are built from it
 CREATE = """mutation CreateSite($input: CreateSiteInput!) {
   createSite(input: $input) {
     site { id name officialName level parent { id } }
     userErrors { field code message }
   }
 }"""
-
-
-@pytest.fixture(scope="module")
-async def county(db) -> County:
-    return await make_county(db, "涟水县")
 
 
 async def _create(client, county: County, user: str = "admin", **fields) -> dict:

@@ -7,8 +7,9 @@ import base64
 from dataclasses import dataclass, field
 from typing import Any
 
+from api.gql.ids import global_id
 from catalog import changes, definitions, releases
-from catalog.models import ChangeKind
+from catalog.models import ChangeKind, ChangeRequest
 from tests.support.factories import County
 from tests.support.graphql import gql, operation
 from tests.support.xlsx import workbook
@@ -83,6 +84,10 @@ def matter_payload(code: str, name: str, department_id: str, **extra: Any) -> di
 class CatalogSetup:
     county: County
     departments: dict[str, Any] = field(default_factory=dict)
+
+    def department_gid(self, key: str) -> str:
+        """The global id of the department ``key`` (``hr``, ``civil``, ``market``)."""
+        return global_id("Department", self.departments[key].id)
 
 
 async def setup_catalog(county: County, *, publish: bool = True) -> CatalogSetup:
@@ -159,6 +164,16 @@ async def setup_catalog(county: County, *, publish: bool = True) -> CatalogSetup
         if publish:
             await releases.publish(session, admin, "首次发布")
     return setup
+
+
+async def propose_directly(
+    county: County, kind: ChangeKind, payload: dict, username: str = "admin"
+) -> ChangeRequest:
+    """As another process would: straight through the service, in its own transaction (the
+    county administrator's changes are approved at once)."""
+    actor = await county.actor(username)
+    async with county.db.transaction(county.tenant_id) as session:
+        return await changes.propose(session, actor, kind, payload)
 
 
 # --- GraphQL --------------------------------------------------------------------------------

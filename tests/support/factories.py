@@ -153,4 +153,3 @@ async def make_county(db: Database, name: str = "测试县", *, with_roles: bool
             username, site = ROLE_USERS[role.value]
             await county.add_user(username, role, site)
     return county
-

@@ -5,7 +5,8 @@ security applies). Each backend gets a database built from empty by the alembic 
 ``CI=true`` a missing PostgreSQL is a failure, never a skip (``services.require_or_skip``).
 
 Counties: ``county`` is one county of the module's own, named by the module's ``COUNTY_NAME``;
-``two_counties`` is a pair (``COUNTY_NAMES``) for tests that look across the county line.
+``two_counties`` is a pair (``COUNTY_NAMES``) for tests that look across the county line;
+``matrix_world`` is the pair the authorization matrices share (``tests.support.matrix``).
 Tests make new counties instead of cleaning up.
 """
 

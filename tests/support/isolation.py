@@ -19,6 +19,7 @@ from authz.models import PolicyRule
 from catalog import changes
 from catalog.models import ChangeKind, ChangeRequest, Release
 from tenants.models import Tenant, tenant_scoped_models
+from tests.support.casework import casework_rows
 from tests.support.catalog import EMPLOYMENT, PENSION, setup_catalog
 from tests.support.factories import County
 from tests.support.workforce import hire
@@ -177,3 +178,7 @@ async def catalog_rows(county: County) -> None:
             ChangeKind.OVERRIDE_MATTER,
             {"site_id": str(county.sites["village_a1"].id), "matter_code": EMPLOYMENT, "note": "y"},
         )
+
+
+# After the catalog's rows (it accepts a matter of that catalog).
+row_maker(casework_rows)

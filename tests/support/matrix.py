@@ -16,12 +16,14 @@ Cells read ``role-action-target``, e.g. ``township_head-hireStaff-child``:
 - action: the product action, named as its GraphQL mutation or query (``grantRole:WINDOW_STAFF``
   when an argument tells actions apart);
 - target: where it is aimed relative to the role's own site (:data:`RELATIONS`: ``own``,
-  ``child``, ``grandchild``, ``sibling``, ``parent``, ``grandparent``), ``other_county`` (the
+  ``child``, ``grandchild``, ``sibling``, ``sibling_child``, ``cousin``, ``parent``,
+  ``grandparent``), ``other_county`` (the
   same place in another county), or what the matrix names (``county``, a department, …).
 
 An attempt comes to an :class:`Outcome`: through the services with :func:`attempt` (a transaction
-rolled back afterwards, so every cell starts from the same county) or through GraphQL with
-:func:`graphql_outcome`. :func:`check` compares it with the cell.
+rolled back afterwards, so every cell starts from the same county; :func:`check_in_transaction`)
+or through GraphQL with :func:`graphql_outcome`. :func:`check` compares it with the cell. Every
+matrix runs in the :class:`World` of the ``matrix_world`` fixture.
 """
 
 from __future__ import annotations
@@ -29,18 +31,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.errors import Forbidden
+from authz.guard import Actor
 from tenants.database import Database
 from tenants.errors import UserErrors
 from tests.support.catalog import CatalogSetup, setup_catalog
 from tests.support.factories import ROLE_USERS, County, make_county
-from tests.support.workforce import hire
-from workforce.models import HeadAppointment, Staff
+from tests.support.workforce import head_proposal, hire
+from workforce.models import Staff
 
 ROLES = tuple(ROLE_USERS)
 OTHER_COUNTY = "other_county"
@@ -48,11 +50,18 @@ OTHER_COUNTY = "other_county"
 # Where a target lies relative to the role's own site (a site key of the factory county).
 RELATIONS: dict[str, dict[str, str]] = {
     "root": {"own": "root", "child": "town_a", "grandchild": "village_a1"},
-    "sub": {"own": "sub", "sibling": "town_a", "parent": "root"},
-    "town_a": {"own": "town_a", "child": "village_a1", "sibling": "town_b", "parent": "root"},
+    "sub": {"own": "sub", "sibling": "town_a", "sibling_child": "village_a1", "parent": "root"},
+    "town_a": {
+        "own": "town_a",
+        "child": "village_a1",
+        "sibling": "town_b",
+        "sibling_child": "village_b1",
+        "parent": "root",
+    },
     "village_a1": {
         "own": "village_a1",
         "sibling": "village_a2",
+        "cousin": "village_b1",
         "parent": "town_a",
         "grandparent": "root",
     },
@@ -143,7 +152,7 @@ class Outcome:
         if self.forbidden:
             return "FORBIDDEN"
         if self.codes:
-            return f"refused {self.codes}"
+            return f"refused {self.codes}" + (f", yet {self.value!r}" if self.value else "")
         return f"done: {self.value!r}"[:200]
 
 
@@ -183,10 +192,20 @@ def graphql_outcome(result: dict, path: str) -> Outcome:
     for key in path.split("."):
         payload = value
         value = value[key] if isinstance(value, dict) else None
-    codes = payload.get("userErrors") if isinstance(payload, dict) else None
-    if codes:
-        return Outcome(codes=[e["code"] for e in codes])
-    return Outcome(value=value)
+    errors = payload.get("userErrors") if isinstance(payload, dict) else None
+    return Outcome(codes=[e["code"] for e in errors or ()], value=value)
+
+
+async def check_in_transaction(
+    db: Database,
+    world: World,
+    cell: Cell,
+    action_for: Callable[[Cell, World, Actor], Callable[[AsyncSession], Awaitable[object]]],
+) -> None:
+    """Attempt ``cell`` as its role in ``world.home`` through the services (``action_for`` gives
+    the call; rolled back afterwards) and check the outcome."""
+    actor = await world.home.actor(cell.username)
+    check(cell, await attempt(db, world.home.tenant_id, action_for(cell, world, actor)))
 
 
 def check(cell: Cell, outcome: Outcome) -> None:
@@ -201,10 +220,12 @@ def check(cell: Cell, outcome: Outcome) -> None:
         assert not outcome.forbidden and "NOT_FOUND" in outcome.codes, (
             f"{cell.id}: another county's object must not exist for the caller, yet {outcome}"
         )
+        assert outcome.value is None, f"{cell.id}: not found, yet {outcome.value!r}"
     else:
         assert not outcome.forbidden and outcome.codes == [expected.code], (
             f"{cell.id}: authorized, then refused with {expected.code} expected, yet {outcome}"
         )
+        assert outcome.value is None, f"{cell.id}: refused, yet {outcome.value!r}"
 
 
 @dataclass
@@ -242,12 +263,7 @@ async def build_world(db: Database) -> World:
     appointments = {}
     async with db.transaction(other.tenant_id) as session:
         for key, site in other.sites.items():
-            appointment = HeadAppointment(
-                site_id=site.id,
-                person_name=f"负责人{key}",
-                effective_date=date(2025, 1, 1),
-                proposed_by="test",
-            )
+            appointment = head_proposal(site, f"负责人{key}")
             session.add(appointment)
             await session.flush()
             appointments[key] = appointment.id

@@ -9,10 +9,11 @@ from datetime import date
 import pytest
 from stdnum.cn import ric
 
+from network.models import Site
 from tests.support.factories import TEST_SECRET, County
 from workforce import common
 from workforce import staff as staff_service
-from workforce.models import Education, EmploymentType, Post, Staff
+from workforce.models import Education, EmploymentType, HeadAppointment, Post, Staff
 from workforce.personal import cipher_for
 
 CIPHER = cipher_for(TEST_SECRET)
@@ -38,6 +39,17 @@ def pin_today(monkeypatch: pytest.MonkeyPatch, day: date) -> date:
 def bad_checksum(number: str) -> str:
     last = "0" if number[-1] != "0" else "1"
     return number[:-1] + last
+
+
+def head_proposal(site: Site, person_name: str) -> HeadAppointment:
+    """A head appointment proposed at ``site`` and awaiting the county's review (to be added to
+    a session of the site's county)."""
+    return HeadAppointment(
+        site_id=site.id,
+        person_name=person_name,
+        effective_date=date(2025, 1, 1),
+        proposed_by="test",
+    )
 
 
 async def hire(

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
 from network import service as network
-from tenants.errors import UserErrors
-from tests.factories import make_county
-from tests.workforce.helpers import hire
+from tests.support.errors import refused
+from tests.support.factories import make_county
+from tests.support.workforce import hire
 from workforce import assignments
 from workforce import staff as staff_service
 from workforce.assignments import NewAssignment
 from workforce.models import AssignmentKind, Post
 
+COUNTY_NAME = "分配县"
 D = date(2025, 3, 10)
 
 
@@ -51,17 +50,6 @@ async def where(county, staff_id, on: date) -> str | None:
     if placed is None:
         return None
     return next(k for k, s in county.sites.items() if s.id == placed.site_id)
-
-
-async def refused(coro) -> list[tuple[str | None, str]]:
-    with pytest.raises(UserErrors) as caught:
-        await coro
-    return [(e.field, e.code) for e in caught.value.errors]
-
-
-@pytest.fixture(scope="module")
-async def county(db):
-    return await make_county(db, "分配县")
 
 
 async def test_hire_places_from_the_hire_date_inclusive(county):

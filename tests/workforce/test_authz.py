@@ -26,13 +26,12 @@ from tests.support.matrix import (
     Cell,
     Expect,
     World,
-    attempt,
     cells,
-    check,
+    check_in_transaction,
     refused_with,
     relations,
 )
-from tests.support.workforce import CIPHER, id_number
+from tests.support.workforce import CIPHER, head_proposal, id_number
 from workforce import assignments, certificates, heads, redeployment, roster
 from workforce import staff as staff_service
 from workforce.access import require_read_staff
@@ -40,7 +39,6 @@ from workforce.models import (
     AssignmentKind,
     Education,
     EmploymentType,
-    HeadAppointment,
     HeadAppointmentStatus,
     Post,
     SkillLevel,
@@ -159,12 +157,7 @@ def _action(cell: Cell, world: World, actor):
         if cell.elsewhere:
             appointment_id = world.appointments[key]
         else:  # proposed first, so that there is something to review
-            proposed = HeadAppointment(
-                site_id=site.id,
-                person_name=f"负责人{key}",
-                effective_date=date(2025, 1, 1),
-                proposed_by="test",
-            )
+            proposed = head_proposal(site, f"负责人{key}")
             session.add(proposed)
             await session.flush()
             appointment_id = proposed.id
@@ -210,9 +203,7 @@ def _action(cell: Cell, world: World, actor):
 
 @pytest.mark.parametrize("cell", CELLS)
 async def test_workforce_matrix(db, matrix_world, cell: Cell):
-    home = matrix_world.home
-    actor = await home.actor(cell.username)
-    check(cell, await attempt(db, home.tenant_id, _action(cell, matrix_world, actor)))
+    await check_in_transaction(db, matrix_world, cell, _action)
 
 
 async def test_window_staff_reads_only_their_own_record(db, matrix_world):

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 import pytest
 
 from tenants.errors import UserErrors
-from tests.factories import make_county
-from tests.workforce.helpers import hire, id_number, pin_today
+from tests.support.factories import make_county
+from tests.support.workforce import hire, id_number, pin_today
 from workforce import assignments, certificates, heads
 from workforce import staff as staff_service
 from workforce.assignments import NewAssignment

@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from network.models import Site, SiteLevel
 from tenants.models import Tenant
-from tests.conftest import login
-from tests.factories import gql
+from tests.support.graphql import gql, login
 from workforce.assignments import placements, staff_counts
 from workforce.models import (
     Assignment,

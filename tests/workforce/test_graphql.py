@@ -11,43 +11,28 @@ import pytest
 
 from api.schema import build_schema
 from graphql import parse, validate
-from tests.factories import gql, make_county
-from tests.workforce.helpers import gid, hire, id_number, pin_today
+from tests.support.factories import make_county
+from tests.support.graphql import gid, gql, operation, run_operation
+from tests.support.workforce import hire, id_number, pin_today
 
-ROOT = Path(__file__).resolve().parents[2]
-OPERATIONS = ROOT / "graphql" / "operations" / "workforce.graphql"
+DOCUMENT = operation("workforce")
 CONTRACT = Path("/work/shared/contract/workforce.graphql")
 
 
 def test_operations_file_is_the_contract_and_validates():
     if CONTRACT.exists():
-        assert OPERATIONS.read_text(encoding="utf-8") == CONTRACT.read_text(encoding="utf-8")
+        assert CONTRACT.read_text(encoding="utf-8") == DOCUMENT
     schema = build_schema()
-    assert validate(schema._schema, parse(OPERATIONS.read_text(encoding="utf-8"))) == []
-
-
-async def run(client, operation: str, variables: dict, token: str) -> dict:
-    response = await client.post(
-        "/graphql",
-        json={
-            "query": OPERATIONS.read_text(encoding="utf-8"),
-            "operationName": operation,
-            "variables": variables,
-        },
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 200
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
+    assert validate(schema._schema, parse(DOCUMENT)) == []
 
 
 async def test_every_contract_operation_runs(db, client, monkeypatch):
     county = await make_county(db, "契约县")
     token = county.token("admin")
     today = pin_today(monkeypatch, date(2026, 1, 31))
-    hired = await run(
+    hired = await run_operation(
         client,
+        DOCUMENT,
         "HireStaff",
         {
             "input": {
@@ -73,8 +58,9 @@ async def test_every_contract_operation_runs(db, client, monkeypatch):
         "post": "INTAKE",
         "kind": "REGULAR",
     }
-    assigned = await run(
+    assigned = await run_operation(
         client,
+        DOCUMENT,
         "AssignStaff",
         {
             "input": {
@@ -91,8 +77,9 @@ async def test_every_contract_operation_runs(db, client, monkeypatch):
     assert assigned["assignStaff"]["userErrors"] == []
     assert assigned["assignStaff"]["assignment"]["site"]["name"] == "一村"
     other = await hire(county, "town_b", hire_date=today - timedelta(days=100))
-    moved = await run(
+    moved = await run_operation(
         client,
+        DOCUMENT,
         "Redeploy",
         {
             "input": {
@@ -119,22 +106,24 @@ async def test_every_contract_operation_runs(db, client, monkeypatch):
             "post": "ISSUE",
         }
     ]
-    site_staff = await run(
-        client, "SiteStaff", {"siteId": county.site_gid("village_a1"), "first": 10}, token
+    site_staff = await run_operation(
+        client, DOCUMENT, "SiteStaff", {"siteId": county.site_gid("village_a1"), "first": 10}, token
     )
     connection = site_staff["node"]["assignmentsOn"]
     assert connection["totalCount"] == 1
     assert connection["edges"][0]["node"]["staff"]["name"] == "赵六"
     assert connection["edges"][0]["node"]["kind"] == "VILLAGE_DISPATCH"
-    on_day_before = await run(
+    on_day_before = await run_operation(
         client,
+        DOCUMENT,
         "SiteStaff",
         {"siteId": county.site_gid("village_a1"), "on": (today - timedelta(days=6)).isoformat()},
         token,
     )
     assert on_day_before["node"]["assignmentsOn"]["totalCount"] == 0
-    certified = await run(
+    certified = await run_operation(
         client,
+        DOCUMENT,
         "RecordCertificate",
         {
             "input": {
@@ -150,7 +139,9 @@ async def test_every_contract_operation_runs(db, client, monkeypatch):
         "staff": {"id": staff["id"], "skillLevel": "LEVEL_4"},
         "userErrors": [],
     }
-    detail = (await run(client, "StaffDetail", {"id": staff["id"]}, token))["node"]
+    detail = (await run_operation(client, DOCUMENT, "StaffDetail", {"id": staff["id"]}, token))[
+        "node"
+    ]
     assert re.fullmatch(r"320826\*{8}\d{3}[\dX]", detail["maskedIdNumber"])
     assert detail["certificates"][0]["level"] == "LEVEL_4"
     assert [a["kind"] for a in detail["assignments"]] == ["REGULAR", "VILLAGE_DISPATCH"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.factories import gql, make_county
-from tests.workforce.helpers import gid, hire, pin_today
+from tests.support.factories import make_county
+from tests.support.graphql import gid, gql
+from tests.support.workforce import hire, pin_today
 
 STAFF_CHANGE = """mutation($u: UpdateStaffInput!, $r: ResignStaffInput!) {
   updateStaff(input: $u) { staff { name phone posts employer } userErrors { field code } }

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.workforce.helpers import bad_checksum, id_number
+from tests.support.workforce import bad_checksum, id_number
 from workforce.models import Gender
 from workforce.personal import (
     InvalidIdNumber,

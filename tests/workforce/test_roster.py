@@ -11,9 +11,11 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from api.settings import Settings
-from tests.factories import gql, make_county
+from tests.support.factories import make_county
+from tests.support.graphql import gql
 from tests.support.services import REDIS_URL, flush_redis_db, redis_available, require_or_skip
-from tests.workforce.helpers import bad_checksum, hire, id_number
+from tests.support.workforce import bad_checksum, hire, id_number
+from tests.support.xlsx import workbook
 from workers.models import BackgroundJob, JobStatus
 from workforce.models import Staff
 
@@ -37,17 +39,6 @@ EXPORT = """mutation($site: ID, $req: String) {
   exportRoster(input: {siteId: $site, requestId: $req}) {
   job { id status resultUrl resultFilename error } userErrors { field code } } }"""
 JOB = "query($id: ID!) { node(id: $id) { ... on Job { id status resultUrl } } }"
-
-
-def workbook(rows: list[list]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(HEADINGS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 async def upload(client, token: str, data: bytes) -> str:
@@ -78,6 +69,7 @@ async def test_import_applies_the_whole_file(db, client):
         client,
         county.token("admin"),
         workbook(
+            HEADINGS,
             [
                 [
                     "李四",
@@ -101,7 +93,7 @@ async def test_import_applies_the_whole_file(db, client):
                     "甲镇",
                     "导办",
                 ],
-            ]
+            ],
         ),
     )
     result = await gql(client, IMPORT, {"key": key}, county.token("admin"))
@@ -120,6 +112,7 @@ async def test_one_bad_row_imports_nothing_and_reports_each_row(db, client):
         client,
         county.token("admin"),
         workbook(
+            HEADINGS,
             [
                 [
                     "好人",
@@ -146,7 +139,7 @@ async def test_one_bad_row_imports_nothing_and_reports_each_row(db, client):
                 ["重一", twice, None, "本科", "临聘", "某公司", "2025-02-03", "乙镇", "出件"],
                 ["重二", twice, None, "本科", "临聘", "某公司", "2025-02-03", "乙镇", "出件"],
                 ["已有", existing, None, "本科", "临聘", "某公司", "2025-02-03", "乙镇", "出件"],
-            ]
+            ],
         ),
     )
     payload = (await gql(client, IMPORT, {"key": key}, county.token("admin")))["data"][

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 
 from tenants.errors import UserErrors
-from tests.factories import make_county
-from tests.workforce.helpers import hire
+from tests.support.factories import make_county
+from tests.support.workforce import hire
 from workforce import certificates, heads, training
 from workforce.certificates import CertificateWarningLevel, warning_for
 from workforce.common import add_months

@@ -20,8 +20,10 @@ from api.storage import (
     new_key,
     read_checked,
 )
-from tests.factories import gql, make_county
+from tests.support.factories import make_county
+from tests.support.graphql import gid, gql
 from tests.support.services import MotoS3Server
+from tests.support.workforce import hire
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -156,8 +158,6 @@ async def test_s3_storage_with_presigned_urls_over_http(moto_s3):
 
 
 async def test_certificate_scan_goes_through_storage(db, client):
-    from tests.workforce.helpers import gid, hire
-
     county = await make_county(db, "扫描县")
     person = await hire(county, "town_a")
     token = county.token("admin")
@@ -215,7 +215,6 @@ async def test_the_api_with_s3_configured(db, settings, moto_s3, monkeypatch):
 
     from api.app import create_app
     from api.storage import storage_for
-    from tests.workforce.helpers import gid, hire
 
     for name, value in (
         ("AWS_ACCESS_KEY_ID", moto_s3.access_key_id),

@@ -3,14 +3,12 @@ file is applied or nothing is, with a per-row report."""
 
 from __future__ import annotations
 
-import io
+import asyncio
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +16,7 @@ from api.storage import Storage, StorageError, key_belongs_to, read_checked
 from authz.guard import Actor
 from network.access import require
 from network.models import Site, SiteLevel, SiteStatus
-from tenants import audit
+from tenants import audit, spreadsheets
 from tenants.errors import Collector, UserError, UserErrors
 from workforce.common import require_at_county, today
 from workforce.models import Education, EmploymentType, Post
@@ -27,6 +25,8 @@ from workforce.roster.labels import EDUCATION_LABEL, EMPLOYMENT_LABEL, POST_LABE
 from workforce.staff import NewStaff, check_new_staff, create_staff, id_number_taken
 
 MAX_ROWS = 2000
+# Bounds of an uploaded roster, checked before it is parsed (tenants.spreadsheets).
+SHEET_LIMITS = spreadsheets.SheetLimits(max_rows=MAX_ROWS, max_columns=50, max_elements=400_000)
 
 # Import columns: heading → field name used in userErrors (``rows[7].idNumber``).
 IMPORT_COLUMNS: dict[str, str] = {
@@ -55,25 +55,25 @@ TEMPLATE_EXAMPLE = (
 
 
 def template_bytes() -> bytes:
-    """The import template (导入模板): headings, an example row and the allowed values."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "花名册"
-    sheet.append(list(IMPORT_COLUMNS))
-    sheet.append(list(TEMPLATE_EXAMPLE))
-    for column, width in zip("ABCDEFGHI", (10, 22, 15, 12, 15, 28, 12, 36, 10), strict=True):
-        sheet.column_dimensions[column].width = width
-    notes = book.create_sheet("填写说明")
-    notes.append(["列", "可填写的值"])
-    notes.append(["学历", "、".join(EDUCATION_LABEL.values())])
-    notes.append(["用工类型", "、".join(EMPLOYMENT_LABEL.values())])
-    notes.append(["岗位", "、".join(POST_LABEL.values())])
-    notes.append(["入职日期", "YYYY-MM-DD"])
-    notes.append(["所在场所", "场所规范名称,例如「涟水县高沟镇便民服务中心」"])
-    notes.append(["说明", "第一行为表头,示例行请删除;任一行有误则整份文件不导入"])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """The import template (导入模板): headings, an example row and the allowed values.
+    CPU work (openpyxl): called in a thread."""
+    notes = [
+        ("列", "可填写的值"),
+        ("学历", "、".join(EDUCATION_LABEL.values())),
+        ("用工类型", "、".join(EMPLOYMENT_LABEL.values())),
+        ("岗位", "、".join(POST_LABEL.values())),
+        ("入职日期", "YYYY-MM-DD"),
+        ("所在场所", "场所规范名称,例如「涟水县高沟镇便民服务中心」"),
+        ("说明", "第一行为表头,示例行请删除;任一行有误则整份文件不导入"),
+    ]
+    return spreadsheets.write_xlsx(
+        spreadsheets.SheetOut(
+            "花名册",
+            [list(IMPORT_COLUMNS), list(TEMPLATE_EXAMPLE)],
+            widths=(10, 22, 15, 12, 15, 28, 12, 36, 10),
+        ),
+        spreadsheets.SheetOut("填写说明", notes),
+    )
 
 
 @dataclass
@@ -165,25 +165,21 @@ async def import_roster(
         )
     try:
         data, _ = await read_checked(storage, upload_key, "roster")
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = await asyncio.to_thread(spreadsheets.read_sheet, data, SHEET_LIMITS)
     except StorageError as exc:
         raise RosterRefused(
             ImportReport([], file_errors=[UserError("uploadKey", exc.code, exc.message)])
         ) from None
-    except (InvalidFileException, OSError, ValueError, KeyError):
+    except spreadsheets.SheetRefused as exc:
+        message = "无法读取该 Excel 文件" if exc.code == "INVALID_FILE" else exc.message
         raise RosterRefused(
-            ImportReport(
-                [], file_errors=[UserError("uploadKey", "INVALID_FILE", "无法读取该 Excel 文件")]
-            )
+            ImportReport([], file_errors=[UserError("uploadKey", exc.code, message)])
         ) from None
-    sheet = book.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2))
-    book.close()
     report = ImportReport(rows=[])
-    if not rows:
+    if sheet.heading is None:
         report.file_errors.append(UserError("uploadKey", "EMPTY_FILE", "文件中没有表头"))
         raise RosterRefused(report)
-    headings = [HEADING_ALIASES.get(_text(h), _text(h)) for h in rows[0]]
+    headings = [HEADING_ALIASES.get(_text(h), _text(h)) for h in sheet.heading]
     missing = [h for h in IMPORT_COLUMNS if h not in headings]
     if missing:
         report.file_errors.append(
@@ -191,12 +187,7 @@ async def import_roster(
         )
         raise RosterRefused(report)
     position = {h: headings.index(h) for h in IMPORT_COLUMNS}
-    body = [(i + 2, r) for i, r in enumerate(rows[1:]) if any(_text(c) for c in r)]
-    if len(body) > MAX_ROWS:
-        report.file_errors.append(
-            UserError("uploadKey", "TOO_MANY_ROWS", f"一次最多导入 {MAX_ROWS} 行")
-        )
-        raise RosterRefused(report)
+    body = sheet.rows
     if not body:
         report.file_errors.append(UserError("uploadKey", "EMPTY_FILE", "文件中没有人员数据"))
         raise RosterRefused(report)

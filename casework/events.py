@@ -1,0 +1,54 @@
+"""全程留痕 of a case: one ``CaseEvent`` per step (who, when, what, from → to)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from authz.guard import Actor
+from casework.models import Case, CaseEvent, CaseStatus, EventKind
+from tenants.values import group_by
+
+
+def record_event(
+    session: AsyncSession,
+    case: Case,
+    kind: EventKind,
+    from_status: CaseStatus | None,
+    to_status: CaseStatus,
+    actor: Actor,
+    at: datetime,
+    note: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> CaseEvent:
+    event = CaseEvent(
+        id=uuid.uuid4(),
+        case_id=case.id,
+        at=at,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        actor_staff_id=actor.staff_id,
+        actor_label=actor.label,
+        note=note,
+        detail=detail,
+    )
+    session.add(event)
+    return event
+
+
+async def events_of(
+    session: AsyncSession, case_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[CaseEvent]]:
+    """Each case's steps, oldest first."""
+    rows = await session.execute(
+        select(CaseEvent)
+        .where(CaseEvent.case_id.in_(case_ids))
+        .order_by(CaseEvent.at, CaseEvent.id)
+    )
+    return group_by(list(case_ids), rows.scalars(), lambda e: e.case_id)

@@ -1,0 +1,345 @@
+"""前台综合受理: intake at a window (``acceptCase``) and the one-time notice of what is missing
+(``notifyMissing``, 一次性告知).
+
+Intake is allowed at an open COMPREHENSIVE or DEDICATED window of a site where the caller works
+today in a front-desk post (``casework.people``) and where the matter is accepted (the site's
+effective catalog of the latest release: ``acceptedHere``, delegations included). A
+comprehensive window takes the matters the catalog marks for the comprehensive window; a
+dedicated window only the matters listed on it.
+
+Materials are checked against the matter's list (after the site's waivers): every required
+material must be received, deferred (容缺: non-key ones only, due ``deferral_working_days``
+later) or replaced by a signed commitment (告知承诺: the proofs the policy marks replaceable).
+Anything else missing refuses the intake with MISSING_MATERIALS, which points to
+``notifyMissing``. 首问负责: the first receiver is who issued the applicant's earlier notice
+for the matter, else the person accepting.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from authz.guard import Actor
+from casework import numbers
+from casework.applicants import ApplicantData, check_applicant, store_applicant
+from casework.common import clean_items, clean_text, get_site, get_window, local_day
+from casework.deadlines import county_calendar, limit_for, start_clock
+from casework.events import record_event
+from casework.models import (
+    Case,
+    CaseStatus,
+    Channel,
+    EventKind,
+    Notice,
+    Window,
+    WindowKind,
+    WindowStatus,
+)
+from casework.people import require_front_desk
+from casework.policy import casework_policy
+from casework.routing import route_case
+from catalog.effective import catalog_version, effective_catalog, release_data
+from catalog.models import HandlingKind
+from network.models import Site
+from tenants import audit
+from tenants.errors import Collector, refuse
+from tenants.models import Tenant
+from workforce.personal import PersonalDataCipher
+
+
+@dataclass
+class NewCase:
+    window_id: uuid.UUID
+    matter_code: str
+    applicant: ApplicantData | None
+    channel: Channel = Channel.COUNTER
+    received: list[str] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)
+    commitment: bool = False
+    appointment_id: uuid.UUID | None = None
+    note: str | None = None
+
+
+@dataclass
+class NewNotice:
+    window_id: uuid.UUID
+    matter_code: str
+    applicant: ApplicantData | None
+    missing: list[str] = field(default_factory=list)
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    case: Case
+    receipt_code: str  # shown once, on the receipt; only its keyed hash is kept
+
+
+async def _intake_window(
+    session: AsyncSession, actor: Actor, window_id: uuid.UUID, now: datetime, action: str
+) -> tuple[Window, Site]:
+    window = await get_window(session, window_id)
+    site = await get_site(session, window.site_id, "windowId")
+    await require_front_desk(session, actor, site, local_day(now), action)
+    if window.status is not WindowStatus.OPEN:
+        raise refuse("windowId", "WINDOW_CLOSED", f"{window.number} 号窗口已关闭")
+    if window.kind not in (WindowKind.COMPREHENSIVE, WindowKind.DEDICATED):
+        raise refuse(
+            "windowId",
+            "WINDOW_CANNOT_ACCEPT",
+            f"{window.number} 号窗口不是受理窗口(综合窗口或专窗)",
+        )
+    return window, site
+
+
+async def _matter_entry(
+    session: AsyncSession, errors: Collector, site: Site, window: Window, code: str
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The matter's effective entry at the site and its county definition, if it may be
+    accepted at this window; otherwise an error under ``matterCode``."""
+    code = (code or "").strip()
+    if not code or len(code) > 64:
+        errors.add("matterCode", "REQUIRED", "请填写事项编码")
+        return None
+    version = await catalog_version(session)
+    folded = await effective_catalog(session, site.tenant_id, site.id, version=version)
+    entry = folded.by_code.get(code)
+    if entry is None or not entry["acceptedHere"]:
+        errors.add("matterCode", "NOT_ACCEPTED_HERE", f"「{site.name}」不受理事项 {code}")
+        return None
+    if window.kind is WindowKind.DEDICATED and code not in (window.matter_codes or []):
+        errors.add(
+            "matterCode", "NOT_AT_THIS_WINDOW", f"{window.number} 号专窗不受理「{entry['name']}」"
+        )
+        return None
+    if window.kind is WindowKind.COMPREHENSIVE and not entry["comprehensiveWindow"]:
+        errors.add(
+            "matterCode",
+            "NOT_AT_COMPREHENSIVE_WINDOW",
+            f"「{entry['name']}」未进综合窗口,请到专窗办理",
+        )
+        return None
+    data = await release_data(session, site.tenant_id, version.release)
+    return entry, data.by_code[code]
+
+
+def _deferrable(material: dict[str, Any], policy: dict[str, Any]) -> bool:
+    if material["name"] in policy["key_materials"]:
+        return False
+    return (material.get("source") or "") in policy["deferrable_sources"]
+
+
+def _replaceable(material: dict[str, Any], policy: dict[str, Any]) -> bool:
+    return (material.get("source") or "") in policy["commitment_sources"]
+
+
+def _check_materials(
+    errors: Collector,
+    entry: dict[str, Any],
+    policy: dict[str, Any],
+    received: list[str],
+    deferred: list[str],
+    commitment: bool,
+) -> list[str]:
+    """Errors for unknown, non-deferrable or missing materials; the proofs a commitment
+    replaces."""
+    listed = {m["name"]: m for m in entry["materials"]}
+    for i, name in enumerate(received):
+        if name not in listed:
+            errors.add(f"received[{i}]", "UNKNOWN_MATERIAL", f"「{name}」不在该事项的材料清单中")
+    for i, name in enumerate(deferred):
+        material = listed.get(name)
+        if material is None:
+            errors.add(f"deferred[{i}]", "UNKNOWN_MATERIAL", f"「{name}」不在该事项的材料清单中")
+        elif name in received:
+            errors.add(f"deferred[{i}]", "ALREADY_RECEIVED", f"「{name}」已收取,无需容缺")
+        elif not _deferrable(material, policy):
+            errors.add(f"deferred[{i}]", "NOT_DEFERRABLE", f"「{name}」是关键材料,不能容缺受理")
+    outstanding = [
+        m for m in entry["materials"] if m["required"] and m["name"] not in received + deferred
+    ]
+    committed = [m["name"] for m in outstanding if commitment and _replaceable(m, policy)]
+    missing = [m for m in outstanding if m["name"] not in committed]
+    if missing:
+        names = "、".join(m["name"] for m in missing)
+        could_defer = [m["name"] for m in missing if _deferrable(m, policy)]
+        hint = f";其中「{'、'.join(could_defer)}」可容缺受理" if could_defer else ""
+        errors.add(
+            "received",
+            "MISSING_MATERIALS",
+            f"缺少必要材料:{names}{hint}。不能受理的,请出具一次性告知书(notifyMissing)",
+        )
+    return committed
+
+
+async def _county_code(session: AsyncSession, tenant_id: uuid.UUID) -> str:
+    tenant = await session.get(Tenant, tenant_id)
+    assert tenant is not None
+    return tenant.code
+
+
+async def accept_case(
+    session: AsyncSession, actor: Actor, cipher: PersonalDataCipher, data: NewCase, now: datetime
+) -> Accepted:
+    """受理: a new case, numbered, routed to its back office, with its due date."""
+    today = local_day(now)
+    window, site = await _intake_window(session, actor, data.window_id, now, "case:accept")
+    staff_id = actor.staff_id
+    assert staff_id is not None
+    errors = Collector()
+    applicant = check_applicant(errors, data.applicant, today)
+    received = clean_items(errors, "received", data.received, "已收材料")
+    deferred = clean_items(errors, "deferred", data.deferred, "容缺材料")
+    note = clean_text(errors, "note", data.note, "备注")
+    if data.appointment_id is not None:
+        errors.add("appointmentId", "NOT_FOUND", "预约不存在")
+    found = await _matter_entry(session, errors, site, window, data.matter_code)
+    policy = await casework_policy(session)
+    committed: list[str] = []
+    if found is not None:
+        committed = _check_materials(errors, found[0], policy, received, deferred, data.commitment)
+    errors.raise_if_any()
+    assert applicant is not None and found is not None
+    entry, matter = found
+
+    calendar = await county_calendar(session)
+    route, processing_site_id = await route_case(session, site, entry, matter)
+    receipt = numbers.receipt_code()
+    case = Case(
+        id=uuid.uuid4(),
+        number=await numbers.case_number(
+            session, await _county_code(session, site.tenant_id), today
+        ),
+        receipt_hash=cipher.lookup_hash(receipt),
+        site_id=site.id,
+        window_id=window.id,
+        matter_code=entry["code"],
+        matter_name=entry["name"],
+        department_id=uuid.UUID(matter["departmentId"]),
+        handling_kind=HandlingKind(entry["handlingKind"]),
+        limit_days=limit_for(HandlingKind(entry["handlingKind"]), entry["promisedLimitDays"]),
+        channel=data.channel,
+        received=received,
+        deferred=deferred,
+        deferred_due=(
+            calendar.add_working_days(today, int(policy["deferral_working_days"]))
+            if deferred
+            else None
+        ),
+        commitment=bool(data.commitment),
+        committed=committed,
+        note=note,
+        first_receiver_id=staff_id,
+        status=CaseStatus.ACCEPTED,
+        accepted_at=now,
+        accepted_on=today,
+        accepted_by_id=staff_id,
+        route=route,
+        processing_site_id=processing_site_id,
+        supplement_items=[],
+    )
+    store_applicant(case, cipher, applicant)
+    notice = await _earlier_notice(session, case.applicant_id_hash, case.matter_code)
+    if notice is not None:
+        case.notice_id = notice.id
+        case.first_receiver_id = notice.issued_by_id
+    start_clock(case, calendar, today)
+    session.add(case)
+    await session.flush()
+    record_event(
+        session,
+        case,
+        EventKind.ACCEPTED,
+        None,
+        CaseStatus.ACCEPTED,
+        actor,
+        now,
+        note,
+        {
+            "window": window.number,
+            "received": received,
+            "deferred": deferred,
+            "committed": committed,
+            "route": route.value,
+            "processingSite": str(processing_site_id),
+        },
+    )
+    audit.record(
+        session,
+        actor.label,
+        "case.accept",
+        "Case",
+        case.id,
+        {"number": case.number, "matter": case.matter_code, "site": str(site.id)},
+    )
+    return Accepted(case, receipt)
+
+
+async def _earlier_notice(session: AsyncSession, applicant_hash: str, matter_code: str):
+    """The applicant's latest notice for the matter that no case has answered yet."""
+    answered = select(Case.notice_id).where(Case.notice_id.is_not(None))
+    rows = await session.execute(
+        select(Notice)
+        .where(
+            Notice.applicant_id_hash == applicant_hash,
+            Notice.matter_code == matter_code,
+            Notice.id.not_in(answered),
+        )
+        .order_by(Notice.issued_at.desc())
+        .limit(1)
+    )
+    return rows.scalars().first()
+
+
+async def notify_missing(
+    session: AsyncSession,
+    actor: Actor,
+    cipher: PersonalDataCipher,
+    data: NewNotice,
+    now: datetime,
+) -> Notice:
+    """一次性告知: one numbered notice listing everything missing for the matter."""
+    today = local_day(now)
+    window, site = await _intake_window(session, actor, data.window_id, now, "case:notify")
+    staff_id = actor.staff_id
+    assert staff_id is not None
+    errors = Collector()
+    applicant = check_applicant(errors, data.applicant, today)
+    missing = clean_items(errors, "missing", data.missing, "缺少的材料", required=True)
+    note = clean_text(errors, "note", data.note, "说明")
+    found = await _matter_entry(session, errors, site, window, data.matter_code)
+    errors.raise_if_any()
+    assert applicant is not None and found is not None
+    entry, _matter = found
+    notice = Notice(
+        id=uuid.uuid4(),
+        number=await numbers.notice_number(
+            session, await _county_code(session, site.tenant_id), today
+        ),
+        site_id=site.id,
+        window_id=window.id,
+        matter_code=entry["code"],
+        matter_name=entry["name"],
+        missing=missing,
+        note=note,
+        issued_at=now,
+        issued_on=today,
+        issued_by_id=staff_id,
+    )
+    store_applicant(notice, cipher, applicant)
+    session.add(notice)
+    audit.record(
+        session,
+        actor.label,
+        "case.notify_missing",
+        "Notice",
+        notice.id,
+        {"number": notice.number, "matter": notice.matter_code, "missing": missing},
+    )
+    return notice

@@ -1,0 +1,103 @@
+"""Who may act on a case today, from the workforce's assignments: the front desk of a site
+(受理、出件) and the approvers of a department or a site (审批).
+
+- front desk: the caller's account is linked to a staff record placed today at the site in a
+  front-desk post (咨询、导办、帮办代办、网办、收件、出件);
+- approver of a department's back office: placed today in the APPROVAL post at the
+  department's site, and employed by that department (``Staff.employer`` names it — approvers
+  are the department's civil servants, 000);
+- approver of a site holding the processing right (委托下放, or a township matter): placed
+  today in the APPROVAL post at that site.
+
+A caller who is none of these is FORBIDDEN (the action and the site are named); separation of
+duties between the people of one case is a business rule, a user error (``casework.flow``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from authz.errors import Forbidden
+from authz.guard import Actor
+from catalog.models import Department
+from network.models import Site
+from workforce.assignments import placements
+from workforce.common import effective_status
+from workforce.models import Assignment, Post, Staff, StaffStatus
+
+FRONT_DESK_POSTS = frozenset(
+    {Post.CONSULTATION, Post.GUIDANCE, Post.AGENCY, Post.ONLINE, Post.INTAKE, Post.ISSUE}
+)
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    """The caller's staff record and where it is placed today."""
+
+    staff: Staff
+    placement: Assignment
+
+
+async def on_duty(session: AsyncSession, actor: Actor, today: date) -> OnDuty | None:
+    """The caller's placement today (None: no staff record, not placed, left or suspended)."""
+    if actor.staff_id is None or actor.tenant_id is None:
+        return None
+    staff = await session.get(Staff, actor.staff_id)
+    if staff is None:
+        return None
+    if effective_status(staff, today) in (StaffStatus.LEFT, StaffStatus.SUSPENDED):
+        return None
+    placed = (await placements(session, [staff.id], today)).get(staff.id)
+    return OnDuty(staff, placed) if placed is not None else None
+
+
+async def require_front_desk(
+    session: AsyncSession, actor: Actor, site: Site, today: date, action: str
+) -> Staff:
+    actor.require_tenant_user()
+    duty = await on_duty(session, actor, today)
+    if (
+        duty is None
+        or duty.placement.site_id != site.id
+        or duty.placement.post not in FRONT_DESK_POSTS
+    ):
+        raise Forbidden(action, f"site:{site.id}", f"{site.name}(今日不在该场所前台岗位)")
+    return duty.staff
+
+
+def employed_by(staff: Staff, department: Department) -> bool:
+    return bool(department.name) and department.name in (staff.employer or "")
+
+
+async def approver_departments(session: AsyncSession, duty: OnDuty) -> list[uuid.UUID]:
+    """The departments whose back office the person staffs today (APPROVAL post at the
+    department's site, employed by it)."""
+    if duty.placement.post is not Post.APPROVAL:
+        return []
+    rows = await session.execute(
+        select(Department).where(Department.site_id == duty.placement.site_id)
+    )
+    return [d.id for d in rows.scalars() if employed_by(duty.staff, d)]
+
+
+async def is_approver_for(
+    session: AsyncSession,
+    duty: OnDuty | None,
+    *,
+    route_site: bool,
+    processing_site_id: uuid.UUID,
+    department_id: uuid.UUID,
+) -> bool:
+    if duty is None or duty.placement.post is not Post.APPROVAL:
+        return False
+    if duty.placement.site_id != processing_site_id:
+        return False
+    if route_site:
+        return True
+    department = await session.get(Department, department_id)
+    return department is not None and employed_by(duty.staff, department)

@@ -1,0 +1,39 @@
+"""The county's casework policy: defaults where the documents are silent (DOMAIN.md §8), over
+which a county's own settings (``Tenant.settings["casework"]``) win."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenants.context import session_tenant
+from tenants.models import Tenant
+
+DEFAULT_CASEWORK_POLICY: dict[str, Any] = {
+    # 容缺受理: deferred materials are due this many working days after acceptance.
+    "deferral_working_days": 5,
+    # Which of a matter's materials are "non-key" (may be deferred, 容缺) and which proofs a
+    # signed commitment replaces (告知承诺). The catalog names each material's source (来源
+    # 渠道); by default the proofs issued by government departments are both, and what the
+    # applicant prepares (ID, application form) is key. A county lists its own sources here.
+    "deferrable_sources": ["政府部门核发"],
+    "commitment_sources": ["政府部门核发"],
+    # Materials never deferred whatever their source (identity and the application itself).
+    "key_materials": ["居民身份证", "申请表", "营业执照", "法定代表人身份证明"],
+    # DUE_SOON when this many working days or fewer remain.
+    "due_soon_working_days": 1,
+}
+
+
+async def casework_policy(session: AsyncSession) -> dict[str, Any]:
+    """The county's casework policy numbers (tenant settings over the defaults)."""
+    policy = copy.deepcopy(DEFAULT_CASEWORK_POLICY)
+    tenant_id = session_tenant(session)
+    if tenant_id is None:
+        return policy
+    tenant = await session.get(Tenant, tenant_id)
+    if tenant is not None:
+        policy.update((tenant.settings or {}).get("casework") or {})
+    return policy
