@@ -111,17 +111,14 @@ def _case(**values) -> Case:
     [
         (date(2025, 10, 9), DeadlineState.NORMAL),
         (date(2025, 10, 11), DeadlineState.NORMAL),  # two working days left (13, 14)
-        (date(2025, 10, 12), DeadlineState.DUE_SOON),  # Sunday: 13 and 14 are left … 2
+        (date(2025, 10, 12), DeadlineState.NORMAL),  # Sunday: 13 and 14 are still ahead
         (date(2025, 10, 13), DeadlineState.DUE_SOON),
         (date(2025, 10, 14), DeadlineState.DUE_SOON),
         (date(2025, 10, 15), DeadlineState.OVERDUE),
     ],
 )
 def test_deadline_states(today, state):
-    expected = state
-    if today == date(2025, 10, 12):
-        expected = DeadlineState.NORMAL  # 13 and 14 are two working days away
-    assert deadline_state(_case(), CHINA, today) is expected
+    assert deadline_state(_case(), CHINA, today) is state
 
 
 def test_done_stopped_and_withdrawn_states():
@@ -129,7 +126,9 @@ def test_done_stopped_and_withdrawn_states():
     late = _case(status=CaseStatus.ISSUED, decided_on=date(2025, 10, 15))
     assert deadline_state(on_time, CHINA, date(2025, 12, 1)) is DeadlineState.DONE_ON_TIME
     assert deadline_state(late, CHINA, date(2025, 12, 1)) is DeadlineState.DONE_LATE
-    stopped = _case(status=CaseStatus.AWAITING_SUPPLEMENT, due_date=None, stopped_on=date(2025, 10, 9))
+    stopped = _case(
+        status=CaseStatus.AWAITING_SUPPLEMENT, due_date=None, stopped_on=date(2025, 10, 9)
+    )
     assert deadline_state(stopped, CHINA, date(2026, 1, 1)) is DeadlineState.STOPPED
     assert deadline_state(_case(status=CaseStatus.WITHDRAWN), CHINA, date(2025, 10, 9)) is None
 
