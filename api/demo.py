@@ -23,7 +23,11 @@ log = logging.getLogger("onewindow.demo")
 DEMO_PASSWORD = "onewindow-demo"
 # Each domain adds its demo data after the network: ``async def load(session, admin, county,
 # sites)`` with the county administrator as actor and the sites by demo key.
-DEMO_EXTENSIONS: tuple[str, ...] = ("workforce.demo:load", "catalog.demo:load")
+DEMO_EXTENSIONS: tuple[str, ...] = (
+    "workforce.demo:load",
+    "catalog.demo:load",
+    "casework.demo:load",
+)
 OPERATOR = "operator"
 
 

@@ -39,7 +39,9 @@ class BadRequest(Exception):
 SEARCH_MAX = 100
 
 
-def check_argument(value: str | None, argument: str, max_len: int, code: str = "BAD_REQUEST") -> None:
+def check_argument(
+    value: str | None, argument: str, max_len: int, code: str = "BAD_REQUEST"
+) -> None:
     """A query's string argument (a search, a filter, a code to look up) longer than the domain
     allows is a GraphQL error with ``code``, before anything is read."""
     if value is not None and len(value) > max_len:

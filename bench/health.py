@@ -9,8 +9,10 @@ of ``--warmup`` + ``--duration`` seconds each:
 - ``idle``: nothing but the prober;
 - ``logins``: 40 closed-loop clients (``--logins``, in a process of their own, ``bench.load``)
   each posting a wrong password for ``county-admin`` to ``POST /auth/token`` (401 expected);
-- ``import``: one ``importCatalog`` of ``--import-rows`` new matters (5,000, the import's cap,
-  by default) as ``county-admin``, the next one started when the last has answered;
+- ``import``: one ``importCatalog`` as ``county-admin`` at a time, the next one started when
+  the last has answered, for each file of ``--imports``: ``rows``, ``--import-rows`` valid
+  matters (5,000, the import's cap, by default: accepted, then updated by each run), and
+  ``empty-rows``, the probe's file of a million empty rows (a few MB zipped: refused);
 - ``logins + import``: both at once — the figure the target is about.
 
 The prober is one client in the runner's process that sends ``GET /health`` every
@@ -89,43 +91,57 @@ async def call(client: httpx.AsyncClient, ctx: Ctx) -> None:
 # --- the import ---------------------------------------------------------------------------
 
 
-def import_workbook(rows: int) -> str:
-    """``ImportCatalogInput.fileBase64``: ``rows`` valid matters of a department of their own."""
-    from tests.support.xlsx import workbook
+def import_workbook(kind: str, rows: int) -> str:
+    """``ImportCatalogInput.fileBase64``. ``rows``: ``rows`` valid matters of a department of
+    their own (accepted; each run updates the same codes). ``empty-rows``: the probe's file,
+    one matter under a million empty rows (a few MB zipped), which the import must refuse."""
+    from tests.support.xlsx import with_sheet_xml, workbook
 
-    body = [
-        [
-            f"BENCH-{i:05d}",
-            f"基准测试事项{i}",
-            "公共服务",
-            "《基准测试规定》第一条",
-            "基准测试局",
-            "自然人",
-            "申请人身份证件齐全",
-            "受理\n审查\n办结",
-            "居民身份证|原件|纸质|1|必要\n户口簿|复印件|纸质|1|必要",
-            "20",
-            "10",
-            "承诺件",
-            "不收费",
-            "县级、乡级",
-            "是",
-            "基准、测试",
-        ]
-        for i in range(rows)
+    if kind == "empty-rows":
+        content = workbook(IMPORT_HEADINGS, [_row(0)])
+        empty = "".join(f'<row r="{i}"><c r="A{i}"/></row>' for i in range(3, 1_000_003))
+        content = with_sheet_xml(
+            content, lambda xml: xml.replace("</sheetData>", empty + "</sheetData>")
+        )
+        return base64.b64encode(content).decode()
+    return base64.b64encode(workbook(IMPORT_HEADINGS, [_row(i) for i in range(rows)])).decode()
+
+
+def _row(i: int) -> list[str]:
+    return [
+        f"BENCH-{i:05d}",
+        f"基准测试事项{i}",
+        "公共服务",
+        "《基准测试规定》第一条",
+        "基准测试局",
+        "自然人",
+        "申请人身份证件齐全",
+        "受理\n审查\n办结",
+        "居民身份证|原件|纸质|1|必要\n户口簿|复印件|纸质|1|必要",
+        "20",
+        "10",
+        "承诺件",
+        "不收费",
+        "县级、乡级",
+        "是",
+        "基准、测试",
     ]
-    return base64.b64encode(workbook(IMPORT_HEADINGS, body)).decode()
 
 
 @dataclass
 class Imports:
     seconds: list[float] = field(default_factory=list)  # each import that answered
     imported: int = 0
+    refusals: list[str] = field(default_factory=list)  # the codes of refused imports
     errors: list[str] = field(default_factory=list)
 
 
-async def import_loop(base_url: str, token: str, file_base64: str, until: float, out: Imports):
-    """Imports one after another until ``until`` (the one running then is awaited)."""
+async def import_loop(
+    base_url: str, token: str, file_base64: str, until: float, out: Imports
+) -> None:
+    """Imports one after another until ``until`` (the one running then is awaited). An answer
+    with userErrors (the empty-rows file is refused) counts as answered; anything else that is
+    not a report is an error."""
     body = json.dumps(
         {"query": IMPORT_DOCUMENT, "variables": {"input": {"fileBase64": file_base64}}}
     )
@@ -136,17 +152,16 @@ async def import_loop(base_url: str, token: str, file_base64: str, until: float,
             try:
                 response = await client.post("/graphql", content=body.encode(), headers=headers)
                 payload = response.json()
-                answer = (payload.get("data") or {}).get("importCatalog") or {}
-                if response.status_code != 200 or payload.get("errors") or answer.get("userErrors"):
-                    out.errors.append(f"HTTP {response.status_code}: {response.text[:300]}")
-                    if len(out.errors) >= 3:
-                        return
-                else:
-                    out.imported += answer["imported"]
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, ValueError) as exc:
                 out.errors.append(f"{type(exc).__name__}: {exc}"[:300])
                 return
+            answer = (payload.get("data") or {}).get("importCatalog")
+            if response.status_code != 200 or payload.get("errors") or answer is None:
+                out.errors.append(f"HTTP {response.status_code}: {response.text[:300]}")
+                return
             out.seconds.append(time.monotonic() - started)
+            out.imported += answer["imported"]
+            out.refusals += [e["code"] for e in answer["userErrors"]]
 
 
 # --- the prober ---------------------------------------------------------------------------
@@ -195,6 +210,7 @@ class Phase:
     login_errors: int | None = None
     imports: int | None = None  # imports that answered within the phase (the last is awaited)
     import_seconds: list[float] = field(default_factory=list)
+    import_refusals: list[str] = field(default_factory=list)
     import_errors: list[str] = field(default_factory=list)
     server_cpu_pct: float = 0.0
     machine_cpu_pct: float = 0.0  # all processes, in % of one core
@@ -278,6 +294,7 @@ async def run_phase(
     if imports is not None:
         phase.imports = len(outcome.seconds)
         phase.import_seconds = [round(s, 1) for s in outcome.seconds]
+        phase.import_refusals = sorted(set(outcome.refusals))
         phase.import_errors = outcome.errors
     return phase
 
@@ -296,6 +313,8 @@ def _print(phase: Phase) -> None:
         )
     if phase.imports is not None:
         line += f"\n    imports answered: {phase.imports} (seconds each: {phase.import_seconds})"
+        if phase.import_refusals:
+            line += f", refused with {', '.join(phase.import_refusals)}"
     for problem in phase.samples + phase.import_errors:
         line += f"\n    error: {problem}"
     print(line, flush=True)
@@ -316,17 +335,18 @@ async def run_backend(name: str, workdir: Path, args) -> list[Phase]:
                 token = await ctx.token(USERNAME, TENANT)
             finally:
                 await ctx.aclose()
-            file_base64 = await asyncio.to_thread(import_workbook, args.import_rows)
-            print(
-                f"  import file: {args.import_rows} rows, {len(file_base64) * 3 // 4 // 1024} KB",
-                flush=True,
-            )
-            plan = [
+            plan: list[tuple[str, bool, tuple[str, str] | None]] = [
                 ("idle", False, None),
                 (f"{args.logins} bad logins", True, None),
-                ("1 import", False, (token, file_base64)),
-                (f"{args.logins} bad logins + 1 import", True, (token, file_base64)),
             ]
+            for kind in args.imports:
+                file_base64 = await asyncio.to_thread(import_workbook, kind, args.import_rows)
+                what = f"{args.import_rows} rows" if kind == "rows" else "1M empty rows"
+                print(f"  import file ({what}): {len(file_base64) * 3 // 4 // 1024} KB", flush=True)
+                plan += [
+                    (f"1 import ({what})", False, (token, file_base64)),
+                    (f"{args.logins} bad logins + 1 import ({what})", True, (token, file_base64)),
+                ]
             for label, logins, imports in plan:
                 if args.phase and not any(p in label for p in args.phase):
                     continue
@@ -364,7 +384,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds a phase")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before measuring")
     parser.add_argument("--logins", type=int, default=40, help="concurrent bad-login clients")
-    parser.add_argument("--import-rows", type=int, default=5000, help="rows of the import file")
+    parser.add_argument(
+        "--imports",
+        nargs="+",
+        choices=("rows", "empty-rows"),
+        default=["rows"],
+        help="import files: rows (--import-rows valid matters), empty-rows (a million empty rows)",
+    )
+    parser.add_argument("--import-rows", type=int, default=5000, help="rows of the rows import")
     parser.add_argument("--interval", type=float, default=0.05, help="seconds between probes")
     parser.add_argument(
         "--phase", nargs="+", metavar="TEXT", help="run only phases whose name contains TEXT"

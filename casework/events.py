@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor
@@ -15,7 +15,7 @@ from casework.models import Case, CaseEvent, CaseStatus, EventKind
 from tenants.values import group_by
 
 
-def record_event(
+async def record_event(
     session: AsyncSession,
     case: Case,
     kind: EventKind,
@@ -26,9 +26,15 @@ def record_event(
     note: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> CaseEvent:
+    """Append a step; its number follows the case's last one (the case's row is locked by the
+    status change that precedes every step but the first)."""
+    last = await session.scalar(
+        select(func.max(CaseEvent.step)).where(CaseEvent.case_id == case.id)
+    )
     event = CaseEvent(
         id=uuid.uuid4(),
         case_id=case.id,
+        step=(last or 0) + 1,
         at=at,
         kind=kind,
         from_status=from_status,
@@ -47,8 +53,6 @@ async def events_of(
 ) -> dict[uuid.UUID, list[CaseEvent]]:
     """Each case's steps, oldest first."""
     rows = await session.execute(
-        select(CaseEvent)
-        .where(CaseEvent.case_id.in_(case_ids))
-        .order_by(CaseEvent.at, CaseEvent.id)
+        select(CaseEvent).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.step)
     )
     return group_by(list(case_ids), rows.scalars(), lambda e: e.case_id)

@@ -129,7 +129,7 @@ async def request_supplement(
         (CaseStatus.ACCEPTED,),
         {**values, "status": CaseStatus.AWAITING_SUPPLEMENT, "supplement_items": wanted},
     )
-    record_event(
+    await record_event(
         session,
         case,
         EventKind.SUPPLEMENT_REQUESTED,
@@ -194,7 +194,7 @@ async def receive_supplement(
         values.update(restarted_values(case, calendar, today))
         values.update(status=CaseStatus.ACCEPTED, supplement_items=[])
     await transition(session, case, (before,), values)
-    record_event(
+    await record_event(
         session,
         case,
         EventKind.SUPPLEMENT_RECEIVED if awaiting else EventKind.MATERIALS_RECEIVED,
@@ -252,7 +252,7 @@ async def decide_case(
             "result_title": title,
         },
     )
-    record_event(
+    await record_event(
         session,
         case,
         EventKind.APPROVED if approve else EventKind.REFUSED,
@@ -322,7 +322,7 @@ async def issue_result(
             "tracking_number": tracking,
         },
     )
-    record_event(
+    await record_event(
         session,
         case,
         EventKind.ISSUED,
@@ -356,6 +356,8 @@ async def withdraw_case(
         OPEN_STATUSES,
         {"status": CaseStatus.WITHDRAWN, "withdrawn_at": now, "withdraw_reason": text},
     )
-    record_event(session, case, EventKind.WITHDRAWN, before, CaseStatus.WITHDRAWN, actor, now, text)
+    await record_event(
+        session, case, EventKind.WITHDRAWN, before, CaseStatus.WITHDRAWN, actor, now, text
+    )
     audit.record(session, actor.label, "case.withdraw", "Case", case.id, None, text)
     return case

@@ -252,7 +252,7 @@ async def accept_case(
     start_clock(case, calendar, today)
     session.add(case)
     await session.flush()
-    record_event(
+    await record_event(
         session,
         case,
         EventKind.ACCEPTED,

@@ -219,9 +219,10 @@ class CaseEvent(UUIDPrimaryKey, TenantScoped, Base):
     """全程留痕: one row per step of a case — who, when, what, from which status to which."""
 
     __tablename__ = "casework_case_events"
-    __table_args__ = (Index("ix_casework_case_events_case_at", "case_id", "at"),)
+    __table_args__ = (UniqueConstraint("case_id", "step"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("casework_cases.id"))
+    step: Mapped[int] = mapped_column(Integer)  # 1, 2, … in the order the steps happened
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
     from_status: Mapped[CaseStatus | None] = mapped_column(_enum(CaseStatus))

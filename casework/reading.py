@@ -137,7 +137,7 @@ async def list_cases(
         conditions.append(Case.accepted_on <= accepted_to)
     text = (search or "").strip()
     if len(text) > SEARCH_MAX:
-        raise BadRequest(f"参数 search 不能超过 {SEARCH_MAX} 个字符", "INVALID_SEARCH")
+        raise BadRequest(f"参数 search 不能超过 {SEARCH_MAX} 个字符")
     if text:
         hashed = lookup_hash(cipher, text)
         if hashed is not None:

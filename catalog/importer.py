@@ -203,9 +203,7 @@ def parse_rows(content: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[U
         return [], [UserError("fileBase64", exc.code, message)]
     if sheet.heading is None:
         return [], [UserError("fileBase64", "EMPTY_FILE", "文件中没有事项")]
-    columns = {
-        i: HEADINGS[_text(h)] for i, h in enumerate(sheet.heading) if _text(h) in HEADINGS
-    }
+    columns = {i: HEADINGS[_text(h)] for i, h in enumerate(sheet.heading) if _text(h) in HEADINGS}
     missing = [h for h in REQUIRED if h not in columns.values()]
     if missing:
         labels = [k for k, v in HEADINGS.items() if v in missing]

@@ -13,10 +13,10 @@ from api.gql.context import app_context
 from api.gql.ids import query_id
 from api.gql.pagination import Connection, connection, page_args
 from casework import reading, windows
+from casework.events import events_of
 from casework.models import Case
 from casework.schema import clock
 from casework.schema.enums import CaseStatus, DeadlineState
-from casework.schema.loaders import events_loader
 from casework.schema.types import CaseType, PublicCaseStep, PublicCaseType, WindowType
 from catalog.public import open_county
 from network.models import Site
@@ -26,9 +26,9 @@ from workforce.personal import cipher_for
 
 async def _public_case(info: Info, row: Case) -> PublicCaseType:
     ctx = app_context(info)
-    async with ctx.read(row.tenant_id) as session:
+    async with ctx.read(row.tenant_id) as session:  # the county named by the request
         site = await session.get(Site, row.site_id)
-    steps = await events_loader(ctx).load(row.id)
+        steps = (await events_of(session, [row.id]))[row.id]
     return PublicCaseType(
         number=row.number,
         status=row.status,

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from authz.errors import Forbidden
 from casework import flow
 from casework.calendar import CHINA
-from casework.models import CaseEvent, CaseStatus, Delivery, EventKind
+from casework.models import Case, CaseEvent, CaseStatus, Delivery, EventKind
+from tenants.errors import UserErrors
 from tests.casework.world import World, build_world
 from tests.support.casework import (
     ALLOWANCE,
@@ -321,7 +322,12 @@ async def test_two_concurrent_decisions_one_wins(world, backend):
     winners = [r for r in results if not isinstance(r, Exception)]
     losers = [r for r in results if isinstance(r, Exception)]
     assert len(winners) == 1 and len(losers) == 1
-    assert [(e.field, e.code) for e in losers[0].errors] == [("caseId", "STATUS_CHANGED")]
+    # Read before the winner wrote: the conditional update finds nothing; read after: the
+    # status check refuses. Either way nothing of the loser is kept.
+    assert [(e.field, e.code) for e in losers[0].errors] in (
+        [("caseId", "STATUS_CHANGED")],
+        [("caseId", "INVALID_STATUS")],
+    )
     async with county.db.session(county.tenant_id) as session:
         events = (
             (
@@ -335,3 +341,22 @@ async def test_two_concurrent_decisions_one_wins(world, backend):
             .all()
         )
     assert len(events) == 1
+
+
+@pytest.mark.postgresql_only
+async def test_a_stale_read_cannot_change_the_status(world, backend):
+    """Two transactions read the case while it is ACCEPTED; the first decides and commits; the
+    second's conditional update changes nothing and is refused."""
+    county = world.county
+    case = (await accept(county, world.desk, world.counter, at(MON))).case
+    async with county.db.transaction(county.tenant_id) as late:
+        stale = await late.get(Case, case.id)
+        assert stale.status is CaseStatus.ACCEPTED
+        async with county.db.transaction(county.tenant_id) as first:
+            fresh = await first.get(Case, case.id)
+            await flow.transition(first, fresh, (CaseStatus.ACCEPTED,), {"status": "APPROVED"})
+        with pytest.raises(UserErrors) as caught:
+            await flow.transition(late, stale, (CaseStatus.ACCEPTED,), {"status": "REFUSED"})
+    assert caught.value.errors[0].code == "STATUS_CHANGED"
+    async with county.db.session(county.tenant_id) as session:
+        assert (await session.get(Case, case.id)).status is CaseStatus.APPROVED

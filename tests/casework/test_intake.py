@@ -32,7 +32,6 @@ from tests.support.casework import (
     accept,
     applicant,
     at,
-    open_window,
     person,
 )
 from tests.support.catalog import BUSINESS, EMPLOYMENT, MARRIAGE, PENSION
@@ -370,7 +369,7 @@ async def test_applicants_are_checked(world):
 
 async def test_one_time_notice_and_the_first_receiver(world):
     county = world.county
-    person_number = id_number(date(1970, 1, 1))
+    person_number = id_number(date(1988, 1, 1))
     async with county.db.transaction(county.tenant_id) as session:
         notice = await intake.notify_missing(
             session,

@@ -188,7 +188,7 @@ async def _departments(session: AsyncSession) -> list[Department]:
 
 def applicant(kind: ApplicantKind = ApplicantKind.PERSON, number: str | None = None):
     return ApplicantData(
-        kind=kind, name="李四", id_number=number or id_number(date(1980, 5, 1)), phone="13900001111"
+        kind=kind, name="李四", id_number=number or id_number(date(1986, 5, 1)), phone="13900001111"
     )
 
 

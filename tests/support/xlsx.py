@@ -41,7 +41,9 @@ def with_sheet_xml(content: bytes, edit: Callable[[str], str]) -> bytes:
 
 
 def _before_sheet_end(content: bytes, xml: str) -> bytes:
-    return with_sheet_xml(content, lambda sheet: sheet.replace("</sheetData>", xml + "</sheetData>"))
+    return with_sheet_xml(
+        content, lambda sheet: sheet.replace("</sheetData>", xml + "</sheetData>")
+    )
 
 
 def inflated(content: bytes, extra_bytes: int) -> bytes:

@@ -89,9 +89,7 @@ async def test_5000_posts_on_hire_are_refused(client, county):
     )
     payload = result["data"]["hireStaff"]
     assert payload["staff"] is None
-    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
-        ("posts", "TOO_MANY_POSTS")
-    ]
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("posts", "TOO_MANY_POSTS")]
     assert await _people(county) == before
 
 

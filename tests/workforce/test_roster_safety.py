@@ -4,6 +4,7 @@ upload is bounded before it is parsed, and parsing and writing stay off the even
 
 from __future__ import annotations
 
+import base64
 import io
 import threading
 
@@ -62,9 +63,20 @@ async def _export(client, county, username: str, site: str = "root", req: str | 
     return job
 
 
+def _uuid_of(global_id: str) -> str:
+    return base64.b64decode(global_id).decode().split(":", 1)[1]
+
+
 def _good_row(county) -> list:
     site = county.sites["town_a"].official_name
-    return ["李四", id_number(), "13900001111", "本科", "劳务派遣", "某公司", "2025-02-03"] + [
+    return [
+        "李四",
+        id_number(),
+        "13900001111",
+        "本科",
+        "劳务派遣",
+        "某公司",
+        "2025-02-03",
         site,
         "收件",
     ]
@@ -130,7 +142,7 @@ async def test_an_export_of_personal_data_is_audited(db, client):
     assert len(events) == 1
     event = events[0]
     assert "admin" in event.actor
-    assert event.object_type == "Job"
+    assert (event.object_type, event.object_id) == ("Job", _uuid_of(job["id"]))
     assert event.detail["site_id"] == str(county.sites["town_a"].id)
     assert event.detail["rows"] == 2 and event.detail["unmask_phone"] is True
 
