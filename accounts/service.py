@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Select, Uuid, bindparam, select
+from sqlalchemy import Select, Uuid, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts import throttle
@@ -150,7 +150,10 @@ async def unlock(session: AsyncSession, actor: Actor, user_id: uuid.UUID) -> Use
 async def authenticate(
     db: Database, tenant_code: str | None, username: str, password: str
 ) -> User | None:
-    """The user whose credentials these are, or None (same answer for every kind of failure)."""
+    """The user whose credentials these are, or None (same answer for every kind of failure).
+
+    The password is verified with no database connection held: a burst of sign-ins waits for
+    the hashing threads (``accounts.passwords``), not in the pool every request needs."""
     tenant_id: uuid.UUID | None = None
     if tenant_code:
         async with db.session(None) as session:
@@ -161,17 +164,18 @@ async def authenticate(
             await verify_password(None, password)
             return None
         tenant_id = tenant.id
-    async with db.transaction(tenant_id) as session:
+    async with db.session(tenant_id) as session:
         user = (
             await session.execute(select(User).where(User.username == username))
         ).scalar_one_or_none()
-        if user is None or user.status is not UserStatus.ACTIVE:
-            await verify_password(None, password)
-            return None
-        if not await verify_password(user.password_hash, password):
-            return None
-        user.last_login_at = utcnow()
-        return user
+    if user is None or user.status is not UserStatus.ACTIVE:
+        await verify_password(None, password)
+        return None
+    if not await verify_password(user.password_hash, password):
+        return None
+    async with db.transaction(tenant_id) as session:
+        await session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
+    return user
 
 
 @dataclass(frozen=True)

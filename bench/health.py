@@ -27,6 +27,7 @@ import asyncio
 import base64
 import contextlib
 import datetime as dt
+import fnmatch
 import json
 import shlex
 import sys
@@ -348,7 +349,7 @@ async def run_backend(name: str, workdir: Path, args) -> list[Phase]:
                     (f"{args.logins} bad logins + 1 import ({what})", True, (token, file_base64)),
                 ]
             for label, logins, imports in plan:
-                if args.phase and not any(p in label for p in args.phase):
+                if args.phase and not any(fnmatch.fnmatchcase(label, p) for p in args.phase):
                     continue
                 print(f"  {label}: {args.warmup:g} s warm-up, {args.duration:g} s measured …")
                 phase = await run_phase(server, name, label, args, logins=logins, imports=imports)
@@ -394,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--import-rows", type=int, default=5000, help="rows of the rows import")
     parser.add_argument("--interval", type=float, default=0.05, help="seconds between probes")
     parser.add_argument(
-        "--phase", nargs="+", metavar="TEXT", help="run only phases whose name contains TEXT"
+        "--phase", nargs="+", metavar="GLOB", help="run only the phases named so ('*import*')"
     )
     parser.add_argument("--max-requests", type=int, default=500_000)
     parser.add_argument("--startup-timeout", type=float, default=900.0)

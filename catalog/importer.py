@@ -50,7 +50,7 @@ MAX_BYTES = 20 * 1024 * 1024
 # Bounds of the workbook, checked before it is parsed (the national element list has many
 # columns; only the recognised headings are read).
 SHEET_LIMITS = spreadsheets.SheetLimits(
-    max_rows=MAX_ROWS, max_columns=100, max_elements=1_000_000, unit="个事项"
+    max_rows=MAX_ROWS, max_columns=100, max_elements=600_000, unit="个事项"
 )
 INVALID_FILE_MESSAGE = "无法读取文件,请上传 .xlsx 格式的事项要素表"
 

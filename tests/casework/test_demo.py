@@ -47,9 +47,11 @@ async def test_demo_windows_and_cases(demo_client):
     assert queue["workQueue"]["totalCount"] >= 3
     issuer = await login(demo_client, "county-issuer")
     to_issue = await run_operation(demo_client, DOCUMENT, "WorkQueue", {}, issuer)
+    # The front desk's queue: results to issue and the supplement it awaits.
     assert {e["node"]["status"] for e in to_issue["workQueue"]["edges"]} == {
         "APPROVED",
         "REFUSED",
+        "AWAITING_SUPPLEMENT",
     }
     case_id = listed["cases"]["edges"][0]["node"]["id"]
     detail = await run_operation(demo_client, DOCUMENT, "CaseDetail", {"id": case_id}, admin)

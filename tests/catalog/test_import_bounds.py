@@ -14,6 +14,7 @@ from tests.support.graphql import gql
 from tests.support.xlsx import (
     NOT_A_ZIP,
     inflated,
+    with_empty_rows,
     with_far_row,
     with_sheet_xml,
     with_wide_row,
@@ -54,11 +55,14 @@ async def test_rows_columns_and_cells_beyond_the_caps_are_refused(db, client):
     county = await make_county(db)
     base = workbook(IMPORT_HEADINGS, [ROW])
     assert _codes(await _import(client, county, with_far_row(base))) == ["TOO_MANY_ROWS"]
-    wide = with_wide_row(base, 3, 200_000)
+    wide = with_wide_row(base, 3, 5_000)
     assert _codes(await _import(client, county, wide)) == ["TOO_MANY_COLUMNS"]
     # openpyxl cuts a text at Excel's 32,767 characters when it writes; a crafted file need not
     long = with_sheet_xml(base, lambda xml: xml.replace("就业失业登记", "长" * 40_000))
     assert _codes(await _import(client, county, long)) == ["CELL_TOO_LONG"]
+    # a million empty rows (the 5 MB sheet) is refused before openpyxl walks them
+    empty = with_empty_rows(base, 3, 1_000_000)
+    assert _codes(await _import(client, county, empty)) == ["FILE_TOO_LARGE"]
     fine = await _import(client, county, base)
     assert fine["userErrors"] == [] and fine["imported"] == 1
 

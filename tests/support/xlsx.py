@@ -62,3 +62,9 @@ def with_far_row(content: bytes, row: int = 1_048_576, value: str = "X") -> byte
         content,
         f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>{value}</t></is></c></row>',
     )
+
+
+def with_empty_rows(content: bytes, first: int, count: int) -> bytes:
+    """``count`` empty rows (``<row r="…"/>``) from sheet row ``first``: elements, no data."""
+    rows = "".join(f'<row r="{n}"/>' for n in range(first, first + count))
+    return _before_sheet_end(content, rows)

@@ -19,6 +19,7 @@ from tests.support.workforce import hire, id_number
 from tests.support.xlsx import (
     NOT_A_ZIP,
     inflated,
+    with_empty_rows,
     with_far_row,
     with_sheet_xml,
     with_wide_row,
@@ -197,12 +198,15 @@ async def test_import_refuses_rows_and_columns_beyond_the_caps(db, client):
     base = workbook(HEADINGS, [_good_row(county)])
     far = await _import(client, county, with_far_row(base))
     assert [e["code"] for e in far["userErrors"]] == ["TOO_MANY_ROWS"]
-    wide = await _import(client, county, with_wide_row(base, 3, 200_000))
+    wide = await _import(client, county, with_wide_row(base, 3, 5_000))
     assert [e["code"] for e in wide["userErrors"]] == ["TOO_MANY_COLUMNS"]
     # openpyxl cuts a text at Excel's 32,767 characters when it writes; a crafted file need not
     long_cell = with_sheet_xml(base, lambda xml: xml.replace("李四", "长" * 40_000))
     long = await _import(client, county, long_cell)
     assert [e["code"] for e in long["userErrors"]] == ["CELL_TOO_LONG"]
+    # a million empty rows (the 5 MB sheet) is refused before openpyxl walks them
+    empty = await _import(client, county, with_empty_rows(base, 3, 1_000_000))
+    assert [e["code"] for e in empty["userErrors"]] == ["FILE_TOO_LARGE"]
     assert (await _import(client, county, base))["report"]["created"] == 1  # the caps hold nothing
 
 

@@ -26,7 +26,7 @@ from workforce.staff import NewStaff, check_new_staff, create_staff, id_number_t
 
 MAX_ROWS = 2000
 # Bounds of an uploaded roster, checked before it is parsed (tenants.spreadsheets).
-SHEET_LIMITS = spreadsheets.SheetLimits(max_rows=MAX_ROWS, max_columns=50, max_elements=400_000)
+SHEET_LIMITS = spreadsheets.SheetLimits(max_rows=MAX_ROWS, max_columns=50, max_elements=200_000)
 
 # Import columns: heading → field name used in userErrors (``rows[7].idNumber``).
 IMPORT_COLUMNS: dict[str, str] = {
