@@ -35,7 +35,7 @@ class BadRequest(Exception):
 
 
 # What a person types into a search box: a name, a pinyin spelling, a few words. Anything longer
-# is not a search (the probe sent 60,000 characters, which SQLite's LIKE refuses outright).
+# is not a search but a payload (the probe sent 60,000 characters).
 SEARCH_MAX = 100
 
 

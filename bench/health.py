@@ -40,7 +40,7 @@ import httpx
 
 from bench import load
 from bench.context import Ctx
-from bench.run import machine, percentile, source_tree
+from bench.run import background_cpu, machine, percentile, source_tree
 from bench.server import Server, cpu_seconds, machine_busy_seconds, prepared
 
 BACKENDS = ("sqlite", "postgresql")
@@ -215,6 +215,8 @@ class Phase:
     import_errors: list[str] = field(default_factory=list)
     server_cpu_pct: float = 0.0
     machine_cpu_pct: float = 0.0  # all processes, in % of one core
+    # The machine's CPU in the second before the phase, server idle: other people's work.
+    background_cpu_pct: float = 0.0
     samples: list[str] = field(default_factory=list)
 
 
@@ -236,6 +238,7 @@ async def run_phase(
     """One phase: the chosen load starts, ``args.warmup`` s pass, ``args.duration`` s of
     /health probes are counted. ``imports``: (token, fileBase64)."""
     phase = Phase(backend, name)
+    phase.background_cpu_pct = await background_cpu()
     started = []
     ctx = Ctx(backend, server.base_url, {})
     if logins:
@@ -306,6 +309,7 @@ def _print(phase: Phase) -> None:
         f"  p99 {phase.health_p99_ms:.1f} ms  max {phase.health_max_ms:.1f} ms"
         f"  ({phase.probes} probes, {phase.failures} failed)"
         f" | CPU server {phase.server_cpu_pct:.0f}% machine {phase.machine_cpu_pct:.0f}%"
+        f" (background {phase.background_cpu_pct:.0f}%)"
     )
     if phase.logins_per_s is not None:
         line += (
@@ -313,7 +317,8 @@ def _print(phase: Phase) -> None:
             f"  p99 {phase.login_p99_ms:.0f} ms  errors {phase.login_errors}"
         )
     if phase.imports is not None:
-        line += f"\n    imports answered: {phase.imports} (seconds each: {phase.import_seconds})"
+        shown = [*phase.import_seconds[:10], *(["…"] if len(phase.import_seconds) > 10 else [])]
+        line += f"\n    imports answered: {phase.imports} (seconds each: {shown})"
         if phase.import_refusals:
             line += f", refused with {', '.join(phase.import_refusals)}"
     for problem in phase.samples + phase.import_errors:
@@ -363,18 +368,23 @@ async def run_backend(name: str, workdir: Path, args) -> list[Phase]:
 def markdown(phases: list[Phase]) -> str:
     lines = [
         "| backend | load | /health p50 ms | p90 ms | p99 ms | max ms | probes (failed) "
-        "| bad logins/s (p50 ms) | imports answered (s each) | CPU % server / machine |",
+        "| bad logins/s (p50 ms) | imports answered (median / max s) "
+        "| CPU % server / machine (background) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for p in phases:
         logins = "–" if p.logins_per_s is None else f"{p.logins_per_s:.1f} ({p.login_p50_ms:.0f})"
-        imports = (
-            "–" if p.imports is None else f"{p.imports} ({', '.join(map(str, p.import_seconds))})"
-        )
+        imports = "–"
+        if p.imports:
+            each = sorted(p.import_seconds)
+            imports = f"{p.imports} ({each[len(each) // 2]:g} / {each[-1]:g})"
+            if p.import_refusals:
+                imports += " refused " + ", ".join(p.import_refusals)
         lines.append(
             f"| {p.backend} | {p.load} | {p.health_p50_ms:.1f} | {p.health_p90_ms:.1f}"
             f" | {p.health_p99_ms:.1f} | {p.health_max_ms:.1f} | {p.probes} ({p.failures})"
-            f" | {logins} | {imports} | {p.server_cpu_pct:.0f} / {p.machine_cpu_pct:.0f} |"
+            f" | {logins} | {imports} | {p.server_cpu_pct:.0f} / {p.machine_cpu_pct:.0f}"
+            f" ({p.background_cpu_pct:.0f}) |"
         )
     return "\n".join(lines)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from dataclasses import dataclass
 
 
@@ -50,7 +51,7 @@ def check_length(
 def check_count(
     errors: Collector,
     field: str,
-    items: object,
+    items: Sized | None,
     max_count: int,
     label: str,
     code: str = "TOO_MANY",
@@ -59,7 +60,7 @@ def check_count(
 
     Check the count before looking at the items: a list of 5,000 is refused as one error, not
     5,000 (nor 5,000 lookups)."""
-    if items is not None and len(items) > max_count:  # type: ignore[arg-type]
-        errors.add(field, code, f"{label}最多 {max_count} 项,收到 {len(items)} 项")  # type: ignore[arg-type]
+    if items is not None and len(items) > max_count:
+        errors.add(field, code, f"{label}最多 {max_count} 项,收到 {len(items)} 项")
         return False
     return True

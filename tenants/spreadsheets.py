@@ -18,7 +18,7 @@ XML, 24 KB zipped, and 1.6 GB in openpyxl). So, in order:
 3. openpyxl opens the workbook (read-only: worksheets are not parsed yet);
 4. the first worksheet streams through expat, building nothing, up to the first excess: more
    than ``max_cells_per_row`` cells in a row (openpyxl parses a whole row at once), a value
-   below ``max_sheet_rows``;
+   further down than row ``max_sheet_rows``;
 5. openpyxl reads at most ``max_sheet_rows`` rows and ``max_columns`` columns of it; a text
    over ``max_cell_chars`` is ``CELL_TOO_LONG``, more than ``max_rows`` rows that are not blank
    ``TOO_MANY_ROWS``.
