@@ -25,6 +25,9 @@ PASSWORD_MAX = 128
 SINGLE_CLASS_MIN = 12
 
 _hasher = PasswordHasher()
+# One argon2 hash (64 MiB, 3 passes, 4 lanes in threads of its own) already keeps about 1.6 cores
+# busy for ~0.18 s on the 2-core bench machine: more hashes at once add no throughput, only
+# contention with the event loop (bench/RESULTS.md, "/health under bad logins and an import").
 HASH_THREADS = max(1, (os.cpu_count() or 2) // 2)
 _hashing = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="argon2")
 # Verified when the user does not exist, so that timing does not reveal which usernames exist.
