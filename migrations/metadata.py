@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import accounts.models
+import assessment.models
 import authz.models
 import casework.models
 import catalog.models
@@ -21,5 +22,6 @@ MODEL_MODULES = (
     workforce.models,
     workers.models,
     casework.models,
+    assessment.models,
 )
 target_metadata = Base.metadata
