@@ -243,3 +243,195 @@ class CaseSequence(UUIDPrimaryKey, TenantScoped, Base):
     kind: Mapped[str] = mapped_column(String(16))
     day: Mapped[date] = mapped_column(Date)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- 好差评, 办不成事, the county's calendar, deadline alerts, appointments -------------------
+
+
+class RatingLevel(enum.StrEnum):
+    """好差评五级 (国办发〔2019〕51号)."""
+
+    VERY_SATISFIED = "VERY_SATISFIED"  # 非常满意
+    SATISFIED = "SATISFIED"  # 满意
+    BASICALLY_SATISFIED = "BASICALLY_SATISFIED"  # 基本满意
+    DISSATISFIED = "DISSATISFIED"  # 不满意
+    VERY_DISSATISFIED = "VERY_DISSATISFIED"  # 非常不满意
+
+
+BAD_LEVELS = (RatingLevel.DISSATISFIED, RatingLevel.VERY_DISSATISFIED)
+
+
+class FollowUpStatus(enum.StrEnum):
+    VERIFYING = "VERIFYING"  # 待核实 (3 working days)
+    RECTIFYING = "RECTIFYING"  # 待整改 (substantiated; 15 working days)
+    REVISITING = "REVISITING"  # 待回访
+    CLOSED = "CLOSED"  # 已回访, 办结
+
+
+class ComplaintStatus(enum.StrEnum):
+    TRACKING = "TRACKING"  # 一跟到底: the tracker follows it
+    RESOLVED = "RESOLVED"
+
+
+class ComplaintChannel(enum.StrEnum):
+    WINDOW = "WINDOW"  # 办不成事反映窗口, reported by the person on duty there
+    APP = "APP"  # reported through the app by someone not at the counter
+
+
+class AlertRecipient(enum.StrEnum):
+    MANAGER = "MANAGER"  # the site's manager (负责人)
+    SUPERVISOR = "SUPERVISOR"  # 效能办 / 纪检, county-wide
+
+
+class AppointmentStatus(enum.StrEnum):
+    BOOKED = "BOOKED"
+    CANCELLED = "CANCELLED"
+    CHECKED_IN = "CHECKED_IN"  # the case was accepted with it
+
+
+class Rating(UUIDPrimaryKey, TenantScoped, Base):
+    """好差评: one per case (the unique key holds it against two racing ratings), by the
+    applicant with the receipt code, after the result was issued."""
+
+    __tablename__ = "casework_ratings"
+    __table_args__ = (
+        UniqueConstraint("case_id"),
+        Index("ix_casework_ratings_site_rated", "site_id", "rated_on"),
+    )
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("casework_cases.id"))
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sites.id"))
+    staff_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("staff.id"))  # who served
+    level: Mapped[RatingLevel] = mapped_column(_enum(RatingLevel))
+    bad: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    rated_on: Mapped[date] = mapped_column(Date)
+
+
+class RatingFollowUp(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
+    """差评整改: verified (核实), rectified when substantiated (整改), revisited (回访)."""
+
+    __tablename__ = "casework_rating_followups"
+    __table_args__ = (
+        UniqueConstraint("rating_id"),
+        Index("ix_casework_rating_followups_site_status", "site_id", "status"),
+    )
+
+    rating_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("casework_ratings.id"))
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("casework_cases.id"))
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sites.id"))
+    staff_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("staff.id"))
+    status: Mapped[FollowUpStatus] = mapped_column(_enum(FollowUpStatus))
+    opened_on: Mapped[date] = mapped_column(Date)
+    verify_due: Mapped[date] = mapped_column(Date)
+    rectify_due: Mapped[date] = mapped_column(Date)
+    revisit_due: Mapped[date | None] = mapped_column(Date)
+    substantiated: Mapped[bool | None] = mapped_column(Boolean)
+    finding: Mapped[str | None] = mapped_column(Text)
+    verified_on: Mapped[date | None] = mapped_column(Date)
+    verified_by: Mapped[str | None] = mapped_column(String(128))
+    measures: Mapped[str | None] = mapped_column(Text)
+    rectified_on: Mapped[date | None] = mapped_column(Date)
+    rectified_by: Mapped[str | None] = mapped_column(String(128))
+    applicant_satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    revisit_note: Mapped[str | None] = mapped_column(Text)
+    revisited_on: Mapped[date | None] = mapped_column(Date)
+    revisited_by: Mapped[str | None] = mapped_column(String(128))
+
+
+class Complaint(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
+    """办不成事反映: what could not be done, followed to the end by one named tracker."""
+
+    __tablename__ = "casework_complaints"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "number"),
+        Index("ix_casework_complaints_site_reported", "site_id", "reported_on"),
+    )
+
+    number: Mapped[str] = mapped_column(String(32))
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sites.id"))
+    channel: Mapped[ComplaintChannel] = mapped_column(_enum(ComplaintChannel))
+    description: Mapped[str] = mapped_column(Text)
+    contact_phone_cipher: Mapped[str] = mapped_column(Text)
+    contact_phone_masked: Mapped[str] = mapped_column(String(20))
+    matter_code: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("casework_cases.id"))
+    tracker_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("staff.id"))
+    status: Mapped[ComplaintStatus] = mapped_column(_enum(ComplaintStatus))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reported_on: Mapped[date] = mapped_column(Date)
+    reported_by: Mapped[str] = mapped_column(String(128))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    substantiated: Mapped[bool | None] = mapped_column(Boolean)
+    staff_at_fault_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("staff.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[str | None] = mapped_column(String(128))
+
+
+class CalendarDay(UUIDPrimaryKey, TenantScoped, Base):
+    """The county's own calendar on top of China's: a closure (a local holiday, a late
+    schedule's day off) or a working day (a 补班 the library does not know yet)."""
+
+    __tablename__ = "casework_calendar_days"
+    __table_args__ = (UniqueConstraint("tenant_id", "day"),)
+
+    day: Mapped[date] = mapped_column(Date)
+    working: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(100))
+    set_by: Mapped[str] = mapped_column(String(128))
+
+
+class DeadlineAlert(UUIDPrimaryKey, TenantScoped, Base):
+    """A case turned DUE_SOON or OVERDUE: told once per recipient and due date (the unique key
+    makes the job idempotent, also when a killed worker's job runs again)."""
+
+    __tablename__ = "casework_deadline_alerts"
+    __table_args__ = (
+        UniqueConstraint("case_id", "state", "due_date", "recipient"),
+        Index("ix_casework_deadline_alerts_site", "site_id", "alerted_on"),
+    )
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("casework_cases.id"))
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sites.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    due_date: Mapped[date] = mapped_column(Date)
+    recipient: Mapped[AlertRecipient] = mapped_column(_enum(AlertRecipient))
+    recipient_staff_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("staff.id"))
+    alerted_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SlotCount(UUIDPrimaryKey, TenantScoped, Base):
+    """Bookings of one slot of a site: advanced by one conditional upsert
+    (``booked < capacity``), so concurrent bookings never overbook it."""
+
+    __tablename__ = "casework_slot_counts"
+    __table_args__ = (UniqueConstraint("site_id", "start"),)
+
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sites.id"))
+    start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Appointment(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
+    """预约: a slot of a site for a matter, booked from the app with a name and a phone."""
+
+    __tablename__ = "casework_appointments"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "number"),
+        Index("ix_casework_appointments_site_start", "site_id", "start"),
+    )
+
+    number: Mapped[str] = mapped_column(String(32))
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sites.id"))
+    matter_code: Mapped[str] = mapped_column(String(64))
+    matter_name: Mapped[str] = mapped_column(String(200))
+    start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    end: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    name: Mapped[str] = mapped_column(String(100))
+    phone_cipher: Mapped[str] = mapped_column(Text)
+    phone_hash: Mapped[str] = mapped_column(String(64))
+    phone_masked: Mapped[str] = mapped_column(String(20))
+    status: Mapped[AppointmentStatus] = mapped_column(_enum(AppointmentStatus))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("casework_cases.id"))

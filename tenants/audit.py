@@ -1,12 +1,42 @@
-"""全程留痕: record who changed what."""
+"""全程留痕: record who changed what, in an append-only chain of hashes per county.
+
+``record`` adds an ``AuditEvent`` to the session, as it always has; the chain is made when the
+row is inserted (a mapper ``before_insert`` hook, so every caller gets it without knowing):
+
+- the county's ``AuditChainHead`` is advanced by one upsert (``seq = seq + 1``) that returns the
+  new number and the previous row's hash. The upsert locks the head row until the transaction
+  ends (PostgreSQL row lock; SQLite's single writer), so two transactions of one county append
+  one after the other and never fork the chain; an abandoned transaction gives its numbers
+  back with its rows;
+- the row's ``hash`` is SHA-256 over its content and ``prev_hash`` (:func:`row_hash`); the head
+  keeps the last hash.
+
+The rows are never updated or deleted: on PostgreSQL the app role has only INSERT and SELECT on
+``audit_events`` (grants, and row-level policies for SELECT and INSERT only); on SQLite
+triggers refuse UPDATE and DELETE (migration ``0010_casework_followup``). :func:`verify_chain`
+recomputes a county's chain and names the first broken link — a row altered, removed or
+inserted behind the application's back, even by the tables' owner.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenants.models import AuditEvent
+from tenants.base import utcnow
+from tenants.models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64  # the "previous hash" of a county's first row
+VERIFY_BATCH = 5000
 
 
 def record(
@@ -28,3 +58,145 @@ def record(
     )
     session.add(event)
     return event
+
+
+def _instant(value: datetime) -> str:
+    """An instant in UTC, to the microsecond (as both databases keep it)."""
+    if value.tzinfo is None:  # SQLite gives back naive UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _canonical(detail: Any) -> Any:
+    """JSON as the database gives it back (tuples as lists, keys as strings)."""
+    return None if detail is None else json.loads(json.dumps(detail, ensure_ascii=False))
+
+
+def row_hash(
+    *,
+    tenant_id: uuid.UUID,
+    seq: int,
+    row_id: uuid.UUID,
+    at: datetime,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    detail: Any,
+    note: str | None,
+    prev_hash: str,
+) -> str:
+    content = [
+        str(tenant_id),
+        seq,
+        str(row_id),
+        _instant(at),
+        actor,
+        action,
+        object_type,
+        object_id,
+        _canonical(detail),
+        note,
+        prev_hash,
+    ]
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The columns a row's hash covers (read as plain rows when a chain is verified).
+CHAINED = (
+    AuditEvent.tenant_id,
+    AuditEvent.seq,
+    AuditEvent.id,
+    AuditEvent.at,
+    AuditEvent.actor,
+    AuditEvent.action,
+    AuditEvent.object_type,
+    AuditEvent.object_id,
+    AuditEvent.detail,
+    AuditEvent.note,
+    AuditEvent.prev_hash,
+    AuditEvent.hash,
+)
+
+
+def hash_of(row: Any) -> str:
+    """The hash of an ``AuditEvent`` (or a row of :data:`CHAINED`)."""
+    return row_hash(
+        tenant_id=row.tenant_id,
+        seq=row.seq,
+        row_id=row.id,
+        at=row.at,
+        actor=row.actor,
+        action=row.action,
+        object_type=row.object_type,
+        object_id=row.object_id,
+        detail=row.detail,
+        note=row.note,
+        prev_hash=row.prev_hash,
+    )
+
+
+def _advance_head(connection: Connection, tenant_id: uuid.UUID) -> tuple[int, str]:
+    """Take the county's next number (locking its head until the transaction ends); returns
+    (number, hash of the row before it)."""
+    table = AuditChainHead.__table__
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(id=uuid.uuid4(), tenant_id=tenant_id, seq=1, hash=GENESIS)
+        .on_conflict_do_update(index_elements=[table.c.tenant_id], set_={"seq": table.c.seq + 1})
+        .returning(table.c.seq, table.c.hash)
+    )
+    seq, previous = connection.execute(statement).one()
+    return int(seq), previous
+
+
+@event.listens_for(AuditEvent, "before_insert")
+def _chain(mapper, connection: Connection, target: AuditEvent) -> None:
+    if target.id is None:
+        target.id = uuid.uuid4()
+    if target.at is None:
+        target.at = utcnow()
+    seq, previous = _advance_head(connection, target.tenant_id)
+    target.seq = seq
+    target.prev_hash = previous
+    target.hash = hash_of(target)
+    table = AuditChainHead.__table__
+    connection.execute(
+        table.update().where(table.c.tenant_id == target.tenant_id).values(hash=target.hash)
+    )
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    verified: bool
+    length: int
+    first_broken_at: int | None  # the ``seq`` of the first row that does not hold
+
+
+async def verify_chain(session: AsyncSession) -> ChainReport:
+    """Recompute the session's county's chain, oldest first; the first row whose number, link
+    or hash does not hold breaks it (a missing last row shows against the head)."""
+    expected_seq, previous, length = 1, GENESIS, 0
+    last_seq = 0
+    while True:
+        rows = (
+            await session.execute(
+                select(*CHAINED)
+                .where(AuditEvent.seq > last_seq)
+                .order_by(AuditEvent.seq)
+                .limit(VERIFY_BATCH)
+            )
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            if row.seq != expected_seq or row.prev_hash != previous or hash_of(row) != row.hash:
+                return ChainReport(False, length, expected_seq)
+            previous, expected_seq, length = row.hash, expected_seq + 1, length + 1
+        last_seq = rows[-1].seq
+    head = (await session.execute(select(AuditChainHead.seq, AuditChainHead.hash))).one_or_none()
+    if head is not None and (head.seq != length or head.hash != previous):
+        return ChainReport(False, length, length + 1)
+    return ChainReport(True, length, None)

@@ -7,7 +7,18 @@ import uuid
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String, Text, Uuid
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from tenants.base import Base, Timestamped, UUIDPrimaryKey, utcnow
@@ -55,9 +66,16 @@ class TenantScoped:
 
 
 class AuditEvent(UUIDPrimaryKey, TenantScoped, Base):
-    """全程留痕: one row for every change a user makes."""
+    """全程留痕: one row for every change a user makes. Append-only and chained by hash per
+    county (``tenants.audit``): ``seq`` numbers the county's rows 1, 2, …; ``hash`` covers the
+    row's content and ``prev_hash``, the hash of the row before it."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "seq"),
+        Index("ix_audit_events_tenant_object", "tenant_id", "object_id"),
+        Index("ix_audit_events_tenant_at", "tenant_id", "at"),
+    )
 
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     actor: Mapped[str] = mapped_column(String(128))
@@ -66,6 +84,20 @@ class AuditEvent(UUIDPrimaryKey, TenantScoped, Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChainHead(UUIDPrimaryKey, TenantScoped, Base):
+    """The last link of a county's audit chain. Every append advances it with one upsert, which
+    locks the row until the transaction ends: a county's appends never fork the chain."""
+
+    __tablename__ = "audit_chain_heads"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 def tenant_scoped_models() -> list[type]:
