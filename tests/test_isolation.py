@@ -112,7 +112,6 @@ async def test_rls_without_orm_filter(db, backend, populated, model):
 
 @pytest.mark.postgresql_only
 async def test_rls_rejects_foreign_insert(db, backend, populated):
-
     county_a, county_b = populated
     with pytest.raises(DBAPIError, match="row-level security"):
         async with db.transaction(county_b.tenant_id) as session:
