@@ -34,17 +34,20 @@ from api.gql.nodes import resolve_node
 from api.gql.reads import EndRequestReads
 from api.settings import Settings
 from api.tenants_schema import TenantMutation
+from assessment.schema import AssessmentMutation, AssessmentQuery, StaffAssessmentFields
 from casework.schema import CaseworkMutation, CaseworkQuery
 from catalog.schema import CatalogFastPath, CatalogMutation, CatalogQuery, PublicQuery
 from graphql import GraphQLError
 from network.schema import NetworkMutation, NetworkQuery, SiteType
 from workforce.access import check_account_link
 from workforce.schema import SiteWorkforceFields, WorkforceMutation, WorkforceQuery
+from workforce.schema.types import StaffType
 
 log = logging.getLogger("onewindow.graphql")
 
 # A higher domain's fields on a lower domain's type, added before any schema is built.
 contribute_fields(SiteType, SiteWorkforceFields)
+contribute_fields(StaffType, StaffAssessmentFields)
 # Linking a new account to a staff record needs workforce's view of where the person works.
 use_staff_link_check(check_account_link)
 
@@ -74,6 +77,7 @@ class Query(
     CatalogQuery,
     PublicQuery,
     CaseworkQuery,
+    AssessmentQuery,
 ):
     @strawberry.field(description="按全局 ID 取任意对象;他县对象返回 null")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -89,6 +93,7 @@ class Mutation(
     WorkforceMutation,
     CatalogMutation,
     CaseworkMutation,
+    AssessmentMutation,
 ):
     pass
 

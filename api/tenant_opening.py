@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accounts.models import User
 from accounts.roles import bind
 from accounts.service import new_user
+from assessment.rubric import seed_rubric
 from authz.guard import Actor
 from authz.roles import Role
 from network.models import Site
@@ -70,6 +71,7 @@ async def create_tenant(
     root = await create_county_center(
         session, name=tenant.name, division_code=code, location=location
     )
+    await seed_rubric(session, actor.label)  # 考核细则, version 1 from 001's annex
     admin = None
     if admin_username:
         admin = await new_user(

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from arq.connections import RedisSettings
 from arq.worker import Worker
 
+import assessment.jobs  # noqa: F401  (registers its jobs)
 import workforce.jobs  # noqa: F401  (registers its jobs)
 from api.settings import Settings
 from tenants.database import Database

@@ -8,6 +8,7 @@ import authz.models
 import casework.models
 import catalog.models
 import network.models
+import pay.models
 import tenants.models
 import workers.models
 import workforce.models
@@ -23,5 +24,6 @@ MODEL_MODULES = (
     workers.models,
     casework.models,
     assessment.models,
+    pay.models,
 )
 target_metadata = Base.metadata

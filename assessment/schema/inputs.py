@@ -1,0 +1,89 @@
+"""Inputs and payloads of the assessment's mutations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from api.gql.errors import UserErrorType
+from assessment.schema.enums import MonthlyGrade
+from assessment.schema.types import (
+    AnnualAssessmentType,
+    AssessmentEventType,
+    AssessmentMonthType,
+    MonthlyScoreType,
+)
+from workforce.schema.files import JobType
+
+
+@strawberry.input
+class RecordAssessmentEventInput:
+    staff_id: strawberry.ID
+    item_code: str = strawberry.field(description="细则项编号,如 1.1")
+    occurred_on: date
+    count: int | None = strawberry.field(default=None, description="次数(天数),默认 1")
+    points: int | None = strawberry.field(
+        default=None, description="酌情项或多情形项的每次分值(填绝对值即可,如 3)"
+    )
+    note: str | None = None
+    evidence_key: str | None = strawberry.field(
+        default=None, description='佐证材料:requestUpload(purpose: "scan") 上传后的 key'
+    )
+
+
+@strawberry.input
+class VoidAssessmentEventInput:
+    event_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input
+class CloseAssessmentMonthInput:
+    month: str = strawberry.field(description="YYYY-MM")
+    request_id: str | None = strawberry.field(default=None, description="幂等请求号(可选)")
+
+
+@strawberry.input
+class AdjustMonthlyGradeInput:
+    month: str
+    staff_id: strawberry.ID
+    grade: MonthlyGrade
+    reason: str | None = None
+
+
+@strawberry.input
+class PublishAssessmentMonthInput:
+    month: str
+
+
+@strawberry.input
+class CloseAssessmentYearInput:
+    year: int
+    request_id: str | None = None
+
+
+@strawberry.type
+class AssessmentEventPayload:
+    event: AssessmentEventType | None
+    user_errors: list[UserErrorType]
+
+
+@strawberry.type
+class AssessmentMonthPayload:
+    month: AssessmentMonthType | None
+    job: JobType | None
+    user_errors: list[UserErrorType]
+
+
+@strawberry.type
+class MonthlyScorePayload:
+    score: MonthlyScoreType | None
+    user_errors: list[UserErrorType]
+
+
+@strawberry.type
+class AssessmentYearPayload:
+    year: AnnualAssessmentType | None
+    job: JobType | None
+    user_errors: list[UserErrorType]
