@@ -10,9 +10,9 @@ from decimal import Decimal
 from assessment.annual import YearRecord, decide
 from assessment.models import AnnualGrade, MonthlyGrade
 from assessment.policy import DEFAULTS
-from assessment.rubric import Rubric, SEED_FROM
-from assessment.rubric_data import default_rubric
 from assessment.recording import event_points
+from assessment.rubric import SEED_FROM, Rubric
+from assessment.rubric_data import default_rubric
 from assessment.scoring import Candidate, EventPoints, propose_grades, quota, reward, score_person
 from tenants.errors import Collector
 
