@@ -206,10 +206,10 @@ async def adjust_grade(
         status = await session.scalar(select(Staff.status).where(Staff.id == staff_id))
         if status is StaffStatus.SUSPENDED:
             errors.add("staffId", "UNDER_INVESTIGATION", "此人仍在立案调查期间,该月考核暂停")
-    if grade is MonthlyGrade.POOR and not has_reason:
-        errors.add("reason", "REASON_REQUIRED", "评定为“差”须说明理由")
     if published and not has_reason:
         errors.add("reason", "REASON_REQUIRED", "已公布的考核结果只能附理由更正")
+    elif grade is MonthlyGrade.POOR and not has_reason:
+        errors.add("reason", "REASON_REQUIRED", "评定为“差”须说明理由")
     rule_poor = score.grave or score.total < int(policy["poor_below"])
     if rule_poor and grade is not MonthlyGrade.POOR:
         errors.add("grade", "RULE_POOR", "得分低于标准或有严重扣分项,只能评为“差”")
