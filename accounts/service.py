@@ -116,14 +116,27 @@ async def _check_staff_link(session: AsyncSession, actor: Actor, staff_id: uuid.
         raise refuse("staffId", "ALREADY_LINKED", "该人员已有登录账号")
 
 
+async def _managed_user(session: AsyncSession, actor: Actor, user_id: uuid.UUID) -> User:
+    """An account of the session's county that ``actor`` may disable, enable or unlock: county
+    administrators in their county, platform operators in any county they name."""
+    user = await session.get(User, user_id)
+    if user is None or user.tenant_id is None:
+        raise refuse("userId", "NOT_FOUND", "用户不存在")
+    if not actor.is_operator:
+        await require_somewhere(session, actor, "user", "disable")
+    return user
+
+
+async def county_by_code(session: AsyncSession, code: str) -> Tenant | None:
+    """The county whose administrative code is ``code`` (a platform operator names it)."""
+    return (await session.execute(select(Tenant).where(Tenant.code == code))).scalar_one_or_none()
+
+
 async def set_status(
     session: AsyncSession, actor: Actor, user_id: uuid.UUID, status: UserStatus
 ) -> User:
     """停用 / 启用 an account of the county: a disabled user's tokens stop at the next request."""
-    user = await session.get(User, user_id)
-    if user is None:
-        raise refuse("userId", "NOT_FOUND", "用户不存在")
-    await require_somewhere(session, actor, "user", "disable")
+    user = await _managed_user(session, actor, user_id)
     if user.id == actor.user_id and status is UserStatus.DISABLED:
         raise refuse("userId", "CANNOT_DISABLE_SELF", "不能停用自己的账号")
     if user.status is not status:
@@ -135,10 +148,7 @@ async def set_status(
 
 async def unlock(session: AsyncSession, actor: Actor, user_id: uuid.UUID) -> User:
     """解锁: lift the lock that repeated failed sign-ins put on an account."""
-    user = await session.get(User, user_id)
-    if user is None:
-        raise refuse("userId", "NOT_FOUND", "用户不存在")
-    await require_somewhere(session, actor, "user", "disable")
+    user = await _managed_user(session, actor, user_id)
     tenant = await session.get(Tenant, user.tenant_id)
     await throttle.clear(
         session, throttle.username_key(tenant.code if tenant else None, user.username)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.types import Info
 
@@ -13,12 +15,14 @@ from accounts.models import User, UserStatus
 from accounts.roles import roles_of
 from accounts.schema.tenant import TenantType, load_tenant
 from api.gql.context import AppContext, app_context
-from api.gql.errors import UserErrorType, mutate
+from api.gql.errors import UserErrorType, mutate, run_change, to_user_errors
 from api.gql.ids import input_id
 from api.gql.nodes import register_node
 from authz.errors import Unauthenticated
+from authz.guard import Actor
 from authz.roles import Role
 from network.schema import SiteType, site_loader
+from tenants.errors import UserError
 
 RoleEnum = strawberry.enum(Role, name="Role", description="角色")
 UserStatusEnum = strawberry.enum(UserStatus, name="UserStatus")
@@ -129,33 +133,66 @@ class AccountMutation:
         user, errors = await mutate(info, change)
         return UserPayload(user=user, user_errors=errors)
 
-    @strawberry.mutation(description="停用账号:其令牌立即失效(县级管理员)")
+    @strawberry.mutation(description="停用账号:其令牌立即失效(县级管理员;平台运营人员指定县)")
     async def disable_user(self, info: Info, input: UserIdInput) -> UserPayload:
-        return await _set_status(info, input, UserStatus.DISABLED)
+        return await _account_change(
+            info, input, lambda s, a, u: accounts.set_status(s, a, u, UserStatus.DISABLED)
+        )
 
-    @strawberry.mutation(description="启用已停用的账号(县级管理员)")
+    @strawberry.mutation(description="启用已停用的账号(县级管理员;平台运营人员指定县)")
     async def enable_user(self, info: Info, input: UserIdInput) -> UserPayload:
-        return await _set_status(info, input, UserStatus.ACTIVE)
+        return await _account_change(
+            info, input, lambda s, a, u: accounts.set_status(s, a, u, UserStatus.ACTIVE)
+        )
 
     @strawberry.mutation(description="解除因多次登录失败而对账号的锁定(县级管理员)")
     async def unlock_user(self, info: Info, input: UserIdInput) -> UserPayload:
-        async def change(session, actor):
-            user_id = input_id(input.user_id, "User", "userId")
-            return UserType.from_row(await accounts.unlock(session, actor, user_id))
-
-        user, errors = await mutate(info, change)
-        return UserPayload(user=user, user_errors=errors)
+        return await _account_change(info, input, accounts.unlock)
 
 
 @strawberry.input
 class UserIdInput:
     user_id: strawberry.ID
+    tenant: str | None = strawberry.field(
+        default=None, description="账号所在县的代码:仅平台运营人员需要(县内用户省略)"
+    )
 
 
-async def _set_status(info: Info, input: UserIdInput, status: UserStatus) -> UserPayload:
-    async def change(session, actor):
+AccountChange = Callable[[AsyncSession, Actor, uuid.UUID], Awaitable[User]]
+
+
+def _refused(code: str, message: str) -> UserPayload:
+    return UserPayload(user=None, user_errors=to_user_errors([UserError("tenant", code, message)]))
+
+
+async def _account_change(
+    info: Info,
+    input: UserIdInput,
+    apply: Callable[[AsyncSession, Actor, uuid.UUID], Awaitable[User]],
+) -> UserPayload:
+    """Disable, enable or unlock: in the caller's county, or, for a platform operator, in the
+    county ``input.tenant`` names (an operator has no county of its own)."""
+    ctx = app_context(info)
+    actor = ctx.require_actor()
+    tenant_id: uuid.UUID | None = None
+    if actor.is_operator:
+        if not input.tenant:
+            return UserPayload(
+                user=None,
+                user_errors=to_user_errors([UserError("tenant", "REQUIRED", "请指定县代码")]),
+            )
+        async with ctx.db.session(None) as session:
+            county = await accounts.county_by_code(session, input.tenant)
+        if county is None:
+            return UserPayload(
+                user=None,
+                user_errors=to_user_errors([UserError("tenant", "NOT_FOUND", "县不存在")]),
+            )
+        tenant_id = county.id
+
+    async def change(session: AsyncSession) -> UserType:
         user_id = input_id(input.user_id, "User", "userId")
-        return UserType.from_row(await accounts.set_status(session, actor, user_id, status))
+        return UserType.from_row(await apply(session, actor, user_id))
 
-    user, errors = await mutate(info, change)
+    user, errors = await run_change(ctx.write(tenant_id), change)
     return UserPayload(user=user, user_errors=errors)

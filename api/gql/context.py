@@ -59,13 +59,16 @@ class AppContext:
             reads, self._reads = self._reads, None
             await reads.close()
 
-    def write(self) -> Callable[[], AbstractAsyncContextManager[AsyncSession]]:
-        """A transaction factory bound to the caller's county, for ``run_change``.
+    def write(
+        self, tenant_id: uuid.UUID | None = None
+    ) -> Callable[[], AbstractAsyncContextManager[AsyncSession]]:
+        """A transaction factory bound to the caller's county (or ``tenant_id``: a platform
+        operator acting in a county it named), for ``run_change``.
 
         A change runs in its own all-or-nothing transaction; the reads before it end first, so
         that the reads after it (the payload) start a new snapshot that sees it.
         """
-        tenant_id = self.actor.tenant_id
+        tenant_id = tenant_id if tenant_id is not None else self.actor.tenant_id
         self.counters.clear()  # a change may move them: later reads ask the database
 
         @asynccontextmanager

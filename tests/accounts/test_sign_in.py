@@ -9,12 +9,15 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from accounts import throttle
 from accounts.passwords import check_password
+from accounts.service import new_user
 from api.app import create_app
 from api.settings import DEV_SECRET_KEY, Settings, SettingsError
 from tenants.errors import Collector
+from tenants.models import AuditEvent
 from tests.support.factories import PASSWORD, make_county
 from tests.support.graphql import gql
 
@@ -123,6 +126,59 @@ async def test_a_disabled_user_loses_their_token_at_once(client, db):
     again = await gql(client, mutation % "enableUser", variables, token=county.token("admin"))
     assert again["data"]["enableUser"]["user"] == {"status": "ACTIVE"}
     assert (await gql(client, "{ me { username } }", token=token))["data"]["me"]
+
+
+async def test_a_platform_operator_disables_a_user_of_any_county_it_names(client, db):
+    county = await make_county(db, "运营停用县")
+    other = await make_county(db, "运营旁县")
+    async with db.transaction(None) as session:
+        await new_user(
+            session, "test", username="op-disable", password=PASSWORD, display_name="运营"
+        )
+    signed_in = await client.post(
+        "/auth/token", data={"username": "op-disable", "password": PASSWORD, "tenant": ""}
+    )
+    operator = signed_in.json()["access_token"]
+    token = county.token("head_a")
+    mutation = (
+        "mutation($i: UserIdInput!) { %s(input: $i) { user { status } userErrors { field code } } }"
+    )
+    user = county.user_gid("head_a")
+
+    async def send(name: str, **given) -> dict:
+        body = await gql(client, mutation % name, {"i": {"userId": user, **given}}, operator)
+        return body["data"][name]
+
+    # An operator has no county of its own: it names the county, which must exist and hold
+    # the account.
+    assert (await send("disableUser"))["userErrors"] == [{"field": "tenant", "code": "REQUIRED"}]
+    assert (await send("disableUser", tenant="999999"))["userErrors"] == [
+        {"field": "tenant", "code": "NOT_FOUND"}
+    ]
+    assert (await send("disableUser", tenant=other.code))["userErrors"] == [
+        {"field": "userId", "code": "NOT_FOUND"}
+    ]
+    assert (await gql(client, "{ me { username } }", token=token))["data"]["me"]
+    assert await send("disableUser", tenant=county.code) == {
+        "user": {"status": "DISABLED"},
+        "userErrors": [],
+    }
+    after = await gql(client, "{ me { username } }", token=token)
+    assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await send("enableUser", tenant=county.code))["user"] == {"status": "ACTIVE"}
+    assert (await send("unlockUser", tenant=county.code))["userErrors"] == []
+    assert (await gql(client, "{ me { username } }", token=token))["data"]["me"]
+    async with db.session(county.tenant_id) as session:
+        verbs = (
+            await session.execute(
+                select(AuditEvent.action, AuditEvent.actor).where(
+                    AuditEvent.object_id == str(county.users["head_a"].id)
+                )
+            )
+        ).all()
+    assert {("user.disable", "op-disable"), ("user.enable", "op-disable")} <= {
+        (verb, actor.split("(")[0]) for verb, actor in verbs
+    }
 
 
 @pytest.mark.parametrize(
