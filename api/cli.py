@@ -53,9 +53,16 @@ def _serve(settings: Settings, host: str, port: int, workers: int | None = None)
             port=port,
             workers=workers,
             log_level="info",
+            access_log=settings.access_log,
         )
     else:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=settings.access_log,
+        )
 
 
 def cmd_serve(args: argparse.Namespace) -> None:

@@ -47,6 +47,9 @@ class Settings:
     max_tokens: int = 2000
     page_cap: int = 200
     web_workers: int = 1
+    # One log line per request costs about as much as serving ``{ __typename }``; a proxy in
+    # front usually logs requests already, so the server's own access log is opt-in.
+    access_log: bool = False
     # Connections per web worker. Resolvers each take their own session, so one request may hold
     # several at once; connections opened beyond the pool are closed again, and on PostgreSQL a
     # new connection (SCRAM authentication) costs more CPU than the request itself.
@@ -98,6 +101,7 @@ class Settings:
             s3_bucket=_env("S3_BUCKET"),
             s3_region=_env("S3_REGION", "us-east-1") or "us-east-1",
             web_workers=_int_env("WEB_WORKERS", 1, 1),
+            access_log=_env("ACCESS_LOG", "") in {"1", "true", "yes"},
             db_pool_size=_int_env("DB_POOL_SIZE", 20, 1),
             db_max_overflow=_int_env("DB_MAX_OVERFLOW", 20, 0),
             login_failures_per_user=_int_env("LOGIN_FAILURES_PER_USER", 5, 1),
