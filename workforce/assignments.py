@@ -5,7 +5,17 @@ last day worked there). In force on ``D``: ``start_date <= D <= end_date`` (no e
 
 What counts where on a day (``Site.staffCount``, ``assignmentsOn``): a person's TEMPORARY_COVER
 in force wins over everything else, then a VILLAGE_DISPATCH, then the REGULAR assignment. So a
-person covering a colleague counts at the cover site for exactly the cover's days.
+person covering a colleague counts at the cover site for exactly the cover's days. A suspended
+person (under investigation) is placed but does not count (``staff_counts``, ``staffed_sites``).
+
+History is a record: an assignment made or ended through ``assign_staff``, ``end_assignment``
+or a redeployment may not start or end before today (PAST_DATE), and never ends before it
+starts; a past mistake is put right by the county office's ``corrections.correct_assignment``
+(reason required, audited with the old and new values). Hiring and the roster import record
+people as they already are, so their first assignment may start on a past hire date. A new
+REGULAR (or VILLAGE_DISPATCH) assignment that starts on the very day the current one starts
+(hired this morning to the wrong village) replaces it: the old one is cancelled (kept as a
+record, ``cancelled_at``, taking part in nothing).
 """
 
 from __future__ import annotations
@@ -26,20 +36,23 @@ from network.models import Site, SiteLevel, SiteStatus
 from network.service import require_site
 from network.tree import require_county_center
 from tenants import audit
+from tenants.base import utcnow
 from tenants.errors import Collector, check_length, refuse
+from tenants.values import group_by
 from workforce.common import (
     check_date,
     effective_status,
-    grouped_rows,
     lock_person,
     lock_staff,
     today,
     workforce_policy,
 )
 from workforce.models import Assignment, AssignmentKind, Post, Staff, StaffStatus
+from workforce.posts import check_post
 
 OVERLAYS = (AssignmentKind.TEMPORARY_COVER, AssignmentKind.VILLAGE_DISPATCH)
 REASON_MAX = 500
+CORRECTION = ",已发生的记录只能由县政务服务管理办公室更正"
 KIND_LABEL = {
     AssignmentKind.REGULAR: "常驻岗位",
     AssignmentKind.TEMPORARY_COVER: "临时顶岗",
@@ -48,13 +61,22 @@ KIND_LABEL = {
 
 
 def in_force(model, on: date):
-    """SQL condition: the assignment row ``model`` is in force on ``on`` (both ends inclusive)."""
-    return and_(model.start_date <= on, or_(model.end_date.is_(None), model.end_date >= on))
+    """SQL condition: the assignment row ``model`` is in force on ``on`` (both ends inclusive;
+    a cancelled one never is)."""
+    return and_(
+        model.cancelled_at.is_(None),
+        model.start_date <= on,
+        or_(model.end_date.is_(None), model.end_date >= on),
+    )
 
 
 def overlaps(model, start: date, end: date | None):
-    """SQL condition: ``[start, end]`` (inclusive, ``None`` = open) meets the row's period."""
-    conditions = [or_(model.end_date.is_(None), model.end_date >= start)]
+    """SQL condition: ``[start, end]`` (inclusive, ``None`` = open) meets the row's period
+    (a cancelled row meets nothing)."""
+    conditions = [
+        model.cancelled_at.is_(None),
+        or_(model.end_date.is_(None), model.end_date >= start),
+    ]
     if end is not None:
         conditions.append(model.start_date <= end)
     return and_(*conditions)
@@ -109,11 +131,52 @@ async def staff_counts(
     on = on or today()
     rows = await session.execute(
         select(Assignment.site_id, func.count(func.distinct(Assignment.staff_id)))
-        .where(Assignment.site_id.in_(site_ids), placing(on))
+        .join(Staff, Staff.id == Assignment.staff_id)
+        .where(Assignment.site_id.in_(site_ids), placing(on), counted())
         .group_by(Assignment.site_id)
     )
     counts = dict(rows.all())
     return {sid: counts.get(sid, 0) for sid in site_ids}
+
+
+def counted():
+    """SQL condition on the joined ``Staff``: the person counts where placed (a suspended one,
+    under investigation, does not: the window is as good as closed without them)."""
+    return Staff.status != StaffStatus.SUSPENDED
+
+
+async def staffed_sites(
+    session: AsyncSession, site_ids: Sequence[uuid.UUID] | None = None, on: date | None = None
+) -> set[uuid.UUID]:
+    """The sites (of ``site_ids``; all when None) where someone counts on ``on`` (default
+    today): the others have nobody to serve a citizen that day."""
+    query = (
+        select(Assignment.site_id)
+        .join(Staff, Staff.id == Assignment.staff_id)
+        .where(placing(on or today()), counted())
+        .distinct()
+    )
+    if site_ids is not None:
+        query = query.where(Assignment.site_id.in_(site_ids))
+    return set((await session.execute(query)).scalars())
+
+
+async def people_to_move(session: AsyncSession, site_id: uuid.UUID) -> list[str]:
+    """Who is assigned at the site today or from a later day (names, sorted): a site is not
+    closed under them (``network.staffing``)."""
+    on = today()
+    rows = await session.execute(
+        select(Staff.name)
+        .join(Assignment, Assignment.staff_id == Staff.id)
+        .where(
+            Assignment.site_id == site_id,
+            Assignment.cancelled_at.is_(None),
+            or_(Assignment.end_date.is_(None), Assignment.end_date >= on),
+        )
+        .distinct()
+        .order_by(Staff.name)
+    )
+    return list(rows.scalars())
 
 
 async def placements(
@@ -158,9 +221,24 @@ async def home_site(session: AsyncSession, staff_id: uuid.UUID, on: date) -> Sit
 async def history(
     session: AsyncSession, staff_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Assignment]]:
-    """Every assignment of each person (past ones too), by start date."""
-    order = (Assignment.start_date, Assignment.created_at)
-    return await grouped_rows(session, Assignment.staff_id, staff_ids, *order)
+    """Every assignment of each person (past ones too, cancelled ones not), by start date."""
+    rows = await session.execute(
+        select(Assignment)
+        .where(Assignment.staff_id.in_(staff_ids), Assignment.cancelled_at.is_(None))
+        .order_by(Assignment.start_date, Assignment.created_at)
+    )
+    return group_by(staff_ids, rows.scalars(), lambda a: a.staff_id)
+
+
+@dataclass
+class Effect:
+    """What placing an assignment did to another one: ended it (``previous_end`` before) or
+    cancelled it (it began the same day); a redeployment keeps these to be revoked."""
+
+    assignment: Assignment
+    cancelled: bool
+    previous_end: date | None
+    previous_ended_by: str | None
 
 
 @dataclass
@@ -175,9 +253,35 @@ class NewAssignment:
 
 
 def _object_for(kind: AssignmentKind) -> tuple[str, str]:
+    """REGULAR: ``staff:assign``; TEMPORARY_COVER: ``staff:cover``; VILLAGE_DISPATCH:
+    ``staff:dispatch`` — checked at the target site and where the person works (001 §四(二)1:
+    a township moves its own staff between its centre and villages, not the county's)."""
     if kind is AssignmentKind.VILLAGE_DISPATCH:
         return "staff", "dispatch"
+    if kind is AssignmentKind.TEMPORARY_COVER:
+        return "staff", "cover"
     return "staff", "assign"
+
+
+async def require_over_person(
+    session: AsyncSession, actor: Actor, obj: str, act: str, staff: Staff, on: date
+) -> None:
+    """``obj:act`` where the person's regular post is on ``on`` (the county centre for someone
+    of the pool without one): only who manages where they work moves them."""
+    site = await home_site(session, staff.id, on)
+    await require(session, actor, obj, act, site.id, site.official_name)
+
+
+def check_not_past(
+    errors: Collector, fields: dict[str, str], start: date, end: date | None, on: date
+) -> None:
+    """History is a record: nothing starts or ends before ``on`` (today) but by correction."""
+    if start < on:
+        errors.add(
+            fields["start"], "PAST_DATE", f"生效日期不能早于今天({on}),历史记录只能由县级更正"
+        )
+    if end is not None and end < on:
+        errors.add(fields["end"], "PAST_DATE", f"结束日期不能早于今天({on}){CORRECTION}")
 
 
 async def place(
@@ -194,11 +298,15 @@ async def place(
     reason: str | None,
     fields: dict[str, str],
     order_id: uuid.UUID | None = None,
+    not_before: date | None = None,
+    effects: list[Effect] | None = None,
 ) -> Assignment | None:
     """Check one assignment against every rule; add it (closing what it supersedes) if valid.
 
     Refusals go to ``errors`` under the names in ``fields`` (keys: staff, site, post, start,
-    end) so that a redeployment can name the move. Returns None when refused.
+    end) so that a redeployment can name the move. Returns None when refused. ``not_before``
+    (today, for every change but a hire or a correction) refuses a start or end before it;
+    ``effects`` collects what the new assignment ended or cancelled.
 
     The caller holds the person's lock (``common.lock_staff``, taken before ``staff`` was read),
     or made the person in this transaction: the checks below read the person's assignments, and
@@ -210,7 +318,10 @@ async def place(
     check_date(errors, fields["end"], end, "结束日期")
     if len(errors.errors) > before:
         return None
+    if not_before is not None:
+        check_not_past(errors, fields, start, end, not_before)
     policy = await workforce_policy(session)
+    check_post(errors, fields["post"], staff, post, policy)
     status = effective_status(staff, start)
     if status in (StaffStatus.LEFT, StaffStatus.SUSPENDED):
         label = "已离岗" if status is StaffStatus.LEFT else "正在接受调查(暂停)"
@@ -251,7 +362,9 @@ async def place(
     if len(errors.errors) > before:
         return None
 
-    await _supersede(session, actor_label, errors, staff, site, post, kind, start, end, fields)
+    await _supersede(
+        session, actor_label, errors, staff, site, post, kind, start, end, fields, effects
+    )
     if len(errors.errors) > before:
         return None
     assignment = Assignment(
@@ -282,9 +395,12 @@ async def _supersede(
     start: date,
     end: date | None,
     fields: dict[str, str],
+    effects: list[Effect] | None,
 ) -> None:
     """A REGULAR (or VILLAGE_DISPATCH) assignment closes the same kind's one in force the day
-    before ``start``; anything else of that kind in the new period is an overlap."""
+    before ``start``, and replaces (cancels) one that starts on ``start`` itself; anything else
+    of that kind in the new period is an overlap."""
+    done: list[Effect] = effects if effects is not None else []
     rows = await session.execute(
         select(Assignment)
         .where(
@@ -297,6 +413,7 @@ async def _supersede(
     clashing = list(rows.scalars())
     label = KIND_LABEL[kind]
     closable: list[Assignment] = []
+    replaced: list[Assignment] = []
     for current in clashing:
         if current.start_date <= start and current.site_id == site.id and current.post == post:
             errors.add(
@@ -308,6 +425,13 @@ async def _supersede(
         if kind is not AssignmentKind.TEMPORARY_COVER and current.start_date < start:
             closable.append(current)  # superseded: it ends the day before
             continue
+        if (
+            kind is not AssignmentKind.TEMPORARY_COVER
+            and current.start_date == start
+            and (end is None or current.end_date is None or current.end_date <= end)
+        ):
+            replaced.append(current)  # made for the same first day: this one replaces it
+            continue
         errors.add(
             fields["start"],
             "OVERLAP",
@@ -315,8 +439,13 @@ async def _supersede(
         )
         return
     for current in closable:
+        done.append(Effect(current, False, current.end_date, current.ended_by))
         current.end_date = start - timedelta(days=1)
         current.ended_by = actor_label
+    for current in replaced:
+        done.append(Effect(current, True, current.end_date, current.ended_by))
+        current.cancelled_at = utcnow()
+        current.cancelled_by = actor_label
     if kind is AssignmentKind.REGULAR and closable:
         # A township's dispatch follows its regular post: moving away ends the dispatch.
         dispatches = await session.execute(
@@ -328,17 +457,20 @@ async def _supersede(
             )
         )
         for dispatch in dispatches.scalars():
+            done.append(Effect(dispatch, False, dispatch.end_date, dispatch.ended_by))
             dispatch.end_date = start - timedelta(days=1)
             dispatch.ended_by = actor_label
 
 
 async def assign_staff(session: AsyncSession, actor: Actor, data: NewAssignment) -> Assignment:
-    """分配岗位: REGULAR and TEMPORARY_COVER by the county office, VILLAGE_DISPATCH by the
-    township head within its own township."""
+    """分配岗位: by who holds the kind's permission both at the target site and where the
+    person works (the county office anywhere; a township head, with the default policy,
+    within its township and villages; a department administrator within its sub-centre)."""
     staff = await lock_person(session, data.staff_id)
     site = await require_site(session, data.site_id)
     obj, act = _object_for(data.kind)
     await require(session, actor, obj, act, site.id, site.official_name)
+    await require_over_person(session, actor, obj, act, staff, max(data.start_date, today()))
     errors = Collector()
     check_length(errors, "reason", data.reason, REASON_MAX, "原因")
     errors.raise_if_any()
@@ -360,6 +492,7 @@ async def assign_staff(session: AsyncSession, actor: Actor, data: NewAssignment)
             "start": "startDate",
             "end": "endDate",
         },
+        not_before=today(),
     )
     errors.raise_if_any()
     assert assignment is not None
@@ -395,10 +528,20 @@ async def end_assignment(
     obj, act = _object_for(assignment.kind)
     await require(session, actor, obj, act, site.id, site.official_name)
     errors = Collector()
+    if assignment.cancelled_at is not None:
+        raise refuse("assignmentId", "CANCELLED", "该分配已撤销")
     if not check_date(errors, "endDate", end_date, "结束日期"):
         errors.raise_if_any()
-    if end_date < assignment.start_date - timedelta(days=1):
-        raise refuse("endDate", "INVALID_DATES", "结束日期不能早于开始日期的前一天")
+    if end_date < assignment.start_date:
+        raise refuse(
+            "endDate",
+            "INVALID_DATES",
+            "结束日期不能早于开始日期;尚未开始的分配请由县级更正(correctAssignment)",
+        )
+    if end_date < today():
+        raise refuse(
+            "endDate", "PAST_DATE", f"结束日期不能早于今天({today()}),历史记录只能由县级更正"
+        )
     if assignment.end_date is not None and end_date >= assignment.end_date:
         raise refuse("endDate", "NOT_EARLIER", f"该分配已于 {assignment.end_date} 结束")
     assignment.end_date = end_date

@@ -2,7 +2,9 @@
 
 Warnings (持证上岗): no certificate (LEVEL_5 or above) ``certificate_due_soon_months`` after hire
 → DUE_SOON; ``certificate_deadline_months`` → OVERDUE (the documents' dismissal trigger). Both
-are reached on the day itself (hire 2024-08-31 + 18 months = 2026-02-28).
+are reached on the day itself (hire 2024-08-31 + 18 months = 2026-02-28). A certificate
+obtained after the deadline clears the warning, but the deadline stays missed
+(``deadline_facts``): a dismissal trigger of 001 §四(四)1 on the review list.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.storage import Storage, StorageError, key_belongs_to, read_checked
@@ -114,6 +116,47 @@ async def record_certificate(
     return staff
 
 
+@dataclass(frozen=True)
+class DeadlineFact:
+    """入职后 2 年内取得五级证书: the deadline, when the first certificate came, and whether
+    the deadline was missed (still none on or after it, or the first one issued after it)."""
+
+    deadline: date
+    certified_on: date | None
+    missed: bool
+
+
+def deadline_fact(
+    staff: Staff, first_issued: date | None, on: date, deadline_months: int
+) -> DeadlineFact:
+    deadline = add_months(staff.hire_date, deadline_months)
+    if first_issued is not None:
+        return DeadlineFact(deadline, first_issued, first_issued >= deadline)
+    return DeadlineFact(deadline, None, on >= deadline)
+
+
+async def first_certified(
+    session: AsyncSession, staff_ids: Sequence[uuid.UUID] | None = None
+) -> dict[uuid.UUID, date]:
+    """The day each person (of ``staff_ids``; all when None) got their first certificate."""
+    query = select(Certificate.staff_id, func.min(Certificate.issued_on)).group_by(
+        Certificate.staff_id
+    )
+    if staff_ids is not None:
+        query = query.where(Certificate.staff_id.in_(staff_ids))
+    return dict((await session.execute(query)).all())
+
+
+async def deadline_facts(
+    session: AsyncSession, staff_ids: Sequence[uuid.UUID], on: date | None = None
+) -> dict[uuid.UUID, DeadlineFact]:
+    on = on or today()
+    months = int((await workforce_policy(session))["certificate_deadline_months"])
+    people = (await session.execute(select(Staff).where(Staff.id.in_(staff_ids)))).scalars()
+    first = await first_certified(session, staff_ids)
+    return {p.id: deadline_fact(p, first.get(p.id), on, months) for p in people}
+
+
 async def certificates_of(
     session: AsyncSession, staff_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Certificate]]:
@@ -134,6 +177,14 @@ def warning_for(
     if on >= due:
         return CertificateWarning(staff, CertificateWarningLevel.DUE_SOON, due)
     return None
+
+
+async def warnings_page(
+    session: AsyncSession, actor: Actor, *, on: date | None = None, offset: int, limit: int
+) -> tuple[list[CertificateWarning], int]:
+    """``certificate_warnings`` a page at a time (a connection)."""
+    found = await certificate_warnings(session, actor, on)
+    return found[offset : offset + limit], len(found)
 
 
 async def certificate_warnings(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from operator import attrgetter
 from typing import Any
@@ -47,10 +49,23 @@ def require_date_in_range(value: date | None, argument: str) -> None:
 
 # The calendar day the services work on; tests pin it (None: the real clock).
 pinned_today: date | None = None
+# A day set for one task (``acting_on``): the demo replays its history as it happened.
+_acting_day: ContextVar[date | None] = ContextVar("workforce_acting_day", default=None)
 
 
 def today() -> date:
-    return pinned_today or date.today()
+    return _acting_day.get() or pinned_today or date.today()  # clock-ok
+
+
+@contextmanager
+def acting_on(day: date) -> Iterator[date]:
+    """The services' day is ``day`` inside the block (this task only): the demo issues a past
+    order on the day it was issued, so that the rules of that day apply to it."""
+    token = _acting_day.set(day)
+    try:
+        yield day
+    finally:
+        _acting_day.reset(token)
 
 
 def add_months(day: date, months: int) -> date:

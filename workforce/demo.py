@@ -6,6 +6,12 @@ township to most villages (VILLAGE_DISPATCH); a mix of employment types, certifi
 nobody yet, some past the 18/24-month marks), a year of quarterly centralised trainings, a few
 redeployment orders, temporary covers and head appointments. 兰陵县 gets a small pool.
 Everything is deterministic for a given day (seeded ``random.Random``).
+
+History is entered as it happened: each past order, cover and opinion goes through the real
+service on the day it was given (``common.acting_on``), so the rules of that day apply. The
+review list shows people without a certificate two years after hiring, and one who got it
+late; one village's only dispatched person is suspended (under investigation), so that village
+shows among the sites with nobody at work today (``unstaffedSites``).
 """
 
 from __future__ import annotations
@@ -25,13 +31,15 @@ from authz.guard import Actor
 from network.demo_data import DemoCounty
 from network.models import Site, SiteLevel
 from workforce import assignments, heads, redeployment
-from workforce.common import add_months, today
+from workforce.common import acting_on, add_months, today
 from workforce.models import (
     Assignment,
     AssignmentKind,
     Certificate,
     Education,
     EmploymentType,
+    HeadAppointment,
+    HeadAppointmentStatus,
     Post,
     SkillLevel,
     Staff,
@@ -63,6 +71,8 @@ COUNTY_AREAS = (
     ("经济综合区", 2),
 )
 FRONT_POSTS = (Post.INTAKE, Post.INTAKE, Post.ISSUE, Post.CONSULTATION, Post.GUIDANCE, Post.ONLINE)
+# 一人多岗: every front-desk person of the demo can take the common front posts (000).
+FRONT_QUALIFIED = (Post.CONSULTATION, Post.GUIDANCE, Post.INTAKE, Post.ISSUE, Post.MOBILE)
 EMPLOYERS = {
     EmploymentType.CIVIL_SERVANT: "{county}政务服务管理办公室",
     EmploymentType.LABOUR_DISPATCH: "江淮人力资源服务有限公司",
@@ -124,7 +134,10 @@ class _Pool:
             employer=EMPLOYERS[employment].format(county=self.county.name, township=township),
             hire_date=hire,
             probation_end=probation_end,
-            posts=[post.value],
+            posts=sorted(
+                {post.value}
+                | ({p.value for p in FRONT_QUALIFIED} if post is not Post.MANAGEMENT else set())
+            ),
             status=StaffStatus.PROBATION if probation_end >= today() else StaffStatus.ACTIVE,
         )
         self.staff.append(staff)
@@ -221,11 +234,14 @@ async def load(
             person = pool.person(town, Post.INTAKE, town.name, hire=add_months(today(), -months))
             pool.certificates = [c for c in pool.certificates if c.staff_id != person.id]
             person.skill_level = None
+    late = _late_certificate(pool, by_level)
     session.add_all(pool.staff)
     await session.flush()
     session.add_all(pool.assignments)
     session.add_all(pool.certificates)
     await session.flush()
+    if not small:
+        _suspend_one_village(pool, sites, late)
 
     await _trainings(session, pool, rng)
     await _orders_and_covers(session, admin, pool, sites, by_level, rng, small)
@@ -238,6 +254,44 @@ async def load(
             update(User).where(User.username == "yandian-staff").values(staff_id=dispatched)
         )
     await session.flush()
+
+
+def _late_certificate(pool: _Pool, by_level: dict[SiteLevel, list[tuple[str, Site]]]) -> Staff:
+    """Someone whose 五级 came three months after the two-year deadline: no warning any more,
+    but on the review list (the deadline stays missed)."""
+    _key, town = by_level[SiteLevel.TOWNSHIP_CENTER][0]
+    person = pool.person(town, Post.INTAKE, town.name, hire=add_months(today(), -32))
+    pool.certificates = [c for c in pool.certificates if c.staff_id != person.id]
+    issued = add_months(person.hire_date, 27)
+    pool.certificates.append(
+        Certificate(
+            staff_id=person.id,
+            level=SkillLevel.LEVEL_5,
+            number=f"{pool.county.code}{issued:%Y}LATE01",
+            issued_on=issued,
+            recorded_by=pool.actor.label,
+        )
+    )
+    person.skill_level = SkillLevel.LEVEL_5
+    return person
+
+
+def _suspend_one_village(pool: _Pool, sites: dict[str, Site], keep: Staff) -> None:
+    """The only person dispatched to one village is under investigation: nobody serves there
+    today (000's "one radish, one hole", made visible by ``unstaffedSites``)."""
+    yandian = sites.get("gaogou.yandian")
+    for assignment in pool.assignments:
+        if assignment.kind != AssignmentKind.VILLAGE_DISPATCH or (
+            yandian is not None and assignment.site_id == yandian.id
+        ):
+            continue
+        person = next(s for s in pool.staff if s.id == assignment.staff_id)
+        if person.id == keep.id:
+            continue
+        person.status_before_suspension = person.status
+        person.status = StaffStatus.SUSPENDED
+        person.suspension_reason = "涉嫌违规办理业务,立案调查中"
+        return
 
 
 async def _trainings(session: AsyncSession, pool: _Pool, rng: random.Random) -> None:
@@ -318,29 +372,33 @@ async def _orders_and_covers(
                 redeployment.Move(staff_id=person.id, to_site_id=target.id, post=Post.INTAKE)
             )
         if moves:
-            await redeployment.redeploy(
-                session,
-                admin,
-                effective_date=effective,
-                reason="按业务量统筹调配窗口力量(一人多岗、集中调度)",
-                moves=moves,
-            )
+            with acting_on(effective - timedelta(days=3)):  # issued three days ahead
+                await redeployment.redeploy(
+                    session,
+                    admin,
+                    effective_date=effective,
+                    reason="按业务量统筹调配窗口力量(一人多岗、集中调度)",
+                    moves=moves,
+                )
     county_staff = [s for s in pool.staff if regular_at.get(s.id) == root.id]
     for person in county_staff[: 1 if small else 3]:
         town = rng.choice(towns)
-        await assignments.assign_staff(
-            session,
-            admin,
-            assignments.NewAssignment(
-                staff_id=person.id,
-                site_id=town.id,
-                post=Post.INTAKE,
-                kind=AssignmentKind.TEMPORARY_COVER,
-                start_date=today() - timedelta(days=rng.randint(0, 5)),
-                end_date=today() + timedelta(days=rng.randint(5, 20)),
-                reason="顶岗:原窗口人员病假",
-            ),
-        )
+        start = today() - timedelta(days=rng.randint(0, 5))
+        end = today() + timedelta(days=rng.randint(5, 20))
+        with acting_on(start):  # arranged on the day it began
+            await assignments.assign_staff(
+                session,
+                admin,
+                assignments.NewAssignment(
+                    staff_id=person.id,
+                    site_id=town.id,
+                    post=Post.INTAKE,
+                    kind=AssignmentKind.TEMPORARY_COVER,
+                    start_date=start,
+                    end_date=end,
+                    reason="顶岗:原窗口人员病假",
+                ),
+            )
 
 
 async def _heads(
@@ -350,23 +408,33 @@ async def _heads(
     by_level: dict[SiteLevel, list[tuple[str, Site]]],
     rng: random.Random,
 ) -> None:
-    """Heads agreed by the county office for most centres; one proposal still pending."""
+    """Heads agreed by the county office for most centres; one proposal still pending. Each was
+    proposed by the township government or the department (recorded as such: the demo has
+    no account for most of them) ahead of its date, and the office's opinion came before the
+    appointment took effect (through the service, on the day it was given)."""
     headed = by_level.get(SiteLevel.SUB_CENTER, []) + by_level.get(SiteLevel.TOWNSHIP_CENTER, [])
     for index, (_key, site) in enumerate(headed):
         name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
-        appointment = await heads.propose_head(
-            session,
-            admin,
+        effective = today() - timedelta(days=rng.randint(60, 900))
+        pending = index == len(headed) - 1
+        if pending:
+            effective = today() + timedelta(days=30)
+        proposer = "人民政府" if site.level == "TOWNSHIP_CENTER" else "业务主管部门"
+        appointment = HeadAppointment(
+            id=uuid.uuid4(),
             site_id=site.id,
-            staff_id=None,
             person_name=name,
-            effective_date=today() - timedelta(days=rng.randint(60, 900)),
-            reason="拟任便民服务中心负责人"
+            effective_date=effective,
+            proposal_reason="拟任便民服务中心负责人"
             if site.level == "TOWNSHIP_CENTER"
             else "拟任分中心负责人",
+            proposed_by=f"{site.name}{proposer}",
+            status=HeadAppointmentStatus.PROPOSED,
         )
-        if index == len(headed) - 1:
-            continue  # pending: waiting for the county office's opinion
+        session.add(appointment)
         await session.flush()
-        await heads.review_head(session, admin, appointment.id, agree=True, reason="同意")
+        if pending:
+            continue  # waiting for the county office's opinion
+        with acting_on(effective - timedelta(days=7)):
+            await heads.review_head(session, admin, appointment.id, agree=True, reason="同意")
     await session.flush()

@@ -1,6 +1,8 @@
 """负责人任免 (001 §四(二)1): the head of a sub-centre or township centre is proposed by its
-department / township and takes effect only after the county office's prior opinion
-(同意 / 不同意 with a reason)."""
+department / township and takes effect only after the county office's **prior** opinion
+(同意 / 不同意 with a reason): the appointment's effective date may not precede the opinion (a
+proposal dated before today, or agreed after its date, is refused), and whoever proposed it may
+not give the opinion on it (SELF_REVIEW)."""
 
 from __future__ import annotations
 
@@ -45,7 +47,12 @@ async def propose_head(
     if site.status is SiteStatus.CLOSED:
         errors.add("siteId", "SITE_CLOSED", "场所已撤销")
     check_length(errors, "reason", reason, REASON_MAX, "提名理由")
-    check_date(errors, "effectiveDate", effective_date, "生效日期")
+    if check_date(errors, "effectiveDate", effective_date, "生效日期") and effective_date < today():
+        errors.add(
+            "effectiveDate",
+            "BEFORE_OPINION",
+            "任职生效日期不能早于县政务服务管理办公室出具意见之日(须事先征求意见)",
+        )
     name = (person_name or "").strip()
     if staff_id is not None:
         staff = await session.get(Staff, staff_id)
@@ -75,6 +82,7 @@ async def propose_head(
         effective_date=effective_date,
         proposal_reason=reason,
         proposed_by=actor.label,
+        proposed_by_user_id=actor.user_id,
         status=HeadAppointmentStatus.PROPOSED,
     )
     session.add(appointment)
@@ -108,6 +116,16 @@ async def review_head(
     errors = Collector()
     if appointment.status is not HeadAppointmentStatus.PROPOSED:
         errors.add("appointmentId", "ALREADY_REVIEWED", "该提名已出具意见")
+    if appointment.proposed_by_user_id is not None and appointment.proposed_by_user_id == (
+        actor.user_id
+    ):
+        errors.add("appointmentId", "SELF_REVIEW", "提名人不能对自己的提名出具意见")
+    if agree and appointment.effective_date < today():
+        errors.add(
+            "appointmentId",
+            "BEFORE_OPINION",
+            f"拟任生效日期 {appointment.effective_date} 早于出具意见之日,请重新提名",
+        )
     if not agree and not (reason or "").strip():
         errors.add("reason", "REASON_REQUIRED", "不同意时必须说明理由")
     check_length(errors, "reason", reason, REASON_MAX, "意见")
@@ -124,6 +142,7 @@ async def review_head(
             status=HeadAppointmentStatus.AGREED if agree else HeadAppointmentStatus.OBJECTED,
             opinion_reason=(reason or "").strip() or None,
             reviewed_by=actor.label,
+            reviewed_by_user_id=actor.user_id,
             reviewed_at=utcnow(),
         )
         .execution_options(synchronize_session=False)

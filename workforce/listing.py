@@ -15,10 +15,12 @@ from authz.errors import BadRequest, check_search
 from authz.guard import Actor
 from network import tree
 from network.access import require
-from network.models import Site
-from workforce.assignments import assignments_on, placing
+from network.models import Site, SiteStatus
+from workforce.assignments import assignments_on, counted, in_force, placing
 from workforce.common import page_of, today
 from workforce.models import Assignment, AssignmentKind, Staff, StaffStatus
+from workforce.personal import PersonalDataCipher
+from workforce.search import search_condition
 
 
 def status_condition(status: StaffStatus, on: date):
@@ -44,9 +46,11 @@ async def list_staff(
     search: str | None,
     offset: int,
     limit: int,
+    cipher: PersonalDataCipher | None = None,
 ) -> tuple[list[Staff], int]:
     """Staff ordered by name; ``site_ids`` limits to people whose placement today is there;
-    ``search`` (part of a name) is at most ``authz.errors.SEARCH_MAX`` characters."""
+    ``search`` (part of a name, its pinyin or initials, or with ``cipher`` a full ID number:
+    ``workforce.search``) is at most ``authz.errors.SEARCH_MAX`` characters."""
     check_search(search)
     query = select(Staff)
     if site_ids is not None:
@@ -56,14 +60,13 @@ async def list_staff(
         regular = select(Assignment.staff_id).where(
             Assignment.site_id.in_(site_ids),
             Assignment.kind == AssignmentKind.REGULAR,
-            Assignment.start_date <= today(),
-            (Assignment.end_date.is_(None)) | (Assignment.end_date >= today()),
+            in_force(Assignment, today()),
         )
         query = query.where(Staff.id.in_(placed) | Staff.id.in_(regular))
     if status is not None:
         query = query.where(status_condition(status, today()))
-    if search:
-        query = query.where(Staff.name.contains(search.strip(), autoescape=True))
+    if search and search.strip():
+        query = query.where(search_condition(search, cipher))
     query = query.order_by(Staff.name, Staff.id)
     return await page_of(session, query, offset=offset, limit=limit)
 
@@ -77,6 +80,7 @@ async def staff_page(
     search: str | None,
     offset: int,
     limit: int,
+    cipher: PersonalDataCipher | None = None,
 ) -> tuple[list[Staff], int]:
     """人员名册 for a reader: placed today at ``site_id`` or below (``staff:read`` there), or
     the whole county (``staff:read`` at the county centre) when no site is given."""
@@ -89,7 +93,13 @@ async def staff_page(
     await require(session, actor, "staff", "read", site.id, site.official_name)
     scope = await tree.subtree_ids(session, site.id) if site_id is not None else None
     return await list_staff(
-        session, site_ids=scope, status=status, search=search, offset=offset, limit=limit
+        session,
+        site_ids=scope,
+        status=status,
+        search=search,
+        offset=offset,
+        limit=limit,
+        cipher=cipher,
     )
 
 
@@ -112,3 +122,24 @@ async def assignments_at(
     """``assignments_on`` for a reader with ``staff:read`` at the site (``on`` default today)."""
     await require(session, actor, "staff", "read", site_id)
     return await assignments_on(session, site_id, on or today(), offset=offset, limit=limit)
+
+
+async def unstaffed_sites(
+    session: AsyncSession, actor: Actor, *, offset: int, limit: int
+) -> tuple[list[Site], int]:
+    """Open sites where nobody counts today (000: the window closes when its one person is ill
+    — a suspended person does not count), by level and division code; county-wide readers
+    (``staff:read`` at the county centre)."""
+    root = await tree.require_county_center(session)
+    await require(session, actor, "staff", "read", root.id, root.official_name)
+    staffed = (
+        select(Assignment.site_id)
+        .join(Staff, Staff.id == Assignment.staff_id)
+        .where(placing(today()), counted())
+    )
+    query = (
+        select(Site)
+        .where(Site.status == SiteStatus.OPEN, Site.id.not_in(staffed))
+        .order_by(Site.level, Site.division_code, Site.name, Site.id)
+    )
+    return await page_of(session, query, offset=offset, limit=limit)

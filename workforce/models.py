@@ -14,6 +14,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
+from pypinyin import Style, lazy_pinyin
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    event,
     text,
 )
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
@@ -73,6 +75,15 @@ class Post(enum.StrEnum):
     ISSUE = "ISSUE"  # 出件
     APPROVAL = "APPROVAL"  # 审批
     MANAGEMENT = "MANAGEMENT"  # 管理
+    MOBILE = "MOBILE"  # 掌办: 移动端/掌上办理 (001)
+
+
+class Separation(enum.StrEnum):
+    """How someone left the window pool (001 §四(四)1)."""
+
+    RESIGNED = "RESIGNED"  # 辞职 (30 天书面通知)
+    DISMISSED = "DISMISSED"  # 辞退
+    REMOVED = "REMOVED"  # 调离窗口工作岗位
 
 
 class AssignmentKind(enum.StrEnum):
@@ -147,6 +158,28 @@ class Staff(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
     notice_date: Mapped[date | None] = mapped_column(Date)
     last_day: Mapped[date | None] = mapped_column(Date)
     skill_level: Mapped[SkillLevel | None] = mapped_column(_enum(SkillLevel))
+    # 辞退 / 调离窗口: why and by whom the person left the pool (resignation: RESIGNED).
+    separation: Mapped[Separation | None] = mapped_column(_enum(Separation))
+    separation_reason: Mapped[str | None] = mapped_column(Text)
+    # The name's pinyin for search (``workforce.search``): full syllables and initials, both
+    # lower-case without spaces; kept up to date by a mapper event whenever ``name`` is set.
+    name_pinyin: Mapped[str | None] = mapped_column(String(400))
+    name_initials: Mapped[str | None] = mapped_column(String(64))
+
+
+def name_keys(name: str) -> tuple[str, str]:
+    """(全拼, 首字母) of a name for search, lower-case, without spaces."""
+    full = "".join(lazy_pinyin(name)).lower().replace(" ", "")
+    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower().replace(" ", "")
+    return full[:400], initials[:64]
+
+
+@event.listens_for(Staff, "before_insert")
+@event.listens_for(Staff, "before_update")
+def _keep_pinyin(_mapper, _connection, staff: Staff) -> None:
+    """Whatever made or renamed the row (hire, roster import, demo), the pinyin follows."""
+    if staff.name:
+        staff.name_pinyin, staff.name_initials = name_keys(staff.name)
 
 
 class Assignment(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
@@ -156,7 +189,9 @@ class Assignment(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
     dispatch, one cover at a time (``workforce.assignments.place``). On PostgreSQL the exclusion
     constraint below holds that against two changes racing past the checks (btree_gist; the
     period is ``[start_date, end_date + 1)``, so that an assignment cancelled before it began,
-    ``end_date = start_date - 1``, is an empty period that meets nothing).
+    ``end_date = start_date - 1``, is an empty period that meets nothing). A cancelled
+    assignment (``cancelled_at``: replaced on its first day, or made by a revoked order) stays
+    as a record and takes part in nothing: the constraint leaves it out too.
     """
 
     __tablename__ = "staff_assignments"
@@ -169,6 +204,7 @@ class Assignment(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
             (text("daterange(start_date, end_date + 1)"), "&&"),
             name="ex_staff_assignments_no_overlap",
             using="gist",
+            where=text("cancelled_at IS NULL"),
         ).ddl_if(dialect="postgresql"),
     )
 
@@ -184,6 +220,8 @@ class Assignment(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
     )
     created_by: Mapped[str] = mapped_column(String(128))
     ended_by: Mapped[str | None] = mapped_column(String(128))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_by: Mapped[str | None] = mapped_column(String(128))
 
 
 class RedeploymentOrder(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
@@ -195,6 +233,11 @@ class RedeploymentOrder(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
     reason: Mapped[str] = mapped_column(Text)
     issued_by: Mapped[str] = mapped_column(String(128))
     issued_by_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # 撤销 before the effective date: the moves vanish, what they ended is restored.
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(128))
+    revoked_by_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class RedeploymentMove(UUIDPrimaryKey, TenantScoped, Base):
@@ -210,6 +253,22 @@ class RedeploymentMove(UUIDPrimaryKey, TenantScoped, Base):
     to_site_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sites.id"))
     post: Mapped[Post] = mapped_column(_enum(Post))
     assignment_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("staff_assignments.id"))
+
+
+class OrderEffect(UUIDPrimaryKey, TenantScoped, Base):
+    """What an order did to an assignment it did not make (ended it the day before the
+    effective date, or cancelled it when it began that day), with the values before: revoking
+    the order puts them back exactly."""
+
+    __tablename__ = "redeployment_effects"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("redeployment_orders.id"), index=True
+    )
+    assignment_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("staff_assignments.id"))
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    previous_end_date: Mapped[date | None] = mapped_column(Date)
+    previous_ended_by: Mapped[str | None] = mapped_column(String(128))
 
 
 class HeadAppointment(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
@@ -234,11 +293,13 @@ class HeadAppointment(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
     effective_date: Mapped[date] = mapped_column(Date)
     proposal_reason: Mapped[str | None] = mapped_column(Text)
     proposed_by: Mapped[str] = mapped_column(String(128))
+    proposed_by_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     status: Mapped[HeadAppointmentStatus] = mapped_column(
         _enum(HeadAppointmentStatus), default=HeadAppointmentStatus.PROPOSED
     )
     opinion_reason: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(128))
+    reviewed_by_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_on: Mapped[date | None] = mapped_column(Date)
 

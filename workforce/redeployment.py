@@ -2,6 +2,10 @@
 
 All moves apply or none: every move is checked (and applied inside the one transaction); any
 refusal names the move (``moves[2].toSiteId``) and the transaction is rolled back.
+
+An order takes effect today or later (PAST_DATE otherwise). What it ends or cancels is kept
+(``OrderEffect``) with the values before, so that ``revoke_order`` — before the effective
+date — cancels the order's own assignments and restores the others exactly as they were.
 """
 
 from __future__ import annotations
@@ -11,19 +15,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor
 from network.access import require
 from network.models import Site
 from tenants import audit
-from tenants.errors import Collector, check_length
+from tenants.base import utcnow
+from tenants.errors import Collector, check_length, refuse
 from tenants.values import group_by
-from workforce.assignments import place, regular_on
-from workforce.common import check_date, grouped_rows, lock_staff, page_of, require_at_county
+from workforce.assignments import Effect, place, regular_on
+from workforce.common import (
+    check_date,
+    grouped_rows,
+    lock_staff,
+    page_of,
+    require_at_county,
+    today,
+)
 from workforce.models import (
+    Assignment,
     AssignmentKind,
+    OrderEffect,
     Post,
     RedeploymentMove,
     RedeploymentOrder,
@@ -83,6 +97,7 @@ async def redeploy(
     await session.flush()
 
     seen: set[uuid.UUID] = set()
+    effects: list[Effect] = []
     for index, move in enumerate(moves):
         prefix = f"moves[{index}]"
         staff = people.get(move.staff_id) if move.staff_id else None
@@ -128,12 +143,14 @@ async def redeploy(
             end=None,
             reason=reason.strip(),
             order_id=order.id,
+            not_before=today(),
+            effects=effects,
             fields={
                 "staff": f"{prefix}.staffId",
                 "site": f"{prefix}.toSiteId",
                 "post": f"{prefix}.post",
-                "start": f"{prefix}.staffId",
-                "end": f"{prefix}.staffId",
+                "start": "effectiveDate",
+                "end": "effectiveDate",
             },
         )
         for e in move_errors.errors:
@@ -152,6 +169,16 @@ async def redeploy(
             )
         )
     errors.raise_if_any()
+    for effect in effects:
+        session.add(
+            OrderEffect(
+                order_id=order.id,
+                assignment_id=effect.assignment.id,
+                cancelled=effect.cancelled,
+                previous_end_date=effect.previous_end,
+                previous_ended_by=effect.previous_ended_by,
+            )
+        )
     audit.record(
         session,
         actor.label,
@@ -159,6 +186,106 @@ async def redeploy(
         "RedeploymentOrder",
         order.id,
         {"effectiveDate": effective_date.isoformat(), "moves": len(moves)},
+        reason,
+    )
+    return order
+
+
+async def revoke_order(
+    session: AsyncSession, actor: Actor, order_id: uuid.UUID, reason: str
+) -> RedeploymentOrder:
+    """撤销调配令 before its effective date: the order's assignments are cancelled (kept as a
+    record), what it ended or cancelled is restored exactly; the order stays, revoked, with its
+    moves, which no longer show in the people's records. Refused once another change to these
+    people has built on the order (REVOKE_BLOCKED): undo that first."""
+    order = await session.get(RedeploymentOrder, order_id)
+    if order is None:
+        raise refuse("orderId", "NOT_FOUND", "调配令不存在")
+    await require_at_county(session, actor, "staff", "redeploy")
+    errors = Collector()
+    if not (reason or "").strip():
+        errors.add("reason", "REQUIRED", "请填写撤销原因")
+    check_length(errors, "reason", reason, REASON_MAX, "撤销原因")
+    errors.raise_if_any()
+    moves = (
+        await session.execute(select(RedeploymentMove).where(RedeploymentMove.order_id == order.id))
+    ).scalars()
+    people = sorted({move.staff_id for move in moves})
+    await lock_staff(session, people)
+    await session.refresh(order)
+    if order.revoked_at is not None:
+        raise refuse("orderId", "ALREADY_REVOKED", "该调配令已撤销")
+    if order.effective_date <= today():
+        raise refuse(
+            "orderId",
+            "ALREADY_EFFECTIVE",
+            f"调配令已于 {order.effective_date} 生效,只能撤销尚未生效的调配令",
+        )
+    made = list(
+        (
+            await session.execute(
+                select(Assignment)
+                .where(Assignment.order_id == order.id, Assignment.cancelled_at.is_(None))
+                .execution_options(populate_existing=True)
+            )
+        ).scalars()
+    )
+    made_ids = {a.id for a in made}
+    later = await session.execute(
+        select(Assignment.id).where(
+            Assignment.staff_id.in_(people),
+            Assignment.cancelled_at.is_(None),
+            Assignment.id.not_in(made_ids) if made_ids else Assignment.id.is_not(None),
+            or_(Assignment.order_id.is_(None), Assignment.order_id != order.id),
+            Assignment.start_date >= order.effective_date,
+        )
+    )
+    touched = any(a.ended_by is not None for a in made)
+    if later.first() is not None or touched:
+        raise refuse(
+            "orderId",
+            "REVOKE_BLOCKED",
+            "调配令涉及的人员此后已有新的分配或变动,请先撤销或更正那些变动",
+        )
+    effects = list(
+        (
+            await session.execute(
+                select(OrderEffect).where(OrderEffect.order_id == order.id).order_by(OrderEffect.id)
+            )
+        ).scalars()
+    )
+    stamp = utcnow()
+    for assignment in made:
+        assignment.cancelled_at = stamp
+        assignment.cancelled_by = actor.label
+    # Cancel first: PostgreSQL checks the exclusion constraint at every statement.
+    await session.flush()
+    for effect in effects:
+        before = await session.get(Assignment, effect.assignment_id)
+        if before is None:
+            continue
+        if effect.cancelled:
+            before.cancelled_at = None
+            before.cancelled_by = None
+        else:
+            before.end_date = effect.previous_end_date
+            before.ended_by = effect.previous_ended_by
+    order.revoked_at = stamp
+    order.revoked_by = actor.label
+    order.revoked_by_user_id = actor.user_id
+    order.revoke_reason = reason.strip()
+    await session.flush()
+    audit.record(
+        session,
+        actor.label,
+        "staff.redeploy_revoke",
+        "RedeploymentOrder",
+        order.id,
+        {
+            "effectiveDate": order.effective_date.isoformat(),
+            "cancelled": sorted(str(a.id) for a in made),
+            "restored": sorted(str(e.assignment_id) for e in effects),
+        },
         reason,
     )
     return order
@@ -180,7 +307,7 @@ async def moves_of_staff(
     rows = await session.execute(
         select(RedeploymentMove)
         .join(RedeploymentOrder, RedeploymentOrder.id == RedeploymentMove.order_id)
-        .where(RedeploymentMove.staff_id.in_(staff_ids))
+        .where(RedeploymentMove.staff_id.in_(staff_ids), RedeploymentOrder.revoked_at.is_(None))
         .order_by(RedeploymentOrder.effective_date)
     )
     return group_by(staff_ids, rows.scalars(), lambda move: move.staff_id)

@@ -39,6 +39,7 @@ from workforce.models import (
     Education,
     EmploymentType,
     Post,
+    Separation,
     Staff,
     StaffStatus,
 )
@@ -53,6 +54,7 @@ from workforce.personal import (
     normalize_phone,
     parse_id_number,
 )
+from workforce.posts import check_employment
 
 NAME_MAX = 64
 EMPLOYER_MAX = 100
@@ -153,6 +155,11 @@ async def create_staff(
     """Insert a checked person and its first REGULAR assignment (from the hire date)."""
     f = fields or {}
     policy = await workforce_policy(session)
+    check_employment(
+        errors, f.get("posts", "posts"), data.employment_type, data.posts, policy, data.name
+    )
+    if errors.errors:
+        return None
     parsed = parse_id_number(number)
     months = int(policy.get("probation_months", 0))
     probation_end = add_months(data.hire_date, months) - timedelta(days=1) if months else None
@@ -271,6 +278,15 @@ async def update_staff(
         new_phone = normalize_phone(phone)
         if new_phone is not None and not PHONE_RE.match(new_phone):
             errors.add("phone", "INVALID_PHONE", "手机号应为 11 位数字,以 1 开头")
+    if posts is not UNSET or employment_type is not UNSET:
+        check_employment(
+            errors,
+            "posts" if posts is not UNSET else "employmentType",
+            staff.employment_type if employment_type is UNSET else employment_type,
+            staff.posts if posts is UNSET else posts,
+            await workforce_policy(session),
+            staff.name,
+        )
     errors.raise_if_any()
     changed: list[str] = []
     if name is not UNSET:
@@ -299,8 +315,9 @@ async def update_staff(
 async def resign(
     session: AsyncSession, actor: Actor, staff_id: uuid.UUID, notice_date: date, note: str | None
 ) -> Staff:
-    """辞职: written notice on ``notice_date``; the last day is the notice period later, and every
-    assignment still running then ends on it."""
+    """辞职: written notice received on ``notice_date`` — not a day still to come (a notice is
+    recorded when it is received) — and the last day is the notice period later, not before
+    today (history is a record); every assignment still running then ends on it."""
     staff = await lock_person(session, staff_id)
     await _require_manage(session, actor, staff, "resign")
     errors = Collector()
@@ -312,9 +329,19 @@ async def resign(
         errors.add("staffId", "ALREADY_RESIGNED", f"{staff.name}已提交辞职或已离岗")
     if notice_date < staff.hire_date:
         errors.add("noticeDate", "BEFORE_HIRE", "辞职通知日期不能早于入职日期")
+    if notice_date > today():
+        errors.add(
+            "noticeDate", "FUTURE_DATE", "辞职通知日期不能晚于今天:请在收到书面辞职申请之日登记"
+        )
     errors.raise_if_any()
     policy = await workforce_policy(session)
     last_day = notice_date + timedelta(days=int(policy["resignation_notice_days"]))
+    if last_day < today():
+        raise refuse(
+            "noticeDate",
+            "PAST_DATE",
+            f"按该通知日期,最后工作日 {last_day} 已过;已发生的记录只能由县政务服务管理办公室更正",
+        )
     later = await session.execute(
         select(Assignment.id).where(
             Assignment.staff_id == staff.id, Assignment.start_date > last_day
@@ -337,6 +364,7 @@ async def resign(
         staff.status = StaffStatus.NOTICE_GIVEN
     staff.notice_date = notice_date
     staff.last_day = last_day
+    staff.separation = Separation.RESIGNED
     audit.record(
         session,
         actor.label,

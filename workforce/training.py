@@ -17,7 +17,7 @@ from tenants import audit
 from tenants.errors import Collector, check_length, refuse
 from tenants.values import group_by
 from workforce.assignments import in_force
-from workforce.common import check_date, grouped_rows, page_of, require_at_county
+from workforce.common import check_date, grouped_rows, page_of, require_at_county, today
 from workforce.models import (
     Assignment,
     Staff,
@@ -133,6 +133,10 @@ async def record_attendance(
     training = await session.get(TrainingSession, session_id)
     if training is None:
         raise refuse("sessionId", "NOT_FOUND", "培训课不存在")
+    if training.held_on > today():
+        raise refuse(
+            "sessionId", "FUTURE_SESSION", f"培训课在 {training.held_on} 举行,届时才能签到"
+        )
     errors = Collector()
     if len(staff_ids) > MAX_ATTENDEES:
         raise refuse("staffIds", "TOO_MANY", f"一次最多登记 {MAX_ATTENDEES} 人")
@@ -204,6 +208,28 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     start = date(year, 3 * quarter - 2, 1)
     end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
     return start, date.fromordinal(end.toordinal() - 1)
+
+
+async def noncompliance_page(
+    session: AsyncSession, actor: Actor, *, year: int, quarter: int, offset: int, limit: int
+) -> tuple[list[Staff], int]:
+    """``quarterly_noncompliance`` a page at a time (a connection)."""
+    found = await quarterly_noncompliance(session, actor, year, quarter)
+    return found[offset : offset + limit], len(found)
+
+
+async def attendees_page(
+    session: AsyncSession, actor: Actor, *, session_id: uuid.UUID, offset: int, limit: int
+) -> tuple[list[Staff], int]:
+    """Who signed in at a session, by name (who reads training reads this)."""
+    await _require_training(session, actor, "read")
+    query = (
+        select(Staff)
+        .join(TrainingAttendance, TrainingAttendance.staff_id == Staff.id)
+        .where(TrainingAttendance.session_id == session_id)
+        .order_by(Staff.name, Staff.id)
+    )
+    return await page_of(session, query, offset=offset, limit=limit)
 
 
 async def quarterly_noncompliance(

@@ -18,6 +18,7 @@ Post = strawberry.enum(models.Post, name="Post", description="岗位")
 AssignmentKind = strawberry.enum(
     models.AssignmentKind, name="AssignmentKind", description="分配类型"
 )
+Separation = strawberry.enum(models.Separation, name="Separation", description="离开窗口队伍的方式")
 SkillLevel = strawberry.enum(models.SkillLevel, name="SkillLevel", description="职业技能等级")
 HeadAppointmentStatus = strawberry.enum(models.HeadAppointmentStatus, name="HeadAppointmentStatus")
 TrainingKind = strawberry.enum(models.TrainingKind, name="TrainingKind", description="培训类型")

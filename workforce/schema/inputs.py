@@ -85,6 +85,15 @@ class ReinstateStaffInput:
     staff_id: strawberry.ID
 
 
+@strawberry.input(description="辞退或调离窗口工作岗位(001 §四(四)1)")
+class SeparateStaffInput:
+    staff_id: strawberry.ID
+    reason: str
+    last_day: date | None = strawberry.field(
+        default=None, description="最后工作日(含当日),不早于今天;默认今天"
+    )
+
+
 # --- Assignments and redeployment ---------------------------------------------------------
 
 
@@ -114,6 +123,23 @@ class AssignStaffInput:
 class EndAssignmentInput:
     assignment_id: strawberry.ID
     end_date: date = strawberry.field(description="最后一天(含当日)")
+
+
+@strawberry.input(description="县级更正一项分配的历史记录:必须说明原因,留痕(旧值与新值)")
+class CorrectAssignmentInput:
+    assignment_id: strawberry.ID
+    reason: str
+    start_date: date | None = strawberry.UNSET
+    end_date: date | None = strawberry.field(
+        default=strawberry.UNSET, description="给 null 为长期(无结束日期)"
+    )
+    cancel: bool = strawberry.field(default=False, description="撤销该分配(保留记录)")
+
+
+@strawberry.input
+class RevokeRedeploymentInput:
+    order_id: strawberry.ID
+    reason: str
 
 
 @strawberry.input

@@ -9,9 +9,11 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from accounts.models import User
 from api.gql.context import AppContext
 from api.gql.loaders import aligned, batch
 from workforce import assignments, certificates, heads, listing, redeployment, training
@@ -33,6 +35,19 @@ def by_key(name: str, fetch: Fetch, default: Any = None) -> Callable[[AppContext
     return load
 
 
+async def _users(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, User]:
+    rows = await session.execute(select(User).where(User.id.in_(ids)))
+    return {user.id: user for user in rows.scalars()}
+
+
+async def _account_staff(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID | None]:
+    """The staff record each account is linked to (``User.staff_id``)."""
+    rows = await session.execute(select(User.id, User.staff_id).where(User.id.in_(ids)))
+    return dict(rows.all())
+
+
 def _placed_today(session: AsyncSession, ids: Sequence[uuid.UUID]):
     return assignments.placements(session, ids, today())
 
@@ -49,6 +64,9 @@ moves_loader = by_key("redeployment_order.moves", redeployment.moves_of)
 sessions_loader = by_key("training_program.sessions", training.sessions_of)
 attendee_count_loader = by_key("training_session.attendee_count", training.attendee_counts, 0)
 staff_count_loader = by_key("site.staff_count", assignments.staff_counts, 0)
+deadline_loader = by_key("staff.certificate_deadline", certificates.deadline_facts)
+user_loader = by_key("workforce.user", _users)
+account_staff_loader = by_key("user.staff_id", _account_staff)
 head_loader = by_key("site.head", heads.current_heads)
 
 

@@ -9,15 +9,19 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
+from api.gql.context import app_context
 from api.gql.ids import query_id
 from api.gql.pagination import Connection
 from authz.guard import Actor
-from workforce import certificates, listing, redeployment, training
+from network.schema import SiteType
+from workforce import certificates, listing, redeployment, review, training
+from workforce.personal import cipher_for
 from workforce.schema.enums import StaffStatus
-from workforce.schema.reading import as_caller, paged
+from workforce.schema.reading import paged
 from workforce.schema.types import (
     CertificateWarning,
     RedeploymentOrderType,
+    ReviewEntry,
     StaffType,
     TrainingProgramType,
 )
@@ -26,7 +30,8 @@ from workforce.schema.types import (
 @strawberry.type
 class WorkforceQuery:
     @strawberry.field(
-        description="人员名册。给 siteId 时为今日在该场所及其下级在岗的人员;否则为全县(县级角色)"
+        description="人员名册。给 siteId 时为今日在该场所及其下级在岗的人员;否则为全县(县级角色)。"
+        "search:姓名的一部分、全拼或拼音首字母,或完整的 18 位公民身份号码(只比对其摘要)"
     )
     async def staff(
         self,
@@ -37,6 +42,8 @@ class WorkforceQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[StaffType]:
+        cipher = cipher_for(app_context(info).settings.secret_key)
+
         def read(session: AsyncSession, actor: Actor, *, offset: int, limit: int):
             return listing.staff_page(
                 session,
@@ -46,6 +53,7 @@ class WorkforceQuery:
                 search=search,
                 offset=offset,
                 limit=limit,
+                cipher=cipher,
             )
 
         return await paged(info, first, after, read, StaffType.from_row)
@@ -70,16 +78,48 @@ class WorkforceQuery:
         return await paged(info, first, after, read, TrainingProgramType.from_row)
 
     @strawberry.field(description="季度集中培训未参加名单:季度末在岗、季度内未参加任何集中培训")
-    async def training_noncompliance(self, info: Info, year: int, quarter: int) -> list[StaffType]:
-        read = partial(training.quarterly_noncompliance, year=year, quarter=quarter)
-        return [StaffType.from_row(r) for r in await as_caller(info, read)]
+    async def training_noncompliance(
+        self,
+        info: Info,
+        year: int,
+        quarter: int,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[StaffType]:
+        read = partial(training.noncompliance_page, year=year, quarter=quarter)
+        return await paged(info, first, after, read, StaffType.from_row)
 
     @strawberry.field(description="持证上岗提醒:逾期在前")
     async def certificate_warnings(
-        self, info: Info, on: date | None = None
-    ) -> list[CertificateWarning]:
-        read = partial(certificates.certificate_warnings, on=on)
-        return [CertificateWarning.from_warning(w) for w in await as_caller(info, read)]
+        self,
+        info: Info,
+        on: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[CertificateWarning]:
+        read = partial(certificates.warnings_page, on=on)
+        return await paged(info, first, after, read, CertificateWarning.from_warning)
+
+    @strawberry.field(
+        description="待审查名单:出现辞退或调离窗口情形的人员(001 §四(四)1),按姓名;县级角色"
+    )
+    async def review_list(
+        self,
+        info: Info,
+        on: date | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ReviewEntry]:
+        read = partial(review.review_page, on=on)
+        return await paged(info, first, after, read, ReviewEntry.from_entry)
+
+    @strawberry.field(
+        description="今日无人在岗的开放场所(暂停的人员不计):窗口因一人缺岗而关门的问题;县级角色"
+    )
+    async def unstaffed_sites(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[SiteType]:
+        return await paged(info, first, after, listing.unstaffed_sites, SiteType.from_row)
 
     @strawberry.field(description="花名册导入模板(.xlsx)的下载地址")
     def roster_template_url(self) -> str:

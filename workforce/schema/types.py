@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from functools import partial
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from accounts.schema.users import UserType
 from api.gql.context import app_context
+from api.gql.pagination import Connection
 from api.storage import storage_for
 from network.schema import SiteType, site_of
-from workforce import certificates
+from workforce import certificates, review, training
 from workforce.common import effective_status, today
 from workforce.models import (
     Assignment,
@@ -34,6 +37,7 @@ from workforce.schema.enums import (
     Gender,
     HeadAppointmentStatus,
     Post,
+    Separation,
     SkillLevel,
     StaffStatus,
     TrainingKind,
@@ -41,6 +45,7 @@ from workforce.schema.enums import (
 from workforce.schema.loaders import (
     attendee_count_loader,
     certificates_loader,
+    deadline_loader,
     history_loader,
     hours_loader,
     moves_loader,
@@ -50,8 +55,18 @@ from workforce.schema.loaders import (
     staff_loader,
     staff_moves_loader,
     unmask_loader,
+    user_loader,
     warning_loader,
 )
+from workforce.schema.reading import paged
+
+
+async def user_of(info: Info, user_id: uuid.UUID | None) -> UserType | None:
+    """The account a field's user id names (batched); None for none (or a past account)."""
+    if user_id is None:
+        return None
+    row = await user_loader(app_context(info)).load(user_id)
+    return UserType.from_row(row) if row is not None else None
 
 
 async def staff_of(info: Info, staff_id: uuid.UUID | None) -> StaffType | None:
@@ -124,6 +139,10 @@ class StaffType(relay.Node):
     notice_date: date | None = strawberry.field(description="书面辞职通知日期")
     last_day: date | None = strawberry.field(description="最后工作日")
     skill_level: SkillLevel | None = strawberry.field(description="所持最高等级证书")
+    separation: Separation | None = strawberry.field(
+        description="离开窗口队伍的方式:辞职、辞退、调离窗口工作岗位(在岗为空)"
+    )
+    separation_reason: str | None
     row: strawberry.Private[Staff]
 
     @classmethod
@@ -143,6 +162,8 @@ class StaffType(relay.Node):
             notice_date=row.notice_date,
             last_day=row.last_day,
             skill_level=row.skill_level,
+            separation=row.separation,
+            separation_reason=row.separation_reason,
             row=row,
         )
 
@@ -183,6 +204,16 @@ class StaffType(relay.Node):
     async def certificate_warning(self, info: Info) -> CertificateWarning | None:
         found = await warning_loader(app_context(info)).load(self.row.id)
         return CertificateWarning.from_warning(found, self) if found else None
+
+    @strawberry.field(description="取得五级证书的期限(入职后 24 个月,县政策可改)")
+    async def certificate_deadline(self, info: Info) -> date:
+        return (await deadline_loader(app_context(info)).load(self.row.id)).deadline
+
+    @strawberry.field(
+        description="是否错过取证期限:期满仍无证书,或证书取得晚于期限(取得后提醒消失,此事实保留)"
+    )
+    async def certificate_deadline_missed(self, info: Info) -> bool:
+        return (await deadline_loader(app_context(info)).load(self.row.id)).missed
 
     @strawberry.field(description="本人涉及的调配令调动")
     async def redeployment_moves(self, info: Info) -> list[RedeploymentMoveType]:
@@ -276,9 +307,12 @@ class RedeploymentOrderType(relay.Node):
     id: relay.NodeID[str]
     effective_date: date
     reason: str
-    issued_by: str
     issued_at: datetime
+    revoked_at: datetime | None = strawberry.field(description="撤销时间(未撤销为空)")
+    revoke_reason: str | None
     order_id: strawberry.Private[uuid.UUID]
+    issued_by_id: strawberry.Private[uuid.UUID | None]
+    revoked_by_id: strawberry.Private[uuid.UUID | None]
 
     @classmethod
     def from_row(cls, row: RedeploymentOrder) -> RedeploymentOrderType:
@@ -286,10 +320,21 @@ class RedeploymentOrderType(relay.Node):
             id=str(row.id),
             effective_date=row.effective_date,
             reason=row.reason,
-            issued_by=row.issued_by,
             issued_at=row.created_at,
+            revoked_at=row.revoked_at,
+            revoke_reason=row.revoke_reason,
             order_id=row.id,
+            issued_by_id=row.issued_by_user_id,
+            revoked_by_id=row.revoked_by_user_id,
         )
+
+    @strawberry.field(description="签发人")
+    async def issued_by(self, info: Info) -> UserType | None:
+        return await user_of(info, self.issued_by_id)
+
+    @strawberry.field(description="撤销人")
+    async def revoked_by(self, info: Info) -> UserType | None:
+        return await user_of(info, self.revoked_by_id)
 
     @strawberry.field
     async def moves(self, info: Info) -> list[RedeploymentMoveType]:
@@ -307,13 +352,13 @@ class HeadAppointmentType(relay.Node):
     effective_date: date
     status: HeadAppointmentStatus
     proposal_reason: str | None
-    proposed_by: str
     opinion_reason: str | None = strawberry.field(description="县政务服务管理办公室意见")
-    reviewed_by: str | None
     reviewed_at: datetime | None
     ended_on: date | None
     site_id: strawberry.Private[uuid.UUID]
     staff_id: strawberry.Private[uuid.UUID | None]
+    proposed_by_id: strawberry.Private[uuid.UUID | None]
+    reviewed_by_id: strawberry.Private[uuid.UUID | None]
 
     @classmethod
     def from_row(cls, row: HeadAppointment) -> HeadAppointmentType:
@@ -323,14 +368,22 @@ class HeadAppointmentType(relay.Node):
             effective_date=row.effective_date,
             status=row.status,
             proposal_reason=row.proposal_reason,
-            proposed_by=row.proposed_by,
             opinion_reason=row.opinion_reason,
-            reviewed_by=row.reviewed_by,
             reviewed_at=row.reviewed_at,
             ended_on=row.ended_on,
             site_id=row.site_id,
             staff_id=row.staff_id,
+            proposed_by_id=row.proposed_by_user_id,
+            reviewed_by_id=row.reviewed_by_user_id,
         )
+
+    @strawberry.field(description="提名人")
+    async def proposed_by(self, info: Info) -> UserType | None:
+        return await user_of(info, self.proposed_by_id)
+
+    @strawberry.field(description="出具意见的人(县政务服务管理办公室)")
+    async def reviewed_by(self, info: Info) -> UserType | None:
+        return await user_of(info, self.reviewed_by_id)
 
     @strawberry.field
     async def site(self, info: Info) -> SiteType:
@@ -369,6 +422,13 @@ class TrainingSessionType(relay.Node):
     async def attendee_count(self, info: Info) -> int:
         return await attendee_count_loader(app_context(info)).load(self.session_id)
 
+    @strawberry.field(description="签到的人员,按姓名")
+    async def attendees(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[StaffType]:
+        read = partial(training.attendees_page, session_id=self.session_id)
+        return await paged(info, first, after, read, StaffType.from_row)
+
 
 @strawberry.type(name="TrainingProgram", description="培训计划")
 class TrainingProgramType(relay.Node):
@@ -396,3 +456,39 @@ class TrainingProgramType(relay.Node):
     async def sessions(self, info: Info) -> list[TrainingSessionType]:
         rows = await sessions_loader(app_context(info)).load(self.program_id)
         return [TrainingSessionType.from_row(r) for r in rows]
+
+
+# --- The review list ----------------------------------------------------------------------
+
+
+@strawberry.type(description="一项辞退或调离的情形(001 §四(四)1)")
+class ReviewFlag:
+    code: str = strawberry.field(
+        description="CERTIFICATE_DEADLINE_MISSED、ANNUAL_FAIL、REPEATED_ABSENCE 等"
+    )
+    label: str
+    detail: str
+    since: date | None
+
+    @classmethod
+    def from_flag(cls, flag: review.Flag) -> ReviewFlag:
+        labels = {t.code: t.label for t in review.triggers()}
+        return cls(
+            code=flag.code,
+            label=labels.get(flag.code, flag.code),
+            detail=flag.detail,
+            since=flag.since,
+        )
+
+
+@strawberry.type(description="待审查名单的一人:出现辞退或调离窗口情形的人员")
+class ReviewEntry:
+    staff: StaffType
+    flags: list[ReviewFlag]
+
+    @classmethod
+    def from_entry(cls, entry: review.ReviewEntry) -> ReviewEntry:
+        return cls(
+            staff=StaffType.from_row(entry.staff),
+            flags=[ReviewFlag.from_flag(f) for f in entry.flags],
+        )

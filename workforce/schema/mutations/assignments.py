@@ -6,8 +6,9 @@ import strawberry
 from strawberry.types import Info
 
 from api.gql.ids import input_id
-from workforce import assignments
-from workforce.schema.inputs import AssignStaffInput, EndAssignmentInput
+from api.gql.inputs import given
+from workforce import assignments, corrections
+from workforce.schema.inputs import AssignStaffInput, CorrectAssignmentInput, EndAssignmentInput
 from workforce.schema.mutations.change import changed
 from workforce.schema.payloads import AssignmentPayload
 from workforce.schema.types import AssignmentType
@@ -34,6 +35,27 @@ class AssignmentMutation:
                 actor,
                 input_id(input.assignment_id, "Assignment", "assignmentId"),
                 input.end_date,
+            ),
+        )
+        return AssignmentPayload(assignment=assignment, user_errors=errors)
+
+    @strawberry.mutation(
+        description="县政务服务管理办公室更正已发生的分配记录(须说明原因,旧值新值留痕)"
+    )
+    async def correct_assignment(
+        self, info: Info, input: CorrectAssignmentInput
+    ) -> AssignmentPayload:
+        assignment, errors = await changed(
+            info,
+            AssignmentType.from_row,
+            lambda session, actor: corrections.correct_assignment(
+                session,
+                actor,
+                input_id(input.assignment_id, "Assignment", "assignmentId"),
+                reason=input.reason,
+                start_date=given(input.start_date),
+                end_date=given(input.end_date),
+                cancel=input.cancel,
             ),
         )
         return AssignmentPayload(assignment=assignment, user_errors=errors)

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from api.gql.context import app_context
 from api.gql.ids import input_id
 from api.gql.inputs import given
+from workforce import separation
 from workforce import staff as staff_service
 from workforce.models import Staff
 from workforce.personal import cipher_for
@@ -18,6 +19,7 @@ from workforce.schema.inputs import (
     HireStaffInput,
     ReinstateStaffInput,
     ResignStaffInput,
+    SeparateStaffInput,
     SuspendStaffInput,
     UpdateStaffInput,
 )
@@ -86,3 +88,15 @@ class StaffMutation:
     @strawberry.mutation(description="调查结束,恢复")
     async def reinstate_staff(self, info: Info, input: ReinstateStaffInput) -> StaffPayload:
         return await _on_staff(info, staff_service.reinstate, input.staff_id)
+
+    @strawberry.mutation(description="辞退(须说明原因,留痕):最后工作日后离岗")
+    async def dismiss_staff(self, info: Info, input: SeparateStaffInput) -> StaffPayload:
+        return await _on_staff(
+            info, separation.dismiss, input.staff_id, input.reason, input.last_day
+        )
+
+    @strawberry.mutation(description="调离窗口工作岗位(须说明原因,留痕):最后工作日后离开窗口队伍")
+    async def remove_from_window(self, info: Info, input: SeparateStaffInput) -> StaffPayload:
+        return await _on_staff(
+            info, separation.remove_from_window, input.staff_id, input.reason, input.last_day
+        )
