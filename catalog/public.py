@@ -26,6 +26,7 @@ from catalog.effective import (
     release_data,
 )
 from catalog.fold import fold
+from network import staffing
 from network.models import Site, SiteLevel, SiteStatus
 from network.service import Location, on_earth
 from tenants import counters
@@ -106,8 +107,9 @@ async def sites_near(
     matter_code: str | None = None,
     version: CatalogVersion | None = None,
 ) -> list[NearbySite]:
-    """The county's open sites, nearest first (those without a distance last, then by division
-    code and name); with ``matter_code``, only those that accept it in the latest release.
+    """The county's open sites with someone at them today (``network.staffing``), nearest first
+    (those without a distance last, then by division code and name); with ``matter_code``, only
+    those that accept it in the latest release.
 
     ``near`` is where the person is: any point on Earth (``INVALID_LOCATION`` otherwise)."""
     check_argument(matter_code, "matterCode", CODE_MAX)
@@ -117,6 +119,9 @@ async def sites_near(
         )
     sites = (await session.execute(select(*SITE_COLUMNS))).all()
     candidates = [s for s in sites if s.status is SiteStatus.OPEN]
+    # Nobody is sent to a window with nobody at it today (000: "one radish, one hole").
+    staffed = await staffing.staffed_sites(session, [s.id for s in candidates])
+    candidates = [s for s in candidates if s.id in staffed]
     if matter_code:
         version = await catalog_version(session, version)
         data = await release_data(session, tenant_id, version.release)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor
-from network import tree
+from network import staffing, tree
 from network.access import require, site_object
 from network.models import Site, SiteLevel, SiteStatus, StandardClass
 from tenants import audit
@@ -388,6 +388,10 @@ async def close_site(
     if open_children.scalar_one():
         errors.add("id", "HAS_OPEN_CHILDREN", "请先撤销该场所下属的站点")
     errors.raise_if_any()
+    people = await staffing.people_to_move(session, site.id)
+    if people:
+        shown = "、".join(people[:20]) + (f" 等 {len(people)} 人" if len(people) > 20 else "")
+        raise refuse("id", "STAFF_ASSIGNED", f"请先调离在该场所有分配的人员:{shown}")
     site.status = SiteStatus.CLOSED
     site.closed_at = utcnow()
     site.closed_reason = reason

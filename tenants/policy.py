@@ -58,6 +58,8 @@ DEFAULT_POLICY: dict[str, Any] = {
         "township_front_staff_max": 6,
         "township_extra_guide_population": 50000,
         "yearly_cases_per_front_staff_target": 6000,
+        # 审批 is the civil servants' (000); a county may open it to other employment types.
+        "approval_employment_types": ["CIVIL_SERVANT"],
     },
     # 事项 (003): catalog targets.
     "catalog": {"one_window_ratio_target": "0.95"},
