@@ -65,16 +65,39 @@ def build_enforcer(
     return enforcer
 
 
+class Decisions:
+    """One county's enforcer at one ``authz_version``, with every answer it gave kept.
+
+    casbin evaluates its matcher expression (simpleeval, which parses it) on each call; a
+    county's policy and bindings cannot change under a version, so an answer, once computed,
+    holds until the version moves and the whole object is replaced.
+    """
+
+    MAX_ANSWERS = 100_000  # (user, site, object, action) combinations kept per county
+
+    def __init__(self, enforcer: casbin.Enforcer) -> None:
+        self.enforcer = enforcer
+        self._answers: dict[tuple[str, str, str, str], bool] = {}
+
+    def enforce(self, subject: str, domain: str, obj: str, act: str) -> bool:
+        key = (subject, domain, obj, act)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = bool(self.enforcer.enforce(subject, domain, obj, act))
+            if len(self._answers) >= self.MAX_ANSWERS:
+                self._answers.clear()
+            self._answers[key] = answer
+        return answer
+
+
 class EnforcerCache:
     """Per-process cache keyed by (tenant, authz_version); exact, since every grant bumps it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[uuid.UUID, tuple[int, casbin.Enforcer]] = {}
+        self._entries: dict[uuid.UUID, tuple[int, Decisions]] = {}
 
-    async def get(
-        self, session: AsyncSession, tenant_id: uuid.UUID, version: int
-    ) -> casbin.Enforcer:
+    async def get(self, session: AsyncSession, tenant_id: uuid.UUID, version: int) -> Decisions:
         entry = self._entries.get(tenant_id)
         if entry is not None and entry[0] == version:
             return entry[1]
@@ -86,9 +109,11 @@ class EnforcerCache:
                 select(RoleBinding.user_id, RoleBinding.role, RoleBinding.site_id)
             )
         ).all()
-        enforcer = build_enforcer(
-            default_policy() + tuple(tuple(r) for r in extra),
-            [(user_subject(u), role, site_domain(s)) for u, role, s in rows],
+        enforcer = Decisions(
+            build_enforcer(
+                default_policy() + tuple(tuple(r) for r in extra),
+                [(user_subject(u), role, site_domain(s)) for u, role, s in rows],
+            )
         )
         with self._lock:
             current = self._entries.get(tenant_id)
