@@ -24,6 +24,20 @@ DEFAULT_CASEWORK_POLICY: dict[str, Any] = {
     "key_materials": ["居民身份证", "申请表", "营业执照", "法定代表人身份证明"],
     # DUE_SOON when this many working days or fewer remain.
     "due_soon_working_days": 1,
+    # 好差评: a bad rating is verified within 3 working days and rectified within 15 (of the
+    # rating), then the applicant is revisited within 3 (of the rectification or the finding).
+    "rating_verify_working_days": 3,
+    "rating_rectify_working_days": 15,
+    "rating_revisit_working_days": 3,
+    # Whom a rating names: who accepted the case (ACCEPTED) or who handed out the result
+    # (ISSUED).
+    "rated_step": "ACCEPTED",
+    # 预约: opening hours (China time) split into slots of this length, each taking this many
+    # bookings, on working days, up to this many days ahead.
+    "appointment_hours": [["09:00", "12:00"], ["13:30", "17:00"]],
+    "appointment_slot_minutes": 30,
+    "appointment_capacity": 2,
+    "appointment_days_ahead": 14,
 }
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import enum
-
 import strawberry
 
 from casework import deadlines, models
@@ -24,10 +22,18 @@ DeadlineState = strawberry.enum(
 )
 
 
-@strawberry.enum(name="RatingLevel", description="好差评五级")
-class RatingLevel(enum.StrEnum):
-    VERY_SATISFIED = "VERY_SATISFIED"
-    SATISFIED = "SATISFIED"
-    BASICALLY_SATISFIED = "BASICALLY_SATISFIED"
-    DISSATISFIED = "DISSATISFIED"
-    VERY_DISSATISFIED = "VERY_DISSATISFIED"
+RatingLevel = strawberry.enum(models.RatingLevel, name="RatingLevel", description="好差评五级")
+FollowUpStatus = strawberry.enum(
+    models.FollowUpStatus,
+    name="FollowUpStatus",
+    description="差评整改:待核实、待整改、待回访、已办结",
+)
+ComplaintStatus = strawberry.enum(
+    models.ComplaintStatus, name="ComplaintStatus", description="办不成事:跟踪中、已办结"
+)
+ComplaintChannel = strawberry.enum(
+    models.ComplaintChannel, name="ComplaintChannel", description="窗口反映 / 应用反映"
+)
+AppointmentStatus = strawberry.enum(
+    models.AppointmentStatus, name="AppointmentStatus", description="已预约、已取消、已签到受理"
+)

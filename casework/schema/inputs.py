@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from casework import applicants
-from casework.schema.enums import ApplicantKind, Channel, Delivery, WindowKind
+from casework.schema.enums import ApplicantKind, Channel, Delivery, RatingLevel, WindowKind
 
 
 @strawberry.input
@@ -95,3 +95,51 @@ class IssueResultInput:
 class WithdrawCaseInput:
     case_id: strawberry.ID
     reason: str | None = None
+
+
+@strawberry.input(description="好差评:凭办件编号和查询码,出件后每件一次")
+class RateCaseInput:
+    tenant: str = strawberry.field(description="县代码")
+    number: str
+    receipt_code: str
+    level: RatingLevel
+    comment: str | None = None
+
+
+@strawberry.input
+class VerifyRatingInput:
+    follow_up_id: strawberry.ID
+    substantiated: bool = strawberry.field(description="差评反映的问题是否属实")
+    finding: str | None = strawberry.field(default=None, description="核实情况(必填)")
+
+
+@strawberry.input
+class RectifyRatingInput:
+    follow_up_id: strawberry.ID
+    measures: str | None = strawberry.field(default=None, description="整改措施(必填)")
+
+
+@strawberry.input
+class RevisitRatingInput:
+    follow_up_id: strawberry.ID
+    applicant_satisfied: bool
+    note: str | None = strawberry.field(default=None, description="回访情况(必填)")
+
+
+@strawberry.input(description="办不成事反映:窗口或应用登记,指定一名跟踪人")
+class ReportUnresolvedInput:
+    site_id: strawberry.ID
+    description: str
+    contact_phone: str
+    matter_code: str | None = None
+    case_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class ResolveComplaintInput:
+    complaint_id: strawberry.ID
+    outcome: str | None = strawberry.field(default=None, description="办理结果(必填)")
+    substantiated: bool
+    staff_at_fault_id: strawberry.ID | None = strawberry.field(
+        default=None, description="责任人(反映属实时必填)"
+    )

@@ -1,4 +1,5 @@
-"""The casework's per-request DataLoaders: a case's steps, windows by id."""
+"""The casework's per-request DataLoaders: a case's steps and rating, cases, windows and users
+by id."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import uuid
 
 from sqlalchemy import select
 
+from accounts.models import User
 from api.gql.context import AppContext
 from api.gql.loaders import aligned, batch
 from casework.events import events_of
-from casework.models import Window
+from casework.models import Case, Rating, Window
+from casework.ratings import ratings_of
 
 
 @batch("case.events")
@@ -23,3 +26,24 @@ async def window_loader(ctx: AppContext, ids: list[uuid.UUID]) -> list[Window | 
     async with ctx.read() as session:
         rows = await session.execute(select(Window).where(Window.id.in_(ids)))
         return aligned(ids, {w.id: w for w in rows.scalars()})
+
+
+@batch("case")
+async def case_loader(ctx: AppContext, ids: list[uuid.UUID]) -> list[Case | None]:
+    async with ctx.read() as session:
+        rows = await session.execute(select(Case).where(Case.id.in_(ids)))
+        return aligned(ids, {c.id: c for c in rows.scalars()})
+
+
+@batch("case.rating")
+async def rating_loader(ctx: AppContext, case_ids: list[uuid.UUID]) -> list[Rating | None]:
+    """Each case's rating (by the case's id)."""
+    async with ctx.read() as session:
+        return aligned(case_ids, await ratings_of(session, case_ids))
+
+
+@batch("casework.user")
+async def user_loader(ctx: AppContext, ids: list[uuid.UUID]) -> list[User | None]:
+    async with ctx.read() as session:
+        rows = await session.execute(select(User).where(User.id.in_(ids)))
+        return aligned(ids, {u.id: u for u in rows.scalars()})

@@ -15,8 +15,10 @@ from api.gql.pagination import Connection, connection, page_args
 from casework import reading, windows
 from casework.events import events_of
 from casework.models import Case
+from casework.ratings import rated
 from casework.schema import clock
 from casework.schema.enums import CaseStatus, DeadlineState
+from casework.schema.feedback import FeedbackQuery
 from casework.schema.types import CaseType, PublicCaseStep, PublicCaseType, WindowType
 from catalog.public import open_county
 from network.models import Site
@@ -29,6 +31,7 @@ async def _public_case(info: Info, row: Case) -> PublicCaseType:
     async with ctx.read(row.tenant_id) as session:  # the county named by the request
         site = await session.get(Site, row.site_id)
         steps = (await events_of(session, [row.id]))[row.id]
+        was_rated = await rated(session, row.id)
     return PublicCaseType(
         number=row.number,
         status=row.status,
@@ -39,12 +42,12 @@ async def _public_case(info: Info, row: Case) -> PublicCaseType:
         issued_at=row.issued_at,
         delivery=row.delivery,
         steps=[PublicCaseStep(at=e.at, kind=e.kind) for e in steps],
-        rated=False,
+        rated=was_rated,
     )
 
 
 @strawberry.type
-class CaseworkQuery:
+class CaseworkQuery(FeedbackQuery):
     @strawberry.field(
         description="办件列表:给 siteId 时为该场所及其下级受理或审批的办件,否则为全县;新受理的在前"
     )

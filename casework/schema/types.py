@@ -23,11 +23,11 @@ from casework.schema.enums import (
     Channel,
     DeadlineState,
     Delivery,
-    RatingLevel,
     WindowKind,
     WindowStatus,
 )
-from casework.schema.loaders import events_loader, window_loader
+from casework.schema.feedback_types import RatingType, rating_type
+from casework.schema.loaders import events_loader, rating_loader, window_loader
 from catalog.schema.enums import HandlingKind
 from catalog.schema.types import MatterRefType
 from network.schema import SiteType, site_of
@@ -110,13 +110,6 @@ class CaseEventType:
     @strawberry.field(description="经办人")
     async def actor(self, info: Info) -> StaffType | None:
         return await staff_of(info, self.actor_staff_id)
-
-
-@strawberry.type(name="Rating", description="好差评")
-class RatingType:
-    level: RatingLevel
-    comment: str | None
-    rated_at: datetime
 
 
 @strawberry.type(name="Case", description="办件:前台受理、后台审批、统一出件")
@@ -232,9 +225,9 @@ class CaseType(relay.Node):
         rows = await events_loader(app_context(info)).load(self.row.id)
         return [CaseEventType.from_row(r) for r in rows]
 
-    @strawberry.field(description="申请人的评价(好差评尚未开放时为空)")
-    def rating(self) -> RatingType | None:
-        return None
+    @strawberry.field(description="申请人的评价(好差评),未评价时为空")
+    async def rating(self, info: Info) -> RatingType | None:
+        return rating_type(await rating_loader(app_context(info)).load(self.row.id))
 
 
 @strawberry.type(name="Notice", description="一次性告知书")
