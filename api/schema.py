@@ -39,6 +39,7 @@ from casework.schema import CaseworkMutation, CaseworkQuery
 from catalog.schema import CatalogFastPath, CatalogMutation, CatalogQuery, PublicQuery
 from graphql import GraphQLError
 from network.schema import NetworkMutation, NetworkQuery, SiteType
+from pay.schema import PayMutation, PayQuery, StaffPayFields
 from workforce.access import check_account_link
 from workforce.schema import SiteWorkforceFields, WorkforceMutation, WorkforceQuery
 from workforce.schema.types import StaffType
@@ -47,7 +48,7 @@ log = logging.getLogger("onewindow.graphql")
 
 # A higher domain's fields on a lower domain's type, added before any schema is built.
 contribute_fields(SiteType, SiteWorkforceFields)
-contribute_fields(StaffType, StaffAssessmentFields)
+contribute_fields(StaffType, StaffAssessmentFields, StaffPayFields)
 # Linking a new account to a staff record needs workforce's view of where the person works.
 use_staff_link_check(check_account_link)
 
@@ -78,6 +79,7 @@ class Query(
     PublicQuery,
     CaseworkQuery,
     AssessmentQuery,
+    PayQuery,
 ):
     @strawberry.field(description="按全局 ID 取任意对象;他县对象返回 null")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -94,6 +96,7 @@ class Mutation(
     CatalogMutation,
     CaseworkMutation,
     AssessmentMutation,
+    PayMutation,
 ):
     pass
 

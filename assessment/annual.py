@@ -149,14 +149,15 @@ def on_fail(trigger: FailTrigger) -> FailTrigger:
     return trigger
 
 
-async def close_year(session: AsyncSession, actor_label: str, year: int) -> AssessmentYear:
-    """Grade the year from its months (every closed month must be published first)."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
+async def publishable_months(session: AsyncSession, year: int) -> dict[uuid.UUID, int]:
+    """The year's published months (id → month number); refused while a month is closed but
+    not published, or when none is."""
     months = list(
         (
             await session.execute(
                 select(AssessmentMonth).where(
-                    AssessmentMonth.month >= first, AssessmentMonth.month <= last
+                    AssessmentMonth.month >= date(year, 1, 1),
+                    AssessmentMonth.month <= date(year, 12, 1),
                 )
             )
         ).scalars()
@@ -166,6 +167,13 @@ async def close_year(session: AsyncSession, actor_label: str, year: int) -> Asse
     published = {m.id: m.month.month for m in months if m.status is AssessmentStatus.PUBLISHED}
     if not published:
         raise refuse("year", "NO_MONTHS", "该年没有已公布的月度考核")
+    return published
+
+
+async def close_year(session: AsyncSession, actor_label: str, year: int) -> AssessmentYear:
+    """Grade the year from its months (every closed month must be published first)."""
+    published = await publishable_months(session, year)
+    first, last = date(year, 1, 1), date(year, 12, 31)
     row = (
         await session.execute(select(AssessmentYear).where(AssessmentYear.year == year))
     ).scalar_one_or_none()

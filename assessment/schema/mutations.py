@@ -165,6 +165,7 @@ class AssessmentMutation:
             year = check_year(input.year)
             if year >= today().year:
                 raise refuse("year", "YEAR_NOT_OVER", f"{year} 年尚未结束,不能进行年度考核")
+            await annual.publishable_months(session, year)
             return {"year": year}
 
         params, errors = await mutate(info, check)
