@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -17,10 +17,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.service import new_user
 from authz.guard import Actor
-from casework import flow, intake, windows
+from casework import complaints, flow, intake, ratings, windows
 from casework.applicants import ApplicantData
 from casework.common import CHINA_TZ
-from casework.models import ApplicantKind, Case, Delivery, Window, WindowKind
+from casework.models import (
+    AlertRecipient,
+    ApplicantKind,
+    Appointment,
+    AppointmentStatus,
+    CalendarDay,
+    Case,
+    DeadlineAlert,
+    Delivery,
+    RatingLevel,
+    SlotCount,
+    Window,
+    WindowKind,
+)
 from casework.schema import clock
 from catalog import changes, releases
 from catalog.models import ChangeKind, Department
@@ -264,3 +277,58 @@ async def casework_rows(county: County) -> None:
     accepted = await accept(county, intake_desk, counter, at(day))
     await decide(county, approver, accepted.case, at(day, 15))
     await issue(county, issuer, accepted.case, issue_window, at(day, 16))
+    await feedback_rows(county, accepted, intake_desk)
+
+
+async def feedback_rows(county: County, accepted: intake.Accepted, desk: Person) -> None:
+    """A bad rating of the issued case (its follow-up), a complaint tracked by the site's
+    manager; a county calendar day, a deadline alert, a booked slot."""
+    await person(county, "root", Post.MANAGEMENT, name="隔离主任")
+    case = accepted.case
+    async with county.db.transaction(county.tenant_id) as session:
+        await ratings.rate_case(
+            session,
+            CIPHER,
+            case.number,
+            accepted.receipt_code,
+            RatingLevel.DISSATISFIED,
+            "隔离",
+            at(date(2025, 3, 4)),
+        )
+        await complaints.report_unresolved(
+            session,
+            await desk.actor(),
+            CIPHER,
+            complaints.NewComplaint(
+                site_id=case.site_id, description="隔离反映", contact_phone="13800001111"
+            ),
+            at(date(2025, 3, 4)),
+        )
+        start = at(date(2025, 3, 5), 9)
+        session.add(CalendarDay(day=date(2025, 3, 10), working=False, reason="隔离", set_by="t"))
+        session.add(
+            DeadlineAlert(
+                case_id=case.id,
+                site_id=case.site_id,
+                state="OVERDUE",
+                due_date=date(2025, 3, 3),
+                recipient=AlertRecipient.SUPERVISOR,
+                alerted_on=date(2025, 3, 4),
+            )
+        )
+        session.add(SlotCount(site_id=case.site_id, start=start, booked=1))
+        session.add(
+            Appointment(
+                number=f"{county.code}-Y20250305-0001",
+                site_id=case.site_id,
+                matter_code=case.matter_code,
+                matter_name=case.matter_name,
+                start=start,
+                end=at(date(2025, 3, 5), 9) + timedelta(minutes=30),
+                name="隔离",
+                phone_cipher=CIPHER.encrypt("13800001111"),
+                phone_hash=CIPHER.lookup_hash("13800001111"),
+                phone_masked="138****1111",
+                status=AppointmentStatus.BOOKED,
+            )
+        )
