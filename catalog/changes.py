@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor
-from catalog import bundles, definitions, delegation, overrides
+from catalog import bases, bundles, change_lines, definitions, delegation, overrides
 from catalog.models import (
     CatalogState,
     ChangeKind,
@@ -34,7 +34,7 @@ from tenants import audit
 from tenants.base import utcnow
 from tenants.context import session_tenant
 from tenants.database import is_postgres
-from tenants.errors import Collector, UserErrors, check_length, refuse
+from tenants.errors import Collector, UserError, UserErrors, check_length, refuse
 
 REVIEW = ("catalog.review", "approve")
 COMMENT_MAX = 1000
@@ -70,6 +70,15 @@ async def bump_draft(session: AsyncSession) -> None:
     await session.execute(update(CatalogState).values(draft_version=CatalogState.draft_version + 1))
 
 
+async def lock_catalog(session: AsyncSession) -> None:
+    """Take the county's catalog for the rest of the transaction, before reading what a change
+    is checked against: ``bump_draft`` first, whose UPDATE locks the county's state row until
+    commit. Approvals (and the county office's own changes) thus apply one after another, each
+    reading what the one before committed — the base check (``catalog.bases``) cannot be passed
+    by two contradictory changes at once."""
+    await bump_draft(session)
+
+
 async def _require_department(
     session: AsyncSession, actor: Actor, department: Department, act: str = "propose"
 ) -> None:
@@ -100,9 +109,17 @@ async def _check(
                 dept = None
             if dept is not None:
                 await _require_department(session, actor, dept)
+        if existing is not None and not any(f in payload for f in definitions.MATTER_FIELDS):
+            raise refuse(None, "NO_CHANGE", "没有需要修改的字段")
         checked = await definitions.check_matter(session, payload, existing=existing)
         if actor is not None:
             await _require_department(session, actor, checked.department)
+        if existing is not None and all(
+            bases.matter_values(existing)[f] == bases.plain(checked.values[f])
+            for f in definitions.MATTER_FIELDS
+            if f in payload
+        ):
+            raise refuse(None, "NO_CHANGE", "所填内容与现行事项定义相同,没有需要修改的内容")
         verb = "新增" if existing is None else "修改"
         return checked, {
             "matter_code": checked.code,
@@ -199,10 +216,9 @@ async def propose(
     """Submit a change; the county office's own is approved (and applied) at once."""
     actor.require_tenant_user()
     reviewer = await may_review(session, actor)
-    change = await _submit(session, actor, kind, payload, reviewer)
     if reviewer:
-        await bump_draft(session)
-    return change
+        await lock_catalog(session)
+    return await _submit(session, actor, kind, payload, reviewer)
 
 
 async def _submit(
@@ -210,7 +226,9 @@ async def _submit(
 ) -> ChangeRequest:
     checked, columns = await _check(session, actor, kind, payload)
     columns["summary"] = columns["summary"][:SUMMARY_MAX]
+    base = await bases.current(session, kind, payload)
     change = ChangeRequest(
+        base=base,
         id=uuid.uuid4(),
         kind=kind,
         status=ChangeStatus.PENDING,
@@ -232,6 +250,7 @@ async def _submit(
     if reviewer:
         await _apply(session, kind, checked)
         change.status = ChangeStatus.APPROVED
+        change.reviewed_by = actor.user_id
         change.reviewed_by_label = actor.label
         change.reviewed_at = change.proposed_at
         change.comment = "县政务服务管理办公室直接核准"
@@ -251,6 +270,8 @@ async def propose_many(
     """
     actor.require_tenant_user()
     reviewer = await may_review(session, actor)
+    if reviewer and items:
+        await lock_catalog(session)
     done = []
     for i, (kind, payload) in enumerate(items):
         try:
@@ -259,8 +280,6 @@ async def propose_many(
             if on_refused is None:
                 raise
             on_refused(i, refused)
-    if reviewer and done:
-        await bump_draft(session)
     return done
 
 
@@ -275,7 +294,9 @@ async def review(
     await require(session, actor, *REVIEW, root.id, root.official_name)
     errors = Collector()
     check_length(errors, "comment", comment, COMMENT_MAX, "审核意见")
-    if change.status is not ChangeStatus.PENDING:
+    if change.status is ChangeStatus.WITHDRAWN:
+        errors.add("changeId", "ALREADY_WITHDRAWN", "该变更申请已由申请人撤回")
+    elif change.status is not ChangeStatus.PENDING:
         errors.add("changeId", "ALREADY_REVIEWED", "该变更申请已审核")
     if not approve and not (comment or "").strip():
         errors.add("comment", "COMMENT_REQUIRED", "驳回时须填写审核意见")
@@ -289,6 +310,7 @@ async def review(
         .where(ChangeRequest.id == change.id, ChangeRequest.status == ChangeStatus.PENDING)
         .values(
             status=ChangeStatus.APPROVED if approve else ChangeStatus.REJECTED,
+            reviewed_by=actor.user_id,
             reviewed_by_label=actor.label,
             reviewed_at=utcnow(),
             comment=(comment or "").strip() or None,
@@ -296,12 +318,13 @@ async def review(
         .execution_options(synchronize_session=False)
     )
     if decided.rowcount != 1:
-        raise refuse("changeId", "ALREADY_REVIEWED", "该变更申请已审核")
+        raise refuse("changeId", "ALREADY_REVIEWED", "该变更申请已审核或已撤回")
     if approve:
+        await lock_catalog(session)
+        await _refuse_stale(session, change)
         # The catalog may have moved since the proposal: check it again against today's state.
         checked, _ = await _check(session, None, change.kind, change.payload)
         await _apply(session, change.kind, checked)
-        await bump_draft(session)
     await session.refresh(change)
     audit.record(
         session,
@@ -313,6 +336,27 @@ async def review(
         change.comment,
     )
     return change
+
+
+async def _refuse_stale(session: AsyncSession, change: ChangeRequest) -> None:
+    """``CONFLICT`` for each field the change sets that moved since it was proposed (another
+    change approved in between): the reviewer sees what changed, nothing is applied."""
+    now = await bases.current(session, change.kind, change.payload)
+    found = bases.moved(change.kind, change.payload, change.base, now)
+    if not found:
+        return
+    names = await change_lines.names_for(session, [change], now)
+    raise UserErrors(
+        [
+            UserError(
+                line.field,
+                "CONFLICT",
+                f"「{line.label}」在此申请提交后已被修改:{line.before or '(未设置)'} → "
+                f"{line.after or '(未设置)'}。请驳回,或由申请人撤回后按现状重新提交",
+            )
+            for line in change_lines.conflict_lines(change.kind, found, names)
+        ]
+    )
 
 
 async def list_changes(

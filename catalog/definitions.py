@@ -233,6 +233,8 @@ def clean_materials(
                 "form": form,
                 "copies": copies,
                 "required": bool(raw.get("required", True)),
+                # 县级决定: a required material that a township or village may waive locally.
+                "waivable": bool(raw.get("waivable", False)),
                 "source": source,
                 "blankForm": _file_key(
                     errors,
@@ -352,6 +354,12 @@ async def check_matter(
             "promisedLimitDays",
             "PROMISED_EXCEEDS_LEGAL",
             f"承诺办结时限({promised} 个工作日)不能超过法定办结时限({legal} 个工作日)",
+        )
+    if handling == HandlingKind.IMMEDIATE.value and promised:
+        errors.add(
+            "promisedLimitDays",
+            "IMMEDIATE_NO_PROMISE",
+            f"即办件当场办结,承诺办结时限应为 0,不能是 {promised} 个工作日",
         )
     conditions = str(data.get("conditions") or "")
     check_length(errors, "conditions", conditions, 4000, "受理条件")

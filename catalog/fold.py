@@ -5,6 +5,13 @@ the site's own; acceptance and processing rights come from the levels at which a
 exercised (行使层级) plus delegations (委托下放). ``overriddenAt`` is the nearest site whose
 override shaped the entry.
 
+Same standard (无差别受理、同标准办理, 003 §16): a level below may only tighten what it inherits.
+The promised limit is the shortest along the chain; a narrowing of the acceptance or processing
+right anywhere above holds below (an override never grants a right: rights come from the levels
+and delegations alone); a required material is waived only where the county's definition marks
+it waivable locally. ``catalog.overrides`` refuses a loosening when it is proposed; the fold
+holds the same rule for overrides older than it, and when an upper level tightens later.
+
 Memory: sites that fold a matter alike share one entry object (a pool kept with the release's
 data, ``CatalogData.entry_pool``), so a fold is mostly references (~0.1 MB rather than ~1 MB).
 Reading the data and caching folds is ``catalog.effective``.
@@ -69,6 +76,12 @@ def _base_right(matter: dict[str, Any], site_id: str, level: str, root_id: str) 
     return level in levels
 
 
+def may_waive(material: dict[str, Any]) -> bool:
+    """A site may waive a material that is optional, or required but marked waivable locally
+    by the county's definition (``waivable``)."""
+    return not material.get("required", True) or bool(material.get("waivable"))
+
+
 def _material_shape(changes: dict[str, dict[str, Any]] | None) -> tuple | None:
     if not changes:
         return None
@@ -110,8 +123,7 @@ def fold(
                 process = process or delegated["process"]
         offered = True
         promised = matter["promisedLimitDays"]
-        accept_override: bool | None = None
-        process_override: bool | None = None
+        accept_narrowed = process_narrowed = False
         window = matter["comprehensiveWindow"]
         note = acceptance_place = processing_place = None
         material_changes: dict[str, dict[str, Any]] | None = None
@@ -124,11 +136,11 @@ def fold(
             if o["offered"] is not None:
                 offered = o["offered"]
             if o["promisedLimitDays"] is not None:
-                promised = o["promisedLimitDays"]
-            if o["acceptedHere"] is not None:
-                accept_override = o["acceptedHere"]
-            if o["processedHere"] is not None:
-                process_override = o["processedHere"]
+                promised = min(promised, o["promisedLimitDays"])
+            if o["acceptedHere"] is False:
+                accept_narrowed = True
+            if o["processedHere"] is False:
+                process_narrowed = True
             if o["comprehensiveWindow"] is not None:
                 window = o["comprehensiveWindow"]
             if o["note"] is not None:
@@ -155,10 +167,10 @@ def fold(
                 change = material_changes.get(m["name"])
                 if change is None:
                     materials.append(m)
-                elif not change.get("waived"):
+                elif not change.get("waived") or not may_waive(m):
                     materials.append({**m, "note": change.get("note", m.get("note"))})
-        accepted = accept and (accept_override if accept_override is not None else True)
-        processed = process and (process_override if process_override is not None else True)
+        accepted = accept and not accept_narrowed
+        processed = process and not process_narrowed
         # Sites whose chains shape a matter alike (sibling villages, say) get the very same
         # entry object: a fold is then mostly references, not 1,100 new dicts.
         shape = (

@@ -102,6 +102,7 @@ class ChangeStatus(enum.StrEnum):
     PENDING = "PENDING"  # 待审核
     APPROVED = "APPROVED"  # 已通过(待发布或已发布)
     REJECTED = "REJECTED"  # 已驳回
+    WITHDRAWN = "WITHDRAWN"  # 已撤回(申请人在审核前撤回)
 
 
 def _enum(cls: type[enum.Enum], length: int = 24) -> Enum:
@@ -222,10 +223,15 @@ class ChangeRequest(UUIDPrimaryKey, TenantScoped, Base):
     proposed_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     proposed_by_label: Mapped[str] = mapped_column(String(128))
     proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reviewed_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     reviewed_by_label: Mapped[str | None] = mapped_column(String(128))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     comment: Mapped[str | None] = mapped_column(Text)
     released_in: Mapped[int | None] = mapped_column(Integer)  # the release that published it
+    # What the change was based on (``catalog.bases``): {"exists": bool, "values": {...}} of its
+    # target when it was proposed; None for changes recorded before bases were kept.
+    base: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Release(UUIDPrimaryKey, TenantScoped, Base):

@@ -1,9 +1,17 @@
 """本级调整 (implementation lists 实施清单): a site's override of an inherited matter.
 
 A site may change, for itself and every site below it: whether the matter is offered, the
-promised limit (never above the legal limit), its materials (waive one, add a local note, never
-rename), the acceptance and processing places, and narrow where it is accepted or processed.
+promised limit, its materials (waive one, add a local note, never rename), the acceptance and
+processing places, and narrow where it is accepted or processed.
 Name, code, basis and type are the same at every level (四级四同): an attempt is ``LOCKED_FIELD``.
+
+Same standard (无差别受理、同标准办理, 003 §16): a level may only tighten what it inherits. A
+promised limit no longer than the inherited one (``PROMISED_EXCEEDS_INHERITED``; an immediate
+matter has none: ``IMMEDIATE_NO_PROMISE``); a required material stays required unless the
+county's definition marks it waivable (``REQUIRED_MATERIAL``); the acceptance and processing
+rights come from the levels and the department's delegations only (004), and what an upper
+level narrowed stays narrowed (``NOT_DELEGATED``, ``NARROWED_ABOVE``). ``catalog.fold`` holds
+the same rule when it folds.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog.data import CatalogData, delegation_plain, matter_plain
+from catalog.data import CatalogData, delegation_plain, matter_plain, override_plain
 from catalog.definitions import (
     LIMIT_MAX_DAYS,
     MATERIAL_NAME_MAX,
@@ -24,8 +32,8 @@ from catalog.definitions import (
     get_department,
 )
 from catalog.effective import site_chain
-from catalog.fold import fold
-from catalog.models import Delegation, Matter, MatterOverride
+from catalog.fold import fold, may_waive
+from catalog.models import Delegation, HandlingKind, Matter, MatterOverride
 from network.models import Site
 from tenants.errors import Collector, check_count, check_length, refuse
 
@@ -61,27 +69,47 @@ def locked_field_errors(errors: Collector, payload: dict[str, Any]) -> None:
             )
 
 
-async def rights_at(session: AsyncSession, matter: Matter, site_id: uuid.UUID) -> tuple[bool, bool]:
-    """(may accept, may process) the matter at the site, by level and delegations alone."""
+@dataclass(frozen=True)
+class Inherited:
+    """What a site inherits of a matter (the approved state): its rights by level and
+    delegation alone (``may_accept``, ``may_process``), and the entry folded from the county's
+    definition and every ancestor's override — not the site's own (``entry``)."""
+
+    may_accept: bool
+    may_process: bool
+    entry: dict[str, Any]
+
+
+async def inherited_at(session: AsyncSession, matter: Matter, site_id: uuid.UUID) -> Inherited:
     chain = await site_chain(session, site_id)
     department = await get_department(session, matter.department_id)
     site_ids = [uuid.UUID(sid) for sid, _ in chain]
-    delegations = (
-        await session.execute(
-            select(Delegation).where(
-                Delegation.matter_code == matter.code, Delegation.site_id.in_(site_ids)
+    delegations = [
+        delegation_plain(d)
+        for d in (
+            await session.execute(
+                select(Delegation).where(
+                    Delegation.matter_code == matter.code, Delegation.site_id.in_(site_ids)
+                )
             )
-        )
-    ).scalars()
+        ).scalars()
+    ]
+    above = [
+        # Whether an ancestor offers it is not a standard: the site's own override decides.
+        {**override_plain(o), "offered": None}
+        for o in (
+            await session.execute(
+                select(MatterOverride).where(
+                    MatterOverride.matter_code == matter.code,
+                    MatterOverride.site_id.in_(site_ids[:-1]),
+                )
+            )
+        ).scalars()
+    ]
     plain = matter_plain(matter, department)
-    data = CatalogData(
-        matters=[plain],
-        overrides=[],
-        delegations=[delegation_plain(d) for d in delegations],
-        bundles=[],
-    )
-    entry = fold(data, chain)[0]
-    return entry["acceptedHere"], entry["processedHere"]
+    rights = fold(CatalogData([plain], [], delegations, []), chain)[0]
+    entry = fold(CatalogData([plain], above, delegations, []), chain)[0]
+    return Inherited(rights["acceptedHere"], rights["processedHere"], entry)
 
 
 async def check_override(session: AsyncSession, payload: dict[str, Any]) -> CheckedOverride:
@@ -98,18 +126,11 @@ async def check_override(session: AsyncSession, payload: dict[str, Any]) -> Chec
         return CheckedOverride(site, matter, {}, True)
     if all(v is None for v in values.values()):
         raise refuse(None, "NOTHING_TO_CHANGE", "没有需要调整的内容")
+    inherited = await inherited_at(session, matter, site.id)
     promised = values["promised_limit_days"]
     if promised is not None:
-        if promised < 0 or promised > LIMIT_MAX_DAYS:
-            errors.add("promisedLimitDays", "OUT_OF_RANGE", "承诺办结时限应为不小于 0 的工作日数")
-        elif promised > matter.legal_limit_days:
-            errors.add(
-                "promisedLimitDays",
-                "PROMISED_EXCEEDS_LEGAL",
-                f"承诺办结时限({promised} 个工作日)不能超过法定办结时限"
-                f"({matter.legal_limit_days} 个工作日)",
-            )
-    known = {m["name"] for m in matter.materials or []}
+        _check_promised(errors, matter, promised, inherited.entry["promisedLimitDays"])
+    known = {m["name"]: m for m in matter.materials or []}
     cleaned = []
     # One change per material of the matter at most; a longer list repeats or invents some.
     changes = values["materials"] or []
@@ -137,27 +158,68 @@ async def check_override(session: AsyncSession, payload: dict[str, Any]) -> Chec
             )
             continue
         check_length(errors, f"materials[{i}].note", change.get("note"), 500, "材料说明")
+        if change.get("waived") and not may_waive(known[name]):
+            errors.add(
+                f"materials[{i}].waived",
+                "REQUIRED_MATERIAL",
+                f"「{name}」是必交材料,本级不能免交(同标准办理);"
+                "须由县级在事项定义中标为可由下级免交",
+            )
         cleaned.append({"name": name, "waived": change.get("waived"), "note": change.get("note")})
     values["materials"] = cleaned or None
     check_length(errors, "note", values["note"], 1000, "本级说明")
     check_length(errors, "acceptancePlace", values["acceptance_place"], 200, "受理地点")
     check_length(errors, "processingPlace", values["processing_place"], 200, "办理地点")
-    if values["accepted_here"] or values["processed_here"]:
-        may_accept, may_process = await rights_at(session, matter, site.id)
-        if values["accepted_here"] and not may_accept:
+    for field, flag, right, label in (
+        ("acceptedHere", "accepted_here", inherited.may_accept, "受理权"),
+        ("processedHere", "processed_here", inherited.may_process, "办理权"),
+    ):
+        if not values[flag]:
+            continue
+        if not right:
             errors.add(
-                "acceptedHere",
+                field,
                 "NOT_DELEGATED",
-                f"「{site.name}」没有「{matter.name}」的受理权:须由县级委托下放或事项在本级行使",
+                f"「{site.name}」没有「{matter.name}」的{label}:{label}只能由业务主管部门"
+                "委托下放(或事项在本级行使),不能在实施清单中自行设定",
             )
-        if values["processed_here"] and not may_process:
+        elif not inherited.entry["acceptedHere" if flag == "accepted_here" else "processedHere"]:
             errors.add(
-                "processedHere",
-                "NOT_DELEGATED",
-                f"「{site.name}」没有「{matter.name}」的办理权:须由县级委托下放或事项在本级行使",
+                field,
+                "NARROWED_ABOVE",
+                f"上级已在实施清单中收窄「{matter.name}」的{label},本级不能放宽",
             )
     errors.raise_if_any()
     return CheckedOverride(site, matter, values, False)
+
+
+def _check_promised(errors: Collector, matter: Matter, promised: Any, inherited: int) -> None:
+    """A promised limit: a number of working days within the legal limit, none for an
+    immediate matter, and never longer than the one inherited (同标准办理)."""
+    if isinstance(promised, bool) or not isinstance(promised, int):
+        errors.add("promisedLimitDays", "INVALID_VALUE", "承诺办结时限应为整数")
+    elif promised < 0 or promised > LIMIT_MAX_DAYS:
+        errors.add("promisedLimitDays", "OUT_OF_RANGE", "承诺办结时限应为不小于 0 的工作日数")
+    elif promised > matter.legal_limit_days:
+        errors.add(
+            "promisedLimitDays",
+            "PROMISED_EXCEEDS_LEGAL",
+            f"承诺办结时限({promised} 个工作日)不能超过法定办结时限"
+            f"({matter.legal_limit_days} 个工作日)",
+        )
+    elif matter.handling_kind is HandlingKind.IMMEDIATE and promised > 0:
+        errors.add(
+            "promisedLimitDays",
+            "IMMEDIATE_NO_PROMISE",
+            f"「{matter.name}」是即办件,当场办结,不能承诺 {promised} 个工作日",
+        )
+    elif promised > inherited:
+        errors.add(
+            "promisedLimitDays",
+            "PROMISED_EXCEEDS_INHERITED",
+            f"承诺办结时限只能缩短、不能放宽(同标准办理):上级规定 {inherited} 个工作日,"
+            f"本级不能改为 {promised} 个工作日",
+        )
 
 
 async def apply_override(session: AsyncSession, checked: CheckedOverride) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     DateTime,
     Enum,
     Float,
@@ -35,6 +37,16 @@ class StandardClass(enum.StrEnum):
     BASIC = "BASIC"  # 基础型
     STANDARD = "STANDARD"  # 标准型
     BENCHMARK = "BENCHMARK"  # 标杆型
+
+
+class ZoneKind(enum.StrEnum):
+    """功能分区 (001): small sites may merge zones."""
+
+    CONSULTATION = "CONSULTATION"  # 咨询引导
+    WINDOWS = "WINDOWS"  # 窗口服务
+    SELF_SERVICE = "SELF_SERVICE"  # 自助服务
+    PUBLIC_INFORMATION = "PUBLIC_INFORMATION"  # 政务公开
+    WAITING = "WAITING"  # 休息等候
 
 
 class SiteStatus(enum.StrEnum):
@@ -73,6 +85,8 @@ class Site(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
     status: Mapped[SiteStatus] = mapped_column(_enum(SiteStatus), default=SiteStatus.OPEN)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_reason: Mapped[str | None] = mapped_column(Text)
+    # 功能分区: [{"kind": ZoneKind, "mergedWith": ZoneKind | None, "note": str | None}]
+    zones: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class SiteClosure(TenantScoped, Base):

@@ -10,11 +10,27 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from accounts.schema.users import UserType, load_user
+from api.gql.context import app_context
 from api.gql.ids import global_id
+from api.gql.time import aware
+from catalog import change_lines
 from catalog.models import ChangeRequest, Release
 from catalog.releases import DiffEntry
 from catalog.schema.enums import ChangeKind, ChangeStatus
 from network.schema import SiteType, site_of
+
+
+@strawberry.type(name="CatalogChangeLine", description="变更明细的一行:要素、原值 → 新值")
+class CatalogChangeLineType:
+    field: str = strawberry.field(description="要素(与输入字段同名;材料为 materials[名称])")
+    label: str = strawberry.field(description="要素的中文名称")
+    before: str | None = strawberry.field(description="原值(文字);null 为未设置")
+    after: str | None = strawberry.field(description="新值(文字);null 为未设置或撤销")
+
+    @classmethod
+    def of(cls, lines: list[change_lines.Line]) -> list[CatalogChangeLineType]:
+        return [cls(field=x.field, label=x.label, before=x.before, after=x.after) for x in lines]
 
 
 @strawberry.type(name="CatalogChange", description="目录变更申请")
@@ -24,14 +40,18 @@ class CatalogChangeType(relay.Node):
     status: ChangeStatus
     matter_code: str | None
     summary: str
-    payload: JSON = strawberry.field(description="申请的内容")
+    payload: JSON = strawberry.field(description="申请的内容(原始数据;审核请看 diff)")
     proposed_by: str
     proposed_at: datetime
     reviewed_by: str | None
     reviewed_at: datetime | None
-    comment: str | None = strawberry.field(description="审核意见")
+    withdrawn_at: datetime | None = strawberry.field(description="申请人撤回的时间")
+    comment: str | None = strawberry.field(description="审核意见(撤回时为撤回原因)")
     released_in: int | None = strawberry.field(description="发布该变更的版本号")
     site_id: strawberry.Private[uuid.UUID | None]
+    proposer_id: strawberry.Private[uuid.UUID | None]
+    reviewer_id: strawberry.Private[uuid.UUID | None]
+    row: strawberry.Private[ChangeRequest]
 
     @classmethod
     def from_row(cls, c: ChangeRequest) -> CatalogChangeType:
@@ -43,17 +63,48 @@ class CatalogChangeType(relay.Node):
             summary=c.summary,
             payload=c.payload,
             proposed_by=c.proposed_by_label,
-            proposed_at=c.proposed_at,
+            proposed_at=aware(c.proposed_at),  # type: ignore[arg-type]
             reviewed_by=c.reviewed_by_label,
-            reviewed_at=c.reviewed_at,
+            reviewed_at=aware(c.reviewed_at),
+            withdrawn_at=aware(c.withdrawn_at),
             comment=c.comment,
             released_in=c.released_in,
             site_id=c.site_id,
+            proposer_id=c.proposed_by,
+            reviewer_id=c.reviewed_by,
+            row=c,
         )
 
     @strawberry.field(description="变更涉及的场所")
     async def site(self, info: Info) -> SiteType | None:
         return await site_of(info, self.site_id)
+
+    @strawberry.field(description="申请人")
+    async def proposer(self, info: Info) -> UserType | None:
+        if self.proposer_id is None:
+            return None
+        return await load_user(app_context(info), self.proposer_id)
+
+    @strawberry.field(description="审核人")
+    async def reviewer(self, info: Info) -> UserType | None:
+        if self.reviewer_id is None:
+            return None
+        return await load_user(app_context(info), self.reviewer_id)
+
+    @strawberry.field(description="变更明细:每个要素的中文名称、提交时的原值 → 申请的新值")
+    async def diff(self, info: Info) -> list[CatalogChangeLineType]:
+        async with app_context(info).read() as session:
+            found = await change_lines.describe(session, self.row)
+        return CatalogChangeLineType.of(found)
+
+    @strawberry.field(
+        description="待审核的申请提交后,它所改的要素又被其他变更修改过的:提交时的值 → 现值。"
+        "非空时审核通过会被拒绝(CONFLICT)"
+    )
+    async def conflicts(self, info: Info) -> list[CatalogChangeLineType]:
+        async with app_context(info).read() as session:
+            found = await change_lines.conflicts(session, self.row)
+        return CatalogChangeLineType.of(found)
 
 
 @strawberry.type(name="CatalogRelease", description="目录发布版本(不可更改)")
@@ -71,7 +122,7 @@ class CatalogReleaseType(relay.Node):
         return cls(
             id=str(r.id),
             number=r.number,
-            published_at=r.published_at,
+            published_at=aware(r.published_at),  # type: ignore[arg-type]
             published_by=r.published_by_label,
             note=r.note,
             matter_count=r.matter_count,

@@ -38,6 +38,9 @@ class MaterialInput:
     name: str
     copies: int = 1
     required: bool = True
+    waivable: bool = strawberry.field(
+        default=False, description="县级决定:必交材料可由镇(街道)、村(社区)在实施清单中免交"
+    )
     form: MaterialForm = MaterialForm.PAPER
     kind: MaterialKind = MaterialKind.ORIGINAL
     source: str | None = None
@@ -49,6 +52,7 @@ class MaterialInput:
             "name": self.name,
             "copies": self.copies,
             "required": self.required,
+            "waivable": self.waivable,
             "form": self.form.value,
             "kind": self.kind.value,
             "source": self.source,
@@ -260,6 +264,12 @@ class ReviewChangeInput:
     change_id: strawberry.ID
     approve: bool
     comment: str | None = None
+
+
+@strawberry.input
+class WithdrawChangeInput:
+    change_id: strawberry.ID
+    reason: str | None = None
 
 
 @strawberry.input

@@ -44,6 +44,7 @@ class MaterialType:
     form: MaterialForm
     copies: int
     required: bool
+    waivable: bool = strawberry.field(description="必交材料可由下级在实施清单中免交(县级决定)")
     source: str | None = strawberry.field(description="来源渠道")
     note: str | None = strawberry.field(description="本级说明(实施清单的加注)")
     blank_form: str | None = strawberry.field(description="空白表格(存储文件键)")
@@ -65,6 +66,7 @@ class MaterialType:
             form=m.get("form") or "PAPER",
             copies=m.get("copies") or 1,
             required=bool(m.get("required", True)),
+            waivable=bool(m.get("waivable", False)),
             source=m.get("source"),
             note=m.get("note"),
             blank_form=m.get("blankForm"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from catalog import changes
@@ -22,14 +24,35 @@ from tests.support.catalog import (
 )
 from tests.support.factories import make_county
 from tests.support.graphql import gql
+from tests.support.workforce import hire, id_number
+
+
+async def mark_waivable(client, county, code: str, name: str) -> None:
+    """The county's decision (003 §16): ``name`` of ``code`` may be waived locally."""
+    materials = [
+        {"name": "居民身份证", "copies": 1, "required": True},
+        {"name": "户口簿", "copies": 1, "required": True},
+    ]
+    for m in materials:
+        m["waivable"] = m["name"] == name
+    result = await mutate(
+        client,
+        county,
+        "admin",
+        "updateMatter",
+        "UpdateMatterInput",
+        {"code": code, "materials": materials},
+    )
+    assert result["data"]["updateMatter"]["userErrors"] == [], result
 
 
 async def test_inheritance_through_four_levels(db, client):
     county = await make_county(db)
     await setup_catalog(county)
-    # County centre: a note for everybody; sub-centre: faster; township: a waived material and
-    # a local place; village: its own note.
-    await override(client, county, "admin", "root", PENSION, note="县级说明", promisedLimitDays=8)
+    await mark_waivable(client, county, PENSION, "户口簿")
+    # County centre: a note for everybody, faster; sub-centre: faster still; township: a waived
+    # material and a local place; village: its own note.
+    await override(client, county, "admin", "root", PENSION, note="县级说明", promisedLimitDays=4)
     await override(client, county, "admin", "sub", PENSION, promisedLimitDays=3)
     await override(
         client,
@@ -68,7 +91,7 @@ async def test_inheritance_through_four_levels(db, client):
     village = by_code(await effective(client, county, "village_a1"))[PENSION]
     other_village = by_code(await effective(client, county, "village_b1"))[PENSION]
 
-    assert (root["promisedLimitDays"], root["note"]) == (8, "县级说明")
+    assert (root["promisedLimitDays"], root["note"]) == (4, "县级说明")
     assert root["overriddenAt"] == {
         "id": county.site_gid("root"),
         "level": "COUNTY_CENTER",
@@ -90,7 +113,7 @@ async def test_inheritance_through_four_levels(db, client):
         "__typename": "Site",
     }
     # A village of another township only sees the county's override.
-    assert other_village["promisedLimitDays"] == 8
+    assert other_village["promisedLimitDays"] == 4
     assert other_village["overriddenAt"]["id"] == county.site_gid("root")
     assert len(other_village["materials"]) == 2
     # Name, code, basis and type are the same everywhere (四级四同).
@@ -162,7 +185,10 @@ async def test_promised_never_above_legal(db, client):
     ]
     too_slow = await override(client, county, "head_a", "town_a", PENSION, promisedLimitDays=16)
     assert [e["code"] for e in too_slow["userErrors"]] == ["PROMISED_EXCEEDS_LEGAL"]
-    ok = await override(client, county, "head_a", "town_a", PENSION, promisedLimitDays=15)
+    # Within the legal limit but looser than the county's promise: same standard (003 §16).
+    looser = await override(client, county, "head_a", "town_a", PENSION, promisedLimitDays=15)
+    assert [e["code"] for e in looser["userErrors"]] == ["PROMISED_EXCEEDS_INHERITED"]
+    ok = await override(client, county, "head_a", "town_a", PENSION, promisedLimitDays=5)
     assert ok["userErrors"] == []
     update = await mutate(
         client,
@@ -337,6 +363,7 @@ async def test_review_reject_publish_and_diff(db, client):
 async def test_bundle_merges_materials(db, client):
     county = await make_county(db)
     await setup_catalog(county)
+    await mark_waivable(client, county, PENSION, "户口簿")
     await override(
         client, county, "admin", "town_a", PENSION, materials=[{"name": "户口簿", "waived": True}]
     )
@@ -446,6 +473,9 @@ async def test_release_boundary_for_public_reads(db, client):
       publicSites(tenant: $t, near: {lat: 33.7, lng: 119.2}, matterCode: $c, first: 20) {
         edges { node { id level distanceMeters } } } }"""
     new_code = {"t": county.code, "c": "RS-NEW"}
+    # The public app sends citizens only where someone works today (issue 10).
+    for site, birth in (("town_a", date(1990, 1, 2)), ("town_b", date(1991, 2, 3))):
+        await hire(county, site, name=f"{site}窗口", number=id_number(birth))
     admin = await county.actor("admin")
     async with db.transaction(county.tenant_id) as session:
         await changes.propose(
