@@ -12,12 +12,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.models import AssessmentEvent, EventSource
+from assessment.recording import reopen_if_closed
+from assessment.rubric import rubric_in_force
 
 SYSTEM_LABEL = "系统"
 
-# The rubric's points for the items the system records (the "dissatisfied" variant of 4.4).
-# Replaced by the county's rubric version in force once the rubric is seeded.
-_SYSTEM_POINTS = {"4.4": -2, "2.1": -10}
+# The items the system records, and the case of each it is (4.4: a "dissatisfied" rating, −2).
+SYSTEM_ITEMS = {"4.4": "“好差评”出现“不满意”", "2.1": None}
 
 
 async def record_system_event(
@@ -65,6 +66,7 @@ async def record_system_event(
         )
     )
     await session.execute(stmt)
+    await reopen_if_closed(session, occurred_on.replace(day=1))
     event = await _find(session, kind, source_id, item_code)
     assert event is not None
     return event
@@ -87,7 +89,15 @@ async def _find(
 async def _system_item(
     session: AsyncSession, item_code: str, occurred_on: date
 ) -> tuple[int, bool, int]:
-    """(points, grave, rubric version) of a system item on ``occurred_on``."""
-    if item_code not in _SYSTEM_POINTS:
-        raise ValueError(f"the system records only {sorted(_SYSTEM_POINTS)}, not {item_code!r}")
-    return _SYSTEM_POINTS[item_code], False, 1
+    """(points, grave, rubric version) of a system item, from the county's rubric version in
+    force on the first day of the event's month."""
+    if item_code not in SYSTEM_ITEMS:
+        raise ValueError(f"the system records only {sorted(SYSTEM_ITEMS)}, not {item_code!r}")
+    rubric = await rubric_in_force(session, occurred_on.replace(day=1))
+    item = rubric.items()[item_code]
+    wanted = SYSTEM_ITEMS[item_code]
+    for variant in item.variants:
+        if variant.get("label") == wanted:
+            return int(variant["points"]), bool(variant.get("grave")), rubric.version
+    assert item.points is not None
+    return item.points, item.grave, rubric.version
