@@ -19,6 +19,7 @@ from authz.models import PolicyRule
 from catalog import changes
 from catalog.models import ChangeKind, ChangeRequest, Release
 from tenants.models import Tenant, tenant_scoped_models
+from tests.support.assessment import assessment_rows
 from tests.support.casework import casework_rows
 from tests.support.catalog import EMPLOYMENT, PENSION, setup_catalog
 from tests.support.factories import County
@@ -182,3 +183,5 @@ async def catalog_rows(county: County) -> None:
 
 # After the catalog's rows (it accepts a matter of that catalog).
 row_maker(casework_rows)
+# Assessment and pay (their own county-wide month and year).
+row_maker(assessment_rows)
