@@ -34,6 +34,7 @@ SERVED = (
     "RevisitRating",
     "ReportUnresolved",
     "ResolveComplaint",
+    "AuditTrail",
 )
 PUBLIC_SERVED = ("CaseProgress", "RateCase")
 
