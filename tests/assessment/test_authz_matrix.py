@@ -1,0 +1,112 @@
+"""Authorization matrix of the assessment and pay: every role × every mutation × where it is
+aimed (``tests/support/matrix.py``), through the services in a transaction rolled back after
+each cell. Events are recorded by who manages the person's site (a township head for its
+township and villages, a department administrator for its sub-centre, the county office
+everywhere); the month, the year and the payroll are the county office's alone."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assessment import annual, monthly, recording
+from assessment.months import require_county
+from pay import payroll
+from pay.access import require_county as require_pay
+from tests.assessment.world import pinned
+from tests.support.matrix import (
+    ALLOWED,
+    FORBIDDEN,
+    NOT_FOUND,
+    OTHER_COUNTY,
+    ROLES,
+    Cell,
+    Expect,
+    cells,
+    check_in_transaction,
+    relations,
+)
+
+RECORD = "recordAssessmentEvent"
+COUNTY_ACTIONS = (
+    "closeAssessmentMonth",
+    "adjustMonthlyGrade",
+    "publishAssessmentMonth",
+    "closeAssessmentYear",
+    "runPayroll",
+    "approvePayroll",
+    "exportPayroll",
+)
+MONTH = date(2025, 6, 1)
+MANAGES = {
+    "county_admin": {"own", "child", "grandchild"},
+    "township_head": {"own", "child"},
+    "department_admin": {"own"},
+}
+
+
+def _targets(role: str, action: str) -> list[str]:
+    if action == RECORD:
+        return [*relations(role), OTHER_COUNTY]
+    return ["county"]
+
+
+def _expect(role: str, action: str, target: str) -> Expect:
+    if target == OTHER_COUNTY:
+        return NOT_FOUND
+    if action == RECORD:
+        return ALLOWED if target in MANAGES.get(role, ()) else FORBIDDEN
+    return ALLOWED if role == "county_admin" else FORBIDDEN
+
+
+def _action(cell: Cell, world, actor):
+    county = world.county(cell)
+
+    async def record(session):
+        site = relations(cell.role)[cell.target] if not cell.elsewhere else "town_a"
+        person = world.person(county, site)
+        with pinned():
+            return await recording.record_event(
+                session,
+                actor,
+                recording.NewEvent(staff_id=person.id, item_code="1.1", occurred_on=MONTH),
+            )
+
+    async def county_action(session):
+        label = actor.label
+        if cell.action == "closeAssessmentMonth":
+            await require_county(session, actor, "close")
+            return await monthly.close_month(session, label, MONTH)
+        if cell.action == "adjustMonthlyGrade":
+            await require_county(session, actor, "adjust")
+            await monthly.close_month(session, label, MONTH)
+            person = world.person(county, "town_a")
+            return await monthly.adjust_grade(
+                session, label, MONTH, person.id, monthly.MonthlyGrade.FAIR, "复核"
+            )
+        if cell.action == "publishAssessmentMonth":
+            await require_county(session, actor, "publish")
+            await monthly.close_month(session, label, MONTH)
+            return await monthly.publish_month(session, label, MONTH)
+        if cell.action == "closeAssessmentYear":
+            await require_county(session, actor, "close")
+            await monthly.close_month(session, label, MONTH)
+            await monthly.publish_month(session, label, MONTH)
+            return await annual.close_year(session, label, MONTH.year)
+        if cell.action == "runPayroll":
+            await require_pay(session, actor, "run")
+            return await payroll.run_payroll(session, label, MONTH)
+        if cell.action == "approvePayroll":
+            await require_pay(session, actor, "approve")
+            await payroll.run_payroll(session, label, MONTH)
+            return await payroll.approve_payroll(session, label, MONTH)
+        await require_pay(session, actor, "export")
+        return await payroll.run_payroll(session, label, MONTH)
+
+    return record if cell.action == RECORD else county_action
+
+
+@pytest.mark.parametrize("cell", cells(ROLES, [RECORD, *COUNTY_ACTIONS], _targets, _expect))
+async def test_matrix(db, matrix_world, cell: Cell):
+    await check_in_transaction(db, matrix_world, cell, _action)
