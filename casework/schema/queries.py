@@ -19,6 +19,7 @@ from casework.ratings import rated
 from casework.schema import clock
 from casework.schema.enums import CaseStatus, DeadlineState
 from casework.schema.feedback import FeedbackQuery
+from casework.schema.report import ReportQuery
 from casework.schema.trail import TrailQuery
 from casework.schema.types import CaseType, PublicCaseStep, PublicCaseType, WindowType
 from catalog.public import open_county
@@ -48,7 +49,7 @@ async def _public_case(info: Info, row: Case) -> PublicCaseType:
 
 
 @strawberry.type
-class CaseworkQuery(FeedbackQuery, TrailQuery):
+class CaseworkQuery(FeedbackQuery, TrailQuery, ReportQuery):
     @strawberry.field(
         description="办件列表:给 siteId 时为该场所及其下级受理或审批的办件,否则为全县;新受理的在前"
     )

@@ -34,6 +34,7 @@ SERVED = (
     "RevisitRating",
     "ReportUnresolved",
     "ResolveComplaint",
+    "ServiceReport",
     "AuditTrail",
 )
 PUBLIC_SERVED = ("CaseProgress", "RateCase")
