@@ -310,11 +310,17 @@ async def import_catalog(session: AsyncSession, actor: Actor, content: bytes) ->
         items.append((ChangeKind.UPDATE_MATTER if existing else ChangeKind.DEFINE_MATTER, payload))
         item_rows.append(row)
 
+    unchanged = 0
+
     def refused(index: int, error: UserErrors) -> None:
+        nonlocal unchanged
+        if all(e.code == "NO_CHANGE" for e in error.errors):
+            unchanged += 1  # a row as the catalog already has it: imported, nothing to record
+            return
         item_rows[index].errors.extend(error.errors)
 
     done = await propose_many(session, actor, items, on_refused=refused)
-    report.imported = len(done)
+    report.imported = len(done) + unchanged
     if not report.ok:
         raise ImportRefused(report)
     audit.record(

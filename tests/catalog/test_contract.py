@@ -3,6 +3,8 @@ against a county built here, on both databases."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from graphql import OperationDefinitionNode, parse
 from tests.support.catalog import (
     CATALOG_DOC,
@@ -14,6 +16,7 @@ from tests.support.catalog import (
 )
 from tests.support.factories import make_county
 from tests.support.graphql import run_operation
+from tests.support.workforce import hire, id_number
 
 
 def _operations(document: str) -> set[str]:
@@ -67,7 +70,7 @@ async def test_every_contract_operation_runs(db, client):
                 "siteId": county.site_gid("town_a"),
                 "matterCode": PENSION,
                 "promisedLimitDays": 3,
-                "materials": [{"name": "户口簿", "waived": True}],
+                "materials": [{"name": "户口簿", "note": "可用复印件"}],
                 "note": "甲镇提速",
             }
         },
@@ -118,7 +121,11 @@ async def test_every_contract_operation_runs(db, client):
     assert len(nodes) == 5 and rest["pageInfo"]["hasNextPage"] is False
     pension = nodes[PENSION]
     assert pension["promisedLimitDays"] == 3
-    assert pension["materials"] == [{"name": "居民身份证", "copies": 1, "required": True}]
+    # 户口簿 stays required (same standard, issue 10): the township only adds a note.
+    assert pension["materials"] == [
+        {"name": "居民身份证", "copies": 1, "required": True},
+        {"name": "户口簿", "copies": 1, "required": True},
+    ]
     assert pension["overriddenAt"] == {"id": county.site_gid("town_a"), "level": "TOWNSHIP_CENTER"}
     searched = (
         await run_operation(
@@ -141,8 +148,12 @@ async def test_every_contract_operation_runs(db, client):
     )["publicMatter"]
     assert guide["promisedLimitDays"] == 3 and guide["release"] == 2
     assert guide["materials"] == [
-        {"name": "居民身份证", "copies": 1, "required": True, "form": "PAPER"}
+        {"name": "居民身份证", "copies": 1, "required": True, "form": "PAPER"},
+        {"name": "户口簿", "copies": 1, "required": True, "form": "PAPER"},
     ]
+    # The public app sends citizens only where someone works today (issue 10).
+    for site, birth in (("sub", 1), ("town_a", 2), ("town_b", 3)):
+        await hire(county, site, name=f"{site}窗口", number=id_number(date(1990, birth, 2)))
     sites = (
         await run_operation(
             client,

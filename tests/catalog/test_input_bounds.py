@@ -149,7 +149,7 @@ async def test_at_the_caps_is_accepted_and_repeats_are_dropped(client, county, c
             [("materials", "TOO_MANY_MATERIALS")],
         ),
         (
-            [{"name": "居民身份证", "waived": True}, {"name": "居民身份证", "note": "复印件"}],
+            [{"name": "居民身份证", "note": "原件"}, {"name": "居民身份证", "note": "复印件"}],
             [("materials[1].name", "DUPLICATE_MATERIAL")],
         ),
         ([{"name": "证" * 60_000, "waived": True}], [("materials[0].name", "TOO_LONG")]),
