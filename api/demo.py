@@ -27,6 +27,8 @@ DEMO_EXTENSIONS: tuple[str, ...] = (
     "workforce.demo:load",
     "catalog.demo:load",
     "casework.demo:load",
+    "assessment.demo:load",
+    "pay.demo:load",
 )
 OPERATOR = "operator"
 
