@@ -12,10 +12,11 @@ History is a record: an assignment made or ended through ``assign_staff``, ``end
 or a redeployment may not start or end before today (PAST_DATE), and never ends before it
 starts; a past mistake is put right by the county office's ``corrections.correct_assignment``
 (reason required, audited with the old and new values). Hiring and the roster import record
-people as they already are, so their first assignment may start on a past hire date. A new
-REGULAR (or VILLAGE_DISPATCH) assignment that starts on the very day the current one starts
-(hired this morning to the wrong village) replaces it: the old one is cancelled (kept as a
-record, ``cancelled_at``, taking part in nothing).
+people as they already are, so their first assignment may start on a past hire date. A
+redeployment effective on the very day the person's regular assignment starts (hired this
+morning to the wrong village) replaces it: the old one is cancelled (kept as a record,
+``cancelled_at``, taking part in nothing); another order's move is never overridden (OVERLAP:
+revoke that order first).
 """
 
 from __future__ import annotations
@@ -300,13 +301,15 @@ async def place(
     order_id: uuid.UUID | None = None,
     not_before: date | None = None,
     effects: list[Effect] | None = None,
+    replace_same_day: bool = False,
 ) -> Assignment | None:
     """Check one assignment against every rule; add it (closing what it supersedes) if valid.
 
     Refusals go to ``errors`` under the names in ``fields`` (keys: staff, site, post, start,
     end) so that a redeployment can name the move. Returns None when refused. ``not_before``
     (today, for every change but a hire or a correction) refuses a start or end before it;
-    ``effects`` collects what the new assignment ended or cancelled.
+    ``effects`` collects what the new assignment ended or cancelled; ``replace_same_day`` (a
+    redeployment) replaces an assignment that starts on the same day and came from no order.
 
     The caller holds the person's lock (``common.lock_staff``, taken before ``staff`` was read),
     or made the person in this transaction: the checks below read the person's assignments, and
@@ -363,7 +366,18 @@ async def place(
         return None
 
     await _supersede(
-        session, actor_label, errors, staff, site, post, kind, start, end, fields, effects
+        session,
+        actor_label,
+        errors,
+        staff,
+        site,
+        post,
+        kind,
+        start,
+        end,
+        fields,
+        effects,
+        replace_same_day,
     )
     if len(errors.errors) > before:
         return None
@@ -396,6 +410,7 @@ async def _supersede(
     end: date | None,
     fields: dict[str, str],
     effects: list[Effect] | None,
+    replace_same_day: bool,
 ) -> None:
     """A REGULAR (or VILLAGE_DISPATCH) assignment closes the same kind's one in force the day
     before ``start``, and replaces (cancels) one that starts on ``start`` itself; anything else
@@ -426,11 +441,14 @@ async def _supersede(
             closable.append(current)  # superseded: it ends the day before
             continue
         if (
-            kind is not AssignmentKind.TEMPORARY_COVER
+            replace_same_day
+            and kind is AssignmentKind.REGULAR
             and current.start_date == start
-            and (end is None or current.end_date is None or current.end_date <= end)
+            and current.order_id is None
         ):
-            replaced.append(current)  # made for the same first day: this one replaces it
+            # Placed for the same first day (hired this morning to the wrong village): the
+            # order replaces it. Another order's move is revoked first, never overridden.
+            replaced.append(current)
             continue
         errors.add(
             fields["start"],

@@ -145,6 +145,7 @@ async def redeploy(
             order_id=order.id,
             not_before=today(),
             effects=effects,
+            replace_same_day=True,
             fields={
                 "staff": f"{prefix}.staffId",
                 "site": f"{prefix}.toSiteId",

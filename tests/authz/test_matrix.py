@@ -9,7 +9,7 @@ a refused one must be FORBIDDEN; aimed at another county, the target does not ex
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from accounts import roles as grants
 from accounts import service as accounts
@@ -18,6 +18,7 @@ from authz.models import RoleBinding
 from authz.roles import Role
 from network import service as network
 from network.models import Site, SiteLevel, SiteStatus
+from tenants.base import utcnow
 from tests.support.graphql import gql
 from tests.support.matrix import (
     ALLOWED,
@@ -32,6 +33,7 @@ from tests.support.matrix import (
     refused_with,
     relations,
 )
+from workforce.models import Assignment
 
 GRANTED = ("WINDOW_STAFF", "STATION_MANAGER", "TOWNSHIP_HEAD", "COUNTY_ADMIN")
 SITE_ACTIONS = (
@@ -157,6 +159,12 @@ def _action(cell: Cell, world, actor):
         return site if site.address == "矩阵路 1 号" else None
 
     async def close_site(session):
+        if not cell.elsewhere:  # its people moved away first: a site is not closed under them
+            await session.execute(
+                update(Assignment)
+                .where(Assignment.site_id == site_id)
+                .values(cancelled_at=utcnow(), cancelled_by="test")
+            )
         site = await network.close_site(session, actor, site_id, "矩阵测试")
         return site if site.status is SiteStatus.CLOSED else None
 

@@ -17,6 +17,16 @@ from workforce.models import Education, EmploymentType, HeadAppointment, Post, S
 from workforce.personal import cipher_for
 
 CIPHER = cipher_for(TEST_SECRET)
+# The posts a test hire is qualified for (besides its own): every front-desk post (000).
+FRONT_POSTS = (
+    Post.CONSULTATION,
+    Post.GUIDANCE,
+    Post.AGENCY,
+    Post.ONLINE,
+    Post.INTAKE,
+    Post.ISSUE,
+    Post.MOBILE,
+)
 _serial = itertools.count(1)
 
 
@@ -62,6 +72,8 @@ async def hire(
     actor: str = "admin",
     phone: str | None = "13812345678",
     number: str | None = None,
+    posts: tuple[Post, ...] = FRONT_POSTS,
+    employment: EmploymentType = EmploymentType.LABOUR_DISPATCH,
 ) -> Staff:
     async with county.db.transaction(county.tenant_id) as session:
         return await staff_service.hire_staff(
@@ -73,10 +85,11 @@ async def hire(
                 id_number=number or id_number(),
                 phone=phone,
                 education=Education.BACHELOR,
-                employment_type=EmploymentType.LABOUR_DISPATCH,
+                employment_type=employment,
                 employer="某人力资源服务有限公司",
                 hire_date=hire_date,
                 site_id=county.sites[site].id,
                 post=post,
+                posts=list(posts),
             ),
         )

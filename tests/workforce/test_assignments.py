@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from network import service as network
 from tests.support.errors import refused
 from tests.support.factories import make_county
-from tests.support.workforce import hire
+from tests.support.workforce import hire, pin_today
 from workforce import assignments
 from workforce import staff as staff_service
 from workforce.assignments import NewAssignment
@@ -15,6 +17,13 @@ from workforce.models import AssignmentKind, Post
 
 COUNTY_NAME = "分配县"
 D = date(2025, 3, 10)
+
+
+@pytest.fixture(autouse=True)
+def _on_d(monkeypatch):
+    """The services' day is D: these assignments are made on or after it (history is a
+    record: nothing starts before the day it is made)."""
+    pin_today(monkeypatch, D)
 
 
 async def assign(
@@ -151,8 +160,8 @@ async def test_cover_must_be_bounded_and_short(county):
             person.id,
             "town_a",
             kind=AssignmentKind.TEMPORARY_COVER,
-            start=D,
-            end=D - timedelta(days=1),
+            start=D + timedelta(days=2),
+            end=D + timedelta(days=1),
         )
     ) == [("endDate", "INVALID_DATES")]
 
@@ -205,7 +214,7 @@ async def test_left_or_suspended_people_cannot_be_assigned(county):
     ]
     async with county.db.transaction(county.tenant_id) as session:
         await staff_service.reinstate(session, admin, person.id)
-    notice = D + timedelta(days=10)
+    notice = D  # recorded the day it is received
     async with county.db.transaction(county.tenant_id) as session:
         resigned = await staff_service.resign(session, admin, person.id, notice, "个人原因")
     assert resigned.last_day == notice + timedelta(days=30)

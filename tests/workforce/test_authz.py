@@ -13,6 +13,7 @@ import uuid
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from authz.errors import Forbidden
 from tenants.errors import refuse
@@ -31,11 +32,13 @@ from tests.support.matrix import (
     refused_with,
     relations,
 )
-from tests.support.workforce import CIPHER, head_proposal, id_number
-from workforce import assignments, certificates, heads, redeployment, roster
+from tests.support.workforce import CIPHER, head_proposal, id_number, pin_today
+from workforce import assignments, certificates, corrections, heads, redeployment, roster
+from workforce import separation
 from workforce import staff as staff_service
 from workforce.access import require_read_staff
 from workforce.models import (
+    Assignment,
     AssignmentKind,
     Education,
     EmploymentType,
@@ -47,9 +50,13 @@ from workforce.models import (
 
 ACTIONS = (
     "hireStaff",
+    "assignStaff:REGULAR",
     "assignStaff:TEMPORARY_COVER",
     "assignStaff:VILLAGE_DISPATCH",
     "redeploy",
+    "revokeRedeployment",
+    "correctAssignment",
+    "dismissStaff",
     "proposeHead",
     "reviewHeadAppointment",
     "recordCertificate",
@@ -57,14 +64,35 @@ ACTIONS = (
     "node:Staff",
 )
 READS = ("exportRoster", "node:Staff")
+# 001 §四(二)1, §四(四)1: townships and departments staff their own centres (hire, move their
+# own people between their centre and villages, certificates); the county office alone issues
+# redeployment orders, corrects history and dismisses.
+OWN_STAFFING = ("hireStaff", "assignStaff:REGULAR", "assignStaff:TEMPORARY_COVER")
 
 # What each role may do where it holds (its own site and below), besides the county
 # administrator (everything in its county).
 MAY: dict[str, set[str]] = {
     "supervisor": set(READS),
-    "township_head": {"assignStaff:VILLAGE_DISPATCH", "proposeHead", *READS},
-    "department_admin": {"proposeHead", *READS},
+    "township_head": {
+        *OWN_STAFFING,
+        "assignStaff:VILLAGE_DISPATCH",
+        "recordCertificate",
+        "proposeHead",
+        *READS,
+    },
+    "department_admin": {*OWN_STAFFING, "recordCertificate", "proposeHead", *READS},
 }
+# For a move inside a site's own township (or sub-centre): someone working next to it.
+NEIGHBOUR = {
+    "root": "town_a",
+    "sub": "sub",
+    "town_a": "village_a1",
+    "town_b": "village_b1",
+    "village_a1": "town_a",
+    "village_a2": "town_a",
+    "village_b1": "town_b",
+}
+TODAY = date(2025, 6, 1)  # the services' day: every change below is dated today or later
 HEADED = ("sub", "town_a", "town_b")  # sites whose head the county appoints
 
 
@@ -98,6 +126,7 @@ def _action(cell: Cell, world: World, actor):
     elsewhere = world.person(county, "town_b" if key != "town_b" else "town_a")
     # … and, for a village, someone of its own township (dispatch stays in the township).
     township = world.person(county, "town_b" if key == "village_b1" else "town_a")
+    neighbour = world.person(county, NEIGHBOUR[key])
 
     async def hire(session):
         return await staff_service.hire_staff(
@@ -124,12 +153,12 @@ def _action(cell: Cell, world: World, actor):
             session,
             actor,
             assignments.NewAssignment(
-                staff_id=(township if dispatch else elsewhere).id,
+                staff_id=(township if dispatch else neighbour).id,
                 site_id=site.id,
                 post=Post.AGENCY,
                 kind=kind,
                 start_date=date(2025, 6, 2),
-                end_date=date(2025, 6, 3),
+                end_date=None if kind is AssignmentKind.REGULAR else date(2025, 6, 3),
             ),
         )
 
@@ -141,6 +170,37 @@ def _action(cell: Cell, world: World, actor):
             reason="测试",
             moves=[redeployment.Move(elsewhere.id, site.id, Post.ISSUE)],
         )
+
+    async def revoke(session):
+        if cell.elsewhere:
+            order_id = uuid.uuid4()  # no order of the other county exists for the caller
+        else:  # issued first by the county office, so that there is something to revoke
+            order = await redeployment.redeploy(
+                session,
+                await world.home.actor("admin"),
+                effective_date=date(2025, 7, 1),
+                reason="测试",
+                moves=[redeployment.Move(elsewhere.id, site.id, Post.ISSUE)],
+            )
+            await session.flush()
+            order_id = order.id
+        revoked = await redeployment.revoke_order(session, actor, order_id, "误发")
+        return revoked if revoked.revoked_at is not None else None
+
+    async def correct(session):
+        if cell.elsewhere:
+            assignment_id = uuid.uuid4()
+        else:
+            found = await session.execute(
+                select(Assignment.id).where(Assignment.staff_id == at_target.id)
+            )
+            assignment_id = found.scalars().first()
+        return await corrections.correct_assignment(
+            session, actor, assignment_id, reason="入职日期登记有误", start_date=date(2025, 1, 7)
+        )
+
+    async def dismiss(session):
+        return await separation.dismiss(session, actor, at_target.id, "年度考核不合格", None)
 
     async def propose_head(session):
         return await heads.propose_head(
@@ -174,7 +234,7 @@ def _action(cell: Cell, world: World, actor):
             staff_id=at_target.id,
             level=SkillLevel.LEVEL_5,
             number=f"C-{uuid.uuid4().hex[:8]}",
-            issued_on=date(2025, 9, 1),
+            issued_on=date(2025, 5, 1),
             scan_key=None,
         )
         return certified if certified.skill_level is SkillLevel.LEVEL_5 else None
@@ -193,6 +253,9 @@ def _action(cell: Cell, world: World, actor):
         "hireStaff": hire,
         "assignStaff": assign,
         "redeploy": redeploy,
+        "revokeRedeployment": revoke,
+        "correctAssignment": correct,
+        "dismissStaff": dismiss,
         "proposeHead": propose_head,
         "reviewHeadAppointment": review_head,
         "recordCertificate": record_certificate,
@@ -202,7 +265,8 @@ def _action(cell: Cell, world: World, actor):
 
 
 @pytest.mark.parametrize("cell", CELLS)
-async def test_workforce_matrix(db, matrix_world, cell: Cell):
+async def test_workforce_matrix(db, matrix_world, cell: Cell, monkeypatch):
+    pin_today(monkeypatch, TODAY)
     await check_in_transaction(db, matrix_world, cell, _action)
 
 

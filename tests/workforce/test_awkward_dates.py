@@ -19,7 +19,7 @@ from workforce import assignments, certificates, heads
 from workforce import staff as staff_service
 from workforce.assignments import NewAssignment
 from workforce.certificates import CertificateWarningLevel, warning_for
-from workforce.common import effective_status
+from workforce.common import acting_on, effective_status
 from workforce.models import AssignmentKind, Post, SkillLevel, Staff, StaffStatus
 from workforce.personal import InvalidIdNumber, parse_id_number
 
@@ -229,30 +229,22 @@ async def test_a_one_day_cover_counts_on_that_day_only(county, day):
 async def test_a_head_takes_office_on_the_effective_day(db, day):
     county = await make_county(db, "任期县")
     admin, site = await county.actor("admin"), county.sites["town_a"].id
-    async with db.transaction(county.tenant_id) as session:
-        first = await heads.propose_head(
-            session,
-            admin,
-            site_id=site,
-            staff_id=None,
-            person_name="前任",
-            effective_date=date(2025, 1, 1),
-            reason=None,
-        )
-        await session.flush()
-        await heads.review_head(session, admin, first.id, agree=True, reason=None)
-    async with db.transaction(county.tenant_id) as session:
-        second = await heads.propose_head(
-            session,
-            admin,
-            site_id=site,
-            staff_id=None,
-            person_name="继任",
-            effective_date=day,
-            reason=None,
-        )
-        await session.flush()
-        await heads.review_head(session, admin, second.id, agree=True, reason=None)
+    head = await county.actor("head_a")  # the township proposes, the county office agrees
+    for name, effective in (("前任", date(2025, 1, 1)), ("继任", day)):
+        # Proposed and agreed the day before the appointment takes effect (prior opinion).
+        with acting_on(effective - timedelta(days=1)):
+            async with db.transaction(county.tenant_id) as session:
+                proposed = await heads.propose_head(
+                    session,
+                    head,
+                    site_id=site,
+                    staff_id=None,
+                    person_name=name,
+                    effective_date=effective,
+                    reason=None,
+                )
+                await session.flush()
+                await heads.review_head(session, admin, proposed.id, agree=True, reason=None)
     async with db.session(county.tenant_id) as session:
         before = await heads.current_heads(session, [site], day - timedelta(days=1))
         on = await heads.current_heads(session, [site], day)

@@ -77,13 +77,15 @@ async def test_staff_lifecycle_and_listing(db, client, monkeypatch):
 HEADS = """mutation($p: ProposeHeadInput!) { proposeHead(input: $p) {
   appointment { id status personName site { name } } userErrors { field code } } }"""
 REVIEW = """mutation($r: ReviewHeadAppointmentInput!) { reviewHeadAppointment(input: $r) {
-  appointment { status opinionReason reviewedBy } userErrors { field code } } }"""
+  appointment { status opinionReason reviewedBy { username } proposedBy { username } }
+  userErrors { field code } } }"""
 SITE_HEAD = """query($id: ID!) { node(id: $id) { ... on Site { head { personName }
   headAppointments { personName status } } } }"""
 
 
-async def test_head_appointment_through_graphql(db, client):
+async def test_head_appointment_through_graphql(db, client, monkeypatch):
     county = await make_county(db, "任免县")
+    pin_today(monkeypatch, date(2024, 12, 20))  # the opinion comes before the appointment
     proposed = await gql(
         client,
         HEADS,
@@ -115,6 +117,12 @@ async def test_head_appointment_through_graphql(db, client):
         county.token("admin"),
     )
     assert agreed["data"]["reviewHeadAppointment"]["appointment"]["status"] == "AGREED"
+    people = agreed["data"]["reviewHeadAppointment"]["appointment"]
+    assert (people["proposedBy"], people["reviewedBy"]) == (
+        {"username": "head_a"},
+        {"username": "admin"},
+    )
+    pin_today(monkeypatch, date(2025, 1, 1))  # the day it takes effect
     after = await gql(client, SITE_HEAD, {"id": county.site_gid("town_a")}, county.token("head_a"))
     assert after["data"]["node"] == {
         "head": {"personName": "孙八"},
@@ -126,8 +134,9 @@ async def test_head_appointment_through_graphql(db, client):
     assert sibling["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
-async def test_training_through_graphql(db, client):
+async def test_training_through_graphql(db, client, monkeypatch):
     county = await make_county(db, "培训县")
+    pin_today(monkeypatch, date(2025, 7, 1))  # after the session: attendance is recorded
     token = county.token("admin")
     person = await hire(county, "town_a", hire_date=date(2025, 1, 2))
     program = await gql(
@@ -181,17 +190,17 @@ async def test_training_through_graphql(db, client):
     assert hours["data"]["node"]["trainingHours"] == 2.5
     report = await gql(
         client,
-        "{ q1: trainingNoncompliance(year: 2025, quarter: 1) { name } "
-        "q2: trainingNoncompliance(year: 2025, quarter: 2) { name } "
+        "{ q1: trainingNoncompliance(year: 2025, quarter: 1) { nodes: edges { node { name } } } "
+        "q2: trainingNoncompliance(year: 2025, quarter: 2) { totalCount } "
         "trainingPrograms(year: 2025) { totalCount edges { node { sessions { hours } } } } }",
         token=token,
     )
-    assert [s["name"] for s in report["data"]["q1"]] == ["张三"]
-    assert report["data"]["q2"] == []
+    assert [e["node"]["name"] for e in report["data"]["q1"]["nodes"]] == ["张三"]
+    assert report["data"]["q2"] == {"totalCount": 0}
     assert report["data"]["trainingPrograms"]["totalCount"] == 1
     denied = await gql(
         client,
-        "{ trainingNoncompliance(year: 2025, quarter: 1) { name } }",
+        "{ trainingNoncompliance(year: 2025, quarter: 1) { totalCount } }",
         token=county.token("head_a"),
     )
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"

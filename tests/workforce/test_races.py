@@ -50,6 +50,12 @@ EFFECTIVE = date(2025, 4, 1)
 Change = Callable[[AsyncSession], Awaitable[object]]
 
 
+@pytest.fixture(autouse=True)
+def _before_it_all(monkeypatch):
+    """The changes are made before their dates (orders, covers, opinions take effect later)."""
+    pin_today(monkeypatch, date(2024, 12, 31))
+
+
 async def attempt(county: County, change: Change) -> list[str]:
     """Run ``change`` in its own transaction as a mutation does: ``[]`` when it committed, else
     the codes of its ``userErrors``."""

@@ -9,7 +9,7 @@ import pytest
 
 from tenants.errors import UserErrors
 from tests.support.factories import make_county
-from tests.support.workforce import hire
+from tests.support.workforce import hire, pin_today
 from workforce import certificates, heads, training
 from workforce.certificates import CertificateWarningLevel, warning_for
 from workforce.common import add_months
@@ -27,7 +27,8 @@ async def county(db):
     return await make_county(db, "规则县")
 
 
-async def test_head_takes_effect_only_after_the_county_agrees(county):
+async def test_head_takes_effect_only_after_the_county_agrees(county, monkeypatch):
+    pin_today(monkeypatch, date(2024, 12, 1))  # proposed and reviewed before the dates
     db = county.db
     head, admin = await county.actor("head_a"), await county.actor("admin")
     site = county.sites["town_a"].id
