@@ -33,8 +33,15 @@ from tests.support.matrix import (
     relations,
 )
 from tests.support.workforce import CIPHER, head_proposal, id_number, pin_today
-from workforce import assignments, certificates, corrections, heads, redeployment, roster
-from workforce import separation
+from workforce import (
+    assignments,
+    certificates,
+    corrections,
+    heads,
+    redeployment,
+    roster,
+    separation,
+)
 from workforce import staff as staff_service
 from workforce.access import require_read_staff
 from workforce.models import (
