@@ -12,6 +12,7 @@ from assessment.schema.types import (
     AnnualAssessmentType,
     AssessmentEventType,
     AssessmentMonthType,
+    AssessmentRubric,
     MonthlyScoreType,
 )
 from workforce.schema.files import JobType
@@ -30,6 +31,66 @@ class RecordAssessmentEventInput:
     evidence_key: str | None = strawberry.field(
         default=None, description='佐证材料:requestUpload(purpose: "scan") 上传后的 key'
     )
+
+
+@strawberry.input
+class RubricVariantInput:
+    points: int
+    label: str
+    grave: bool = False
+
+
+@strawberry.input
+class RubricItemInput:
+    code: str
+    description: str
+    points: int | None = None
+    min_points: int | None = None
+    max_points: int | None = None
+    grave: bool = False
+    variants: list[RubricVariantInput] | None = None
+
+
+@strawberry.input
+class RubricCategoryInput:
+    code: str
+    name: str
+    max_points: int | None
+    items: list[RubricItemInput]
+
+
+@strawberry.input
+class UpdateAssessmentRubricInput:
+    effective_from: date = strawberry.field(description="生效日期:某月 1 日,晚于已结算的月份")
+    categories: list[RubricCategoryInput]
+    note: str | None = None
+
+    def to_document(self) -> dict:
+        return {
+            "categories": [
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "max": c.max_points,
+                    "items": [
+                        {
+                            "code": i.code,
+                            "description": i.description,
+                            "points": i.points,
+                            "min_points": i.min_points,
+                            "max_points": i.max_points,
+                            "grave": i.grave,
+                            "variants": [
+                                {"points": v.points, "label": v.label, "grave": v.grave}
+                                for v in i.variants or []
+                            ],
+                        }
+                        for i in c.items
+                    ],
+                }
+                for c in self.categories
+            ]
+        }
 
 
 @strawberry.input
@@ -61,6 +122,12 @@ class PublishAssessmentMonthInput:
 class CloseAssessmentYearInput:
     year: int
     request_id: str | None = None
+
+
+@strawberry.type
+class AssessmentRubricPayload:
+    rubric: AssessmentRubric | None
+    user_errors: list[UserErrorType]
 
 
 @strawberry.type

@@ -12,7 +12,7 @@ from strawberry.types import Info
 from api.gql.context import app_context
 from api.gql.errors import mutate
 from api.gql.ids import input_id
-from assessment import annual, monthly, recording
+from assessment import annual, monthly, recording, rubric
 from assessment.jobs import close_assessment_month, close_assessment_year
 from assessment.models import AssessmentStatus
 from assessment.months import check_year, input_month, label, require_county
@@ -21,18 +21,21 @@ from assessment.schema.inputs import (
     AdjustMonthlyGradeInput,
     AssessmentEventPayload,
     AssessmentMonthPayload,
+    AssessmentRubricPayload,
     AssessmentYearPayload,
     CloseAssessmentMonthInput,
     CloseAssessmentYearInput,
     MonthlyScorePayload,
     PublishAssessmentMonthInput,
     RecordAssessmentEventInput,
+    UpdateAssessmentRubricInput,
     VoidAssessmentEventInput,
 )
 from assessment.schema.types import (
     AnnualAssessmentType,
     AssessmentEventType,
     AssessmentMonthType,
+    AssessmentRubric,
     MonthlyScoreType,
 )
 from authz.guard import Actor
@@ -82,6 +85,24 @@ class AssessmentMutation:
 
         event, errors = await mutate(info, change)
         return AssessmentEventPayload(event=event, user_errors=errors)
+
+    @strawberry.mutation(
+        description="修订考核细则:保存为新版本,自某月 1 日起生效(不改变已结算的月份)"
+    )
+    async def update_assessment_rubric(
+        self, info: Info, input: UpdateAssessmentRubricInput
+    ) -> AssessmentRubricPayload:
+        async def change(session: AsyncSession, actor: Actor) -> AssessmentRubric:
+            await require_county(session, actor, "rubric")
+            row = await rubric.new_version(
+                session, actor.label, input.to_document(), input.effective_from, input.note
+            )
+            return AssessmentRubric.from_rubric(
+                rubric.Rubric(row.version, row.effective_from, row.document)
+            )
+
+        found, errors = await mutate(info, change)
+        return AssessmentRubricPayload(rubric=found, user_errors=errors)
 
     @strawberry.mutation(description="作废考核记录(须说明理由;该月公布前)")
     async def void_assessment_event(

@@ -10,8 +10,9 @@ from datetime import date
 
 import pytest
 
-from assessment import annual, monthly, recording
+from assessment import annual, monthly, recording, rubric
 from assessment.months import require_county
+from assessment.rubric_data import default_rubric
 from pay import payroll
 from pay.access import require_county as require_pay
 from tests.assessment.world import pinned
@@ -37,6 +38,7 @@ COUNTY_ACTIONS = (
     "runPayroll",
     "approvePayroll",
     "exportPayroll",
+    "updateAssessmentRubric",
 )
 MONTH = date(2025, 6, 1)
 MANAGES = {
@@ -101,8 +103,12 @@ def _action(cell: Cell, world, actor):
             await require_pay(session, actor, "approve")
             await payroll.run_payroll(session, label, MONTH)
             return await payroll.approve_payroll(session, label, MONTH)
-        await require_pay(session, actor, "export")
-        return await payroll.run_payroll(session, label, MONTH)
+        if cell.action == "exportPayroll":
+            await require_pay(session, actor, "export")
+            return await payroll.run_payroll(session, label, MONTH)
+        await require_county(session, actor, "rubric")
+        document = default_rubric()
+        return await rubric.new_version(session, label, document, date(2027, 1, 1), "修订")
 
     return record if cell.action == RECORD else county_action
 

@@ -3,13 +3,14 @@ databases: the 91-point month, 1.5 → POOR, the quota of 3 among 10, suspension
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from assessment import monthly, recording
+from assessment import monthly, recording, rubric
 from assessment.models import AssessmentStatus, MonthlyGrade, MonthlyScore
 from assessment.recording import NewEvent
 from authz.errors import Forbidden
@@ -193,3 +194,28 @@ async def test_void_and_suspension(world):
             session, "admin", FEB, people[4].id, MonthlyGrade.FAIR, "结案:不予处分"
         )
     assert not settled.suspended and settled.reward == Decimal("300.00")
+
+
+async def test_an_edited_rubric_is_a_new_version_from_a_month_not_yet_closed(world):
+    county = world.county
+    async with county.db.session(county.tenant_id) as session:
+        current = await rubric.rubric_in_force(session, JAN)
+    document = copy.deepcopy(current.document)
+    document["categories"][0]["items"][0]["points"] = -3  # 1.1: −3 instead of −5
+    with pytest.raises(UserErrors) as exc:
+        async with county.db.transaction(county.tenant_id) as session:
+            await rubric.new_version(session, "admin", document, JAN, "试行")
+    assert refused(exc) == ["MONTH_CLOSED"]
+    bad = copy.deepcopy(document)
+    bad["categories"][5]["items"][0]["points"] = -10  # a bonus that deducts
+    with pytest.raises(UserErrors) as exc:
+        async with county.db.transaction(county.tenant_id) as session:
+            await rubric.new_version(session, "admin", bad, date(2026, 3, 1), None)
+    assert refused(exc) == ["INVALID_POINTS"]
+    async with county.db.transaction(county.tenant_id) as session:
+        row = await rubric.new_version(session, "admin", document, date(2026, 3, 1), "修订")
+    assert row.version == 2
+    march = await record(county, "head_a", world.town_a[8], "1.1", date(2026, 3, 2))
+    assert (march.points, march.rubric_version) == (-3, 2)
+    async with county.db.session(county.tenant_id) as session:
+        assert (await rubric.rubric_in_force(session, FEB)).version == 1
