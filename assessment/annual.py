@@ -7,13 +7,13 @@
 4. BASIC (基本合格): everyone else (≤ 2 POOR, as the document says).
 
 Suspended months (under investigation) are left out. Each grade keeps its reasons, in Chinese.
-A FAIL marks the person for the dismissal review (001 §四(四)1): see ``on_fail``.
+A FAIL puts the person on workforce's review list for dismissal or removal from the window
+(001 §四(四)1): ``assessment.dismissal`` registers the trigger that reads these grades.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -136,19 +136,6 @@ def decide(records: list[YearRecord], excellent_quota: int) -> dict[uuid.UUID, D
     return decided
 
 
-# A FAIL marks the person for dismissal or removal from the window (001 §四(四)1). The workforce
-# keeps that review list; the composition root hands its trigger down here (assessment must not
-# import above itself, and the list is workforce's). Without one, the FAIL's reasons say so.
-FailTrigger = Callable[[AsyncSession, str, uuid.UUID, int, list[str]], Awaitable[None]]
-_on_fail: list[FailTrigger] = []
-
-
-def on_fail(trigger: FailTrigger) -> FailTrigger:
-    if trigger not in _on_fail:
-        _on_fail.append(trigger)
-    return trigger
-
-
 async def publishable_months(session: AsyncSession, year: int) -> dict[uuid.UUID, int]:
     """The year's published months (id → month number); refused while a month is closed but
     not published, or when none is."""
@@ -243,10 +230,6 @@ async def close_year(session: AsyncSession, actor_label: str, year: int) -> Asse
         )
     for i in range(0, len(values), 2000):
         await session.execute(insert(AnnualGradeRow), values[i : i + 2000])
-    for sid, d in decided.items():
-        if d.grade is AnnualGrade.FAIL:
-            for trigger in _on_fail:
-                await trigger(session, actor_label, sid, year, d.reasons)
     row.status = AssessmentStatus.CLOSED
     row.assessed_count = len(records)
     row.excellent_quota = excellent_quota

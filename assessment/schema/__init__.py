@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import assessment.dismissal  # noqa: F401  (registers its triggers on workforce's review list)
 from assessment.schema.mutations import AssessmentMutation
 from assessment.schema.nodes import register_nodes
 from assessment.schema.queries import AssessmentQuery
