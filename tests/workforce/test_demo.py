@@ -70,16 +70,25 @@ async def test_lanling_pool_is_small(demo_db):
 
 async def test_demo_accounts_see_the_workforce(demo_client):
     admin = await login(demo_client, "county-admin")
-    warnings = await gql(demo_client, "{ certificateWarnings { level } }", token=admin)
-    levels = Counter(w["level"] for w in warnings["data"]["certificateWarnings"])
+    warnings = await gql(
+        demo_client, "{ certificateWarnings(first: 200) { edges { node { level } } } }", token=admin
+    )
+    edges = warnings["data"]["certificateWarnings"]["edges"]
+    levels = Counter(e["node"]["level"] for e in edges)
     assert levels["OVERDUE"] >= 1 and levels["DUE_SOON"] >= 1
     me = await login(demo_client, "yandian-staff")
     mine = await gql(
         demo_client,
-        "{ me { username } }",
+        "{ me { username staff { name currentAssignment { kind site { name } } "
+        "assignments { kind } certificates { level } trainingHours(year: 2026) } } }",
         token=me,
     )
+    assert "errors" not in mine, mine
     assert mine["data"]["me"]["username"] == "yandian-staff"
+    assert mine["data"]["me"]["staff"]["currentAssignment"] == {
+        "kind": "VILLAGE_DISPATCH",
+        "site": {"name": "盐店村"},
+    }
     head = await login(demo_client, "gaogou-head")
     listing = await gql(demo_client, "{ staff(first: 200) { totalCount } }", token=head)
     assert listing["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # county-wide list
@@ -93,3 +102,29 @@ async def test_demo_accounts_see_the_workforce(demo_client):
     )
     page = site_staff["data"]["node"]["assignmentsOn"]
     assert page["totalCount"] == centre["data"]["countyCenter"]["staffCount"] == len(page["edges"])
+
+
+async def test_demo_shows_the_review_list_and_an_unstaffed_site(demo_client):
+    admin = await login(demo_client, "county-admin")
+    found = await gql(
+        demo_client,
+        "{ reviewList(first: 50) { totalCount edges { node { staff { name skillLevel "
+        "certificateDeadlineMissed certificateWarning { level } } flags { code detail } } } } "
+        "unstaffedSites(first: 200) { totalCount edges { node { name level } } } }",
+        token=admin,
+    )
+    assert "errors" not in found, found
+    entries = [
+        e["node"]
+        for e in found["data"]["reviewList"]["edges"]
+        if "CERTIFICATE_DEADLINE_MISSED" in {f["code"] for f in e["node"]["flags"]}
+    ]
+    assert len(entries) >= 2
+    assert all(e["staff"]["certificateDeadlineMissed"] for e in entries)
+    # One got the certificate after the deadline: no warning any more, the fact stays.
+    late = [e for e in entries if e["staff"]["skillLevel"] == "LEVEL_5"]
+    assert late and late[0]["staff"]["certificateWarning"] is None
+    assert {f["code"] for e in entries for f in e["flags"]} >= {"CERTIFICATE_DEADLINE_MISSED"}
+    unstaffed = found["data"]["unstaffedSites"]
+    assert unstaffed["totalCount"] >= 1
+    assert {e["node"]["level"] for e in unstaffed["edges"]} <= {"VILLAGE_STATION", "SUB_CENTER"}
