@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -32,6 +32,7 @@ from api.gql.context import AppContext
 from api.schema import build_schema
 from api.settings import Settings
 from authz.guard import Actor
+from casework.jobs import inline_alerts
 from tenants.base import utcnow
 from tenants.database import Database
 
@@ -147,8 +148,11 @@ def create_app(
         # 350,000 objects (~130 ms, a pause felt by whichever request is running).
         gc.collect()
         gc.freeze()
+        # Without Redis (the embedded default) the periodic jobs run here, inline.
+        periodic = inline_alerts(database) if not settings.redis_url else nullcontext()
         try:
-            yield
+            async with periodic:
+                yield
         finally:
             if db is None:
                 await database.dispose()

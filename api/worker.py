@@ -13,6 +13,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 
 import assessment.jobs  # noqa: F401  (registers its jobs)
+import casework.jobs  # (registers its jobs; its cron schedule)
 import pay.jobs  # noqa: F401  (registers its jobs)
 import workforce.jobs  # noqa: F401  (registers its jobs)
 from api.settings import Settings
@@ -25,6 +26,7 @@ def create_worker(settings: Settings, *, burst: bool, db: Database | None = None
     startup, shutdown = make_startup(settings, db)
     return Worker(
         functions=list(FUNCTIONS.values()),
+        cron_jobs=casework.jobs.CRON,
         redis_settings=redis_settings(settings),
         on_startup=startup,
         on_shutdown=shutdown,
@@ -45,6 +47,7 @@ class WorkerSettings:
     """Read from the environment when arq's own CLI loads this class."""
 
     functions: ClassVar[list] = list(FUNCTIONS.values())
+    cron_jobs: ClassVar[list] = casework.jobs.CRON
     max_jobs = 4
     job_timeout = 600
 

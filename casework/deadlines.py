@@ -18,11 +18,11 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, false
+from sqlalchemy import ColumnElement, and_, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casework.calendar import CHINA, WorkingCalendar
-from casework.models import DONE_STATUSES, Case, CaseStatus
+from casework.models import DONE_STATUSES, CalendarDay, Case, CaseStatus
 from catalog.models import HandlingKind
 
 
@@ -36,8 +36,15 @@ class DeadlineState(enum.StrEnum):
 
 
 async def county_calendar(session: AsyncSession) -> WorkingCalendar:
-    """The county's working-day calendar: China's (a county's own days are not kept yet)."""
-    return CHINA
+    """The county's working-day calendar: China's, with the county's own closures and working
+    days (``CalendarDay``, a handful of rows) on top."""
+    rows = (await session.execute(select(CalendarDay.day, CalendarDay.working))).all()
+    if not rows:
+        return CHINA
+    return WorkingCalendar(
+        extra_closed=[day for day, working in rows if not working],
+        extra_working=[day for day, working in rows if working],
+    )
 
 
 def limit_for(handling_kind: HandlingKind, promised_limit_days: int) -> int:

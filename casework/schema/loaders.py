@@ -10,6 +10,8 @@ from sqlalchemy import select
 from accounts.models import User
 from api.gql.context import AppContext
 from api.gql.loaders import aligned, batch
+from casework.calendar import WorkingCalendar
+from casework.deadlines import county_calendar
 from casework.events import events_of
 from casework.models import Case, Rating, Window
 from casework.ratings import ratings_of
@@ -47,3 +49,11 @@ async def user_loader(ctx: AppContext, ids: list[uuid.UUID]) -> list[User | None
     async with ctx.read() as session:
         rows = await session.execute(select(User).where(User.id.in_(ids)))
         return aligned(ids, {u.id: u for u in rows.scalars()})
+
+
+@batch("casework.calendar")
+async def calendar_loader(ctx: AppContext, tenant_ids: list[uuid.UUID]) -> list[WorkingCalendar]:
+    """The county's working-day calendar, read once per request."""
+    async with ctx.read() as session:
+        calendar = await county_calendar(session)
+    return [calendar for _ in tenant_ids]

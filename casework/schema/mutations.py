@@ -12,6 +12,7 @@ from api.gql.errors import mutate
 from api.gql.ids import input_id
 from casework import flow, intake, windows
 from casework.schema import clock
+from casework.schema.calendar import CalendarMutation
 from casework.schema.feedback import FeedbackMutation
 from casework.schema.inputs import (
     AcceptCaseInput,
@@ -34,7 +35,7 @@ def _cipher(info: Info):
 
 
 @strawberry.type
-class CaseworkMutation(FeedbackMutation):
+class CaseworkMutation(FeedbackMutation, CalendarMutation):
     @strawberry.mutation(description="开设窗口(或以新设置重开已关闭的同号窗口)")
     async def open_window(self, info: Info, input: OpenWindowInput) -> WindowPayload:
         async def change(session, actor):

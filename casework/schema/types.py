@@ -12,7 +12,6 @@ from strawberry.types import Info
 
 from api.gql.context import app_context
 from casework import deadlines
-from casework.calendar import CHINA
 from casework.models import Case, CaseEvent, Notice, Window
 from casework.policy import DEFAULT_CASEWORK_POLICY
 from casework.schema import clock
@@ -27,7 +26,7 @@ from casework.schema.enums import (
     WindowStatus,
 )
 from casework.schema.feedback_types import RatingType, rating_type
-from casework.schema.loaders import events_loader, rating_loader, window_loader
+from casework.schema.loaders import calendar_loader, events_loader, rating_loader, window_loader
 from catalog.schema.enums import HandlingKind
 from catalog.schema.types import MatterRefType
 from network.schema import SiteType, site_of
@@ -209,16 +208,18 @@ class CaseType(relay.Node):
         return await staff_of(info, self.row.issued_by_id)
 
     @strawberry.field(description="已用工作日(补正期间不计)")
-    def working_days_used(self) -> int:
-        return deadlines.working_days_used(self.row, CHINA, clock.today())
+    async def working_days_used(self, info: Info) -> int:
+        calendar = await calendar_loader(app_context(info)).load(self.row.tenant_id)
+        return deadlines.working_days_used(self.row, calendar, clock.today())
 
     @strawberry.field(description="时限计时是否暂停(等待补正)")
     def clock_stopped(self) -> bool:
         return self.row.stopped_on is not None
 
     @strawberry.field
-    def deadline_state(self) -> DeadlineState | None:
-        return deadlines.deadline_state(self.row, CHINA, clock.today(), DUE_SOON_DAYS)
+    async def deadline_state(self, info: Info) -> DeadlineState | None:
+        calendar = await calendar_loader(app_context(info)).load(self.row.tenant_id)
+        return deadlines.deadline_state(self.row, calendar, clock.today(), DUE_SOON_DAYS)
 
     @strawberry.field(description="全部环节,最早的在前")
     async def events(self, info: Info) -> list[CaseEventType]:
