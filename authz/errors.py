@@ -11,10 +11,14 @@ class Forbidden(Exception):
     def __init__(self, action: str, scope: str, scope_name: str | None = None) -> None:
         self.action = action
         self.scope = scope
-        where = f"「{scope_name}」" if scope_name else scope
-        super().__init__(f"无权在{where}执行 {action}")
+        # People read the scope's name (无权在 涟水县高沟镇便民服务中心 执行 staff:read); the id
+        # stays in ``extensions.scope`` for programs.
+        where = scope_name or scope
+        super().__init__(f"无权在 {where} 执行 {action}")
         # graphql-core copies ``extensions`` of the original error into the response.
         self.extensions = {"code": self.code, "action": action, "scope": scope}
+        if scope_name:
+            self.extensions["scopeName"] = scope_name
 
 
 class Unauthenticated(Exception):

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.errors import Forbidden
 from authz.guard import Actor, allowed_in
 from network import tree
-from network.models import SiteLevel
+from network.models import Site, SiteLevel
 
 
 async def can(session: AsyncSession, actor: Actor, obj: str, act: str, site_id: uuid.UUID) -> bool:
@@ -31,7 +31,18 @@ async def require(
 ) -> None:
     actor.require_tenant_user()
     if not await can(session, actor, obj, act, site_id):
-        raise Forbidden(f"{obj}:{act}", f"site:{site_id}", site_name)
+        raise await forbidden_at(session, f"{obj}:{act}", site_id, site_name)
+
+
+async def forbidden_at(
+    session: AsyncSession, action: str, site_id: uuid.UUID, site_name: str | None = None
+) -> Forbidden:
+    """The denial of ``action`` at a site, naming the site by its official name (looked up
+    when the caller has not got it): 无权在 涟水县高沟镇便民服务中心 执行 staff:read."""
+    if site_name is None:
+        site = await session.get(Site, site_id)
+        site_name = site.official_name if site is not None else None
+    return Forbidden(action, f"site:{site_id}", site_name)
 
 
 def site_object(level: SiteLevel | str) -> str:

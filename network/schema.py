@@ -16,14 +16,50 @@ from api.gql.ids import input_id, query_id
 from api.gql.inputs import given
 from api.gql.nodes import register_node
 from api.gql.pagination import Connection, connection, page_args
-from network import service, tree
-from network.models import Site, SiteLevel, SiteStatus, StandardClass
+from api.gql.time import aware
+from network import service, standards, tree
+from network import zones as zones_rule
+from network.models import Site, SiteLevel, SiteStatus, StandardClass, ZoneKind
 
 SiteLevelEnum = strawberry.enum(SiteLevel, name="SiteLevel", description="场所层级 (1+7+N)")
 StandardClassEnum = strawberry.enum(
     StandardClass, name="StandardClass", description="基础型 / 标准型 / 标杆型"
 )
 SiteStatusEnum = strawberry.enum(SiteStatus, name="SiteStatus")
+ZoneKindEnum = strawberry.enum(
+    ZoneKind,
+    name="ZoneKind",
+    description="功能分区:咨询引导、窗口服务、自助服务、政务公开、休息等候",
+)
+
+
+@strawberry.type(name="SiteZone", description="场所的一个功能分区")
+class SiteZoneType:
+    kind: ZoneKind
+    label: str = strawberry.field(description="中文名称")
+    merged_with: ZoneKind | None = strawberry.field(description="与之合并设置的功能分区")
+    note: str | None
+
+    @classmethod
+    def from_plain(cls, zone: dict) -> SiteZoneType:
+        kind = ZoneKind(zone["kind"])
+        merged = zone.get("mergedWith")
+        return cls(
+            kind=kind,
+            label=zones_rule.LABEL[kind],
+            merged_with=ZoneKind(merged) if merged else None,
+            note=zone.get("note"),
+        )
+
+
+@strawberry.input(description="一个功能分区;小型场所可与另一分区合并设置")
+class SiteZoneInput:
+    kind: ZoneKind
+    merged_with: ZoneKind | None = None
+    note: str | None = None
+
+    def to_domain(self) -> zones_rule.Zone:
+        return zones_rule.Zone(kind=self.kind, merged_with=self.merged_with, note=self.note)
 
 
 @strawberry.type
@@ -55,6 +91,8 @@ class SiteType(relay.Node):
     managing_department: str | None = strawberry.field(description="分中心的业务主管部门")
     status: SiteStatus
     closed_at: datetime | None
+    zones: list[SiteZoneType] = strawberry.field(description="功能分区")
+    missing_zones: list[ZoneKind] = strawberry.field(description="尚未设置的功能分区")
     parent_id: strawberry.Private[uuid.UUID | None]
     site_id: strawberry.Private[uuid.UUID]
 
@@ -75,7 +113,9 @@ class SiteType(relay.Node):
             opening_hours=site.opening_hours,
             managing_department=site.managing_department,
             status=site.status,
-            closed_at=site.closed_at,
+            closed_at=aware(site.closed_at),
+            zones=[SiteZoneType.from_plain(z) for z in site.zones or []],
+            missing_zones=zones_rule.missing(site.zones),
             parent_id=site.parent_id,
         )
 
@@ -147,14 +187,56 @@ async def _sites(
     level: SiteLevel | None,
     first: int | None,
     after: str | None,
+    status: SiteStatus | None = None,
+    standard_class: StandardClass | None = None,
 ) -> Connection[SiteType]:
     ctx.tenant_id()
     page = page_args(first, after, ctx.settings.page_cap)
     async with ctx.read() as session:
         rows, total = await service.list_sites(
-            session, parent_id=parent_id, level=level, offset=page.offset, limit=page.limit
+            session,
+            parent_id=parent_id,
+            level=level,
+            offset=page.offset,
+            limit=page.limit,
+            status=status,
+            standard_class=standard_class,
         )
     return connection(rows, total, page, SiteType.from_row)
+
+
+@strawberry.type(
+    name="SiteStandardReport",
+    description="镇(街道)便民服务中心的建设类型:标准型(含标杆型)与标杆型占比对照本县目标",
+)
+class SiteStandardReportType:
+    township_count: int = strawberry.field(description="开放的镇(街道)便民服务中心数")
+    basic_count: int
+    standard_count: int = strawberry.field(description="标准型(不含标杆型)")
+    benchmark_count: int
+    standard_share: float = strawberry.field(description="达到标准型(含标杆型)的占比")
+    benchmark_share: float
+    standard_target: float = strawberry.field(description="本县目标(政策参数,默认 1.00)")
+    benchmark_target: float = strawberry.field(description="本县目标(政策参数,默认 0.30)")
+    meets_standard_target: bool
+    meets_benchmark_target: bool
+    below_standard: list[SiteType] = strawberry.field(description="仍为基础型的中心")
+
+    @classmethod
+    def of(cls, r: standards.StandardReport) -> SiteStandardReportType:
+        return cls(
+            township_count=r.total,
+            basic_count=len(r.basic),
+            standard_count=len(r.standard),
+            benchmark_count=len(r.benchmark),
+            standard_share=round(r.standard_share, 4),
+            benchmark_share=round(r.benchmark_share, 4),
+            standard_target=r.standard_target,
+            benchmark_target=r.benchmark_target,
+            meets_standard_target=r.standard_share >= r.standard_target,
+            meets_benchmark_target=r.benchmark_share >= r.benchmark_target,
+            below_standard=[SiteType.from_row(s) for s in r.basic],
+        )
 
 
 @strawberry.type
@@ -169,9 +251,21 @@ class NetworkQuery:
         level: SiteLevel | None = None,
         first: int | None = None,
         after: str | None = None,
+        status: SiteStatus | None = None,
+        standard_class: StandardClass | None = None,
     ) -> Connection[SiteType]:
         parent = query_id(parent_id, "Site", "parentId") if parent_id is not None else None
-        return await _sites(app_context(info), parent, level, first, after)
+        return await _sites(app_context(info), parent, level, first, after, status, standard_class)
+
+    @strawberry.field(
+        description="建设类型报表:镇(街道)中心达到标准型、标杆型的占比与本县目标(县级、监督人员)"
+    )
+    async def site_standard_report(self, info: Info) -> SiteStandardReportType:
+        ctx = app_context(info)
+        ctx.tenant_id()
+        async with ctx.read() as session:
+            report = await standards.standard_report(session, ctx.actor)
+        return SiteStandardReportType.of(report)
 
     @strawberry.field(description="本县的县政务服务中心(场所树的根)")
     async def county_center(self, info: Info) -> SiteType | None:
@@ -203,9 +297,14 @@ class UpdateSiteInput:
     name: str | None = strawberry.UNSET
     address: str | None = strawberry.UNSET
     location: LocationInput | None = strawberry.UNSET
-    standard_class: StandardClass | None = strawberry.UNSET
+    standard_class: StandardClass | None = strawberry.field(
+        default=strawberry.UNSET, description="建设类型:仅县政务服务管理办公室可设定"
+    )
     opening_hours: str | None = strawberry.UNSET
     managing_department: str | None = strawberry.UNSET
+    zones: list[SiteZoneInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="功能分区(整体替换;空列表为清空)"
+    )
 
 
 @strawberry.input
@@ -218,6 +317,13 @@ class CloseSiteInput:
 class SitePayload:
     site: SiteType | None
     user_errors: list[UserErrorType]
+
+
+def _zones(value):
+    """An input's zones for the service: UNSET stays UNSET, null is no zones."""
+    if isinstance(value, list):
+        return [z.to_domain() for z in value]
+    return value if value is not None else []
 
 
 @strawberry.type
@@ -257,6 +363,7 @@ class NetworkMutation:
                 standard_class=input.standard_class or None,
                 opening_hours=given(input.opening_hours),
                 managing_department=given(input.managing_department),
+                zones=_zones(given(input.zones)),
             )
             return SiteType.from_row(site)
 

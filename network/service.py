@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor
-from network import staffing, tree
+from network import naming, staffing, standards, tree
+from network import zones as zones_rule
 from network.access import require, site_object
 from network.models import Site, SiteLevel, SiteStatus, StandardClass
 from tenants import audit
@@ -115,13 +116,20 @@ async def list_sites(
     level: SiteLevel | None,
     offset: int,
     limit: int,
+    status: SiteStatus | None = None,
+    standard_class: StandardClass | None = None,
 ) -> tuple[list[Site], int]:
-    """Children of ``parent_id`` (or all sites of the county), ordered by division code, name."""
+    """Children of ``parent_id`` (or all sites of the county), ordered by division code, name;
+    of one level, status or standard class when given."""
     query = select(Site)
     if parent_id is not None:
         query = query.where(Site.parent_id == parent_id)
     if level is not None:
         query = query.where(Site.level == level)
+    if status is not None:
+        query = query.where(Site.status == status)
+    if standard_class is not None:
+        query = query.where(Site.standard_class == standard_class)
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = await session.execute(
         query.order_by(Site.depth, Site.division_code, Site.name, Site.id)
@@ -195,7 +203,7 @@ async def create_county_center(
 
 async def create_site(session: AsyncSession, actor: Actor, data: NewSite) -> Site:
     errors = Collector()
-    name = (data.name or "").strip()
+    name = naming.own_name(data.level, data.name or "")
     _check_text_fields(
         errors,
         name=data.name,
@@ -203,6 +211,7 @@ async def create_site(session: AsyncSession, actor: Actor, data: NewSite) -> Sit
         hours=data.opening_hours,
         dept=data.managing_department,
     )
+    naming.check_name(errors, data.level, name)
     check_location(errors, data.location)
     if data.level is SiteLevel.COUNTY_CENTER:
         raise refuse("level", "COUNTY_CENTER_EXISTS", "每个县只有一个县政务服务中心,已在开通时建立")
@@ -214,6 +223,8 @@ async def create_site(session: AsyncSession, actor: Actor, data: NewSite) -> Sit
     await require(
         session, actor, site_object(data.level), "create", parent.id, parent.official_name
     )
+    if data.standard_class not in (None, StandardClass.BASIC):
+        await require(session, actor, *standards.SET_CLASS, parent.id, parent.official_name)
     expected_parent = PARENT_LEVEL[data.level]
     if parent.level is not expected_parent:
         errors.add(
@@ -305,11 +316,14 @@ async def update_site(
     standard_class: StandardClass | None = None,
     opening_hours: Any = UNSET,
     managing_department: Any = UNSET,
+    zones: Any = UNSET,
 ) -> Site:
     site = await get_site(session, site_id)
     if site is None:
         raise refuse("id", "NOT_FOUND", "场所不存在")
     await require(session, actor, site_object(site.level), "update", site.id, site.official_name)
+    if standard_class is not None and standard_class is not site.standard_class:
+        await require(session, actor, *standards.SET_CLASS, site.id, site.official_name)
     errors = Collector()
     _check_text_fields(
         errors,
@@ -322,7 +336,10 @@ async def update_site(
         check_location(errors, location)
     if site.status is SiteStatus.CLOSED:
         errors.add("id", "SITE_CLOSED", "场所已撤销,不能修改")
-    new_name = name.strip() if name is not None else None
+    new_name = naming.own_name(site.level, name) if name is not None else None
+    if new_name is not None:
+        naming.check_name(errors, site.level, new_name)
+    cleaned_zones = zones_rule.clean_zones(errors, zones) if zones is not UNSET else UNSET
     if (
         new_name
         and new_name != site.name
@@ -348,6 +365,9 @@ async def update_site(
     if managing_department is not UNSET:
         site.managing_department = managing_department
         changed["managingDepartment"] = managing_department
+    if cleaned_zones is not UNSET:
+        site.zones = cleaned_zones
+        changed["zones"] = [z["kind"] for z in cleaned_zones]
     if new_name and new_name != site.name:
         changed["name"] = [site.name, new_name]
         site.name = new_name

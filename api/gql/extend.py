@@ -5,11 +5,16 @@ network must not import workforce. So workforce declares those fields on a straw
 own (its resolvers receive the ``Site`` object as ``self``), and the composition root adds them to
 ``Site`` before the schema is built. Only resolver fields can be contributed: the target's
 constructor and data stay its own.
+
+A contributed field is nullable in the schema: the higher domain checks its own permission, and
+a reader who may see the ``Site`` but not its staff gets the ``Site`` with ``null`` and a
+FORBIDDEN error at that one field — not a ``null`` where the whole object was (GraphQL nulls
+the nearest nullable parent of a failed non-null field).
 """
 
 from __future__ import annotations
 
-from strawberry.types.base import get_object_definition
+from strawberry.types.base import StrawberryOptional, get_object_definition
 
 
 def contribute_fields(target: type, *sources: type) -> None:
@@ -27,5 +32,7 @@ def contribute_fields(target: type, *sources: type) -> None:
                 if field in definition.fields:
                     continue  # already contributed (the schema is built more than once)
                 raise TypeError(f"{source.__name__}.{field.python_name} is already on {target}")
+            if not isinstance(field.type, StrawberryOptional):
+                field.type = StrawberryOptional(field.type)
             definition.fields.append(field)
             present.add(field.python_name)

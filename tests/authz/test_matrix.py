@@ -149,7 +149,8 @@ def _action(cell: Cell, world, actor):
             network.NewSite(
                 parent_id=site_id,
                 level=CHILD_LEVEL[key],
-                name="矩阵新站",
+                # The naming convention (issue 10): 镇/乡/街道 for a township, 村/社区 below.
+                name="矩阵新镇" if CHILD_LEVEL[key] is SiteLevel.TOWNSHIP_CENTER else "矩阵新村",
                 division_code=county.sites[key].division_code + "777",
             ),
         )
