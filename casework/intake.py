@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.guard import Actor
 from casework import numbers
 from casework.applicants import ApplicantData, check_applicant, store_applicant
+from casework.appointments import check_in, mark_checked_in
 from casework.common import clean_items, clean_text, get_site, get_window, local_day
 from casework.deadlines import county_calendar, limit_for, start_clock
 from casework.events import record_event
@@ -197,8 +198,11 @@ async def accept_case(
     received = clean_items(errors, "received", data.received, "已收材料")
     deferred = clean_items(errors, "deferred", data.deferred, "容缺材料")
     note = clean_text(errors, "note", data.note, "备注")
+    appointment = None
     if data.appointment_id is not None:
-        errors.add("appointmentId", "NOT_FOUND", "预约不存在")
+        appointment = await check_in(
+            session, errors, data.appointment_id, site.id, data.matter_code, today
+        )
     found = await _matter_entry(session, errors, site, window, data.matter_code)
     policy = await casework_policy(session)
     committed: list[str] = []
@@ -235,6 +239,7 @@ async def accept_case(
         commitment=bool(data.commitment),
         committed=committed,
         note=note,
+        appointment_id=appointment.id if appointment is not None else None,
         first_receiver_id=staff_id,
         status=CaseStatus.ACCEPTED,
         accepted_at=now,
@@ -252,6 +257,8 @@ async def accept_case(
     start_clock(case, calendar, today)
     session.add(case)
     await session.flush()
+    if appointment is not None:
+        await mark_checked_in(session, appointment, case.id)
     await record_event(
         session,
         case,

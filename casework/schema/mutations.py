@@ -12,6 +12,7 @@ from api.gql.errors import mutate
 from api.gql.ids import input_id
 from casework import flow, intake, windows
 from casework.schema import clock
+from casework.schema.appointments import AppointmentMutation
 from casework.schema.calendar import CalendarMutation
 from casework.schema.feedback import FeedbackMutation
 from casework.schema.inputs import (
@@ -35,7 +36,7 @@ def _cipher(info: Info):
 
 
 @strawberry.type
-class CaseworkMutation(FeedbackMutation, CalendarMutation):
+class CaseworkMutation(FeedbackMutation, CalendarMutation, AppointmentMutation):
     @strawberry.mutation(description="开设窗口(或以新设置重开已关闭的同号窗口)")
     async def open_window(self, info: Info, input: OpenWindowInput) -> WindowPayload:
         async def change(session, actor):

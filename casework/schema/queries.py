@@ -17,6 +17,7 @@ from casework.events import events_of
 from casework.models import Case
 from casework.ratings import rated
 from casework.schema import clock
+from casework.schema.appointments import AppointmentQuery
 from casework.schema.calendar import CalendarQuery
 from casework.schema.enums import CaseStatus, DeadlineState
 from casework.schema.feedback import FeedbackQuery
@@ -50,7 +51,7 @@ async def _public_case(info: Info, row: Case) -> PublicCaseType:
 
 
 @strawberry.type
-class CaseworkQuery(FeedbackQuery, TrailQuery, ReportQuery, CalendarQuery):
+class CaseworkQuery(FeedbackQuery, TrailQuery, ReportQuery, CalendarQuery, AppointmentQuery):
     @strawberry.field(
         description="办件列表:给 siteId 时为该场所及其下级受理或审批的办件,否则为全县;新受理的在前"
     )

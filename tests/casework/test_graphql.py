@@ -37,7 +37,7 @@ SERVED = (
     "ServiceReport",
     "AuditTrail",
 )
-PUBLIC_SERVED = ("CaseProgress", "RateCase")
+PUBLIC_SERVED = ("CaseProgress", "RateCase", "AppointmentSlots", "BookAppointment")
 
 
 def _operation_text(document: str, name: str) -> str:
