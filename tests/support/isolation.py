@@ -12,7 +12,8 @@ the model whose rows a node type shows (the model of the same name unless
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from authz.models import PolicyRule
@@ -25,7 +26,7 @@ from tests.support.catalog import EMPLOYMENT, PENSION, setup_catalog
 from tests.support.factories import County
 from tests.support.workforce import hire
 from workers.models import BackgroundJob
-from workforce import assignments, certificates, heads, redeployment, training
+from workforce import assignments, certificates, common, heads, redeployment, training
 from workforce.models import AssignmentKind, Post, SkillLevel, TrainingKind
 
 RowMaker = Callable[[County], Awaitable[None]]
@@ -58,9 +59,26 @@ async def policy_rule(county: County) -> None:
         session.add(PolicyRule(role="window_staff", obj="site.village_station", act="read"))
 
 
+@contextmanager
+def services_day(day: date) -> Iterator[None]:
+    """The services' calendar day is ``day`` while rows are made (orders may not be dated
+    before the day they are given)."""
+    before = common.pinned_today
+    common.pinned_today = day
+    try:
+        yield
+    finally:
+        common.pinned_today = before
+
+
 @row_maker
 async def workforce_rows(county: County) -> None:
     """Staff, assignments, a redeployment, a head appointment, training, a certificate, a job."""
+    with services_day(date(2025, 2, 3)):
+        await _workforce_rows(county)
+
+
+async def _workforce_rows(county: County) -> None:
     admin = await county.actor("admin")
     start = date(2025, 2, 3)
     person = await hire(county, "town_a", name="隔离测试", hire_date=start)
@@ -86,7 +104,7 @@ async def workforce_rows(county: County) -> None:
         )
         appointment = await heads.propose_head(
             session,
-            admin,
+            await county.actor("head_a"),  # the county office gives its opinion, not its own
             site_id=county.sites["town_a"].id,
             staff_id=person.id,
             person_name=None,
@@ -108,7 +126,7 @@ async def workforce_rows(county: County) -> None:
             session,
             admin,
             program_id=program.id,
-            held_on=date(2025, 3, 1),
+            held_on=start,
             hours="3.5",
             place="培训室",
             online=False,
@@ -126,7 +144,7 @@ async def workforce_rows(county: County) -> None:
             staff_id=person.id,
             level=SkillLevel.LEVEL_5,
             number=f"ISO-{county.code}",
-            issued_on=date(2025, 6, 1),
+            issued_on=date(2025, 1, 20),
             scan_key=None,
         )
         session.add(
