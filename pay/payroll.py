@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -154,7 +154,7 @@ async def run_payroll(session: AsyncSession, actor_label: str, month: date) -> P
             }
         )
     for i in range(0, len(values), 2000):
-        await session.execute(insert(PayLine), values[i : i + 2000])
+        await session.execute(PayLine.__table__.insert(), values[i : i + 2000])
     row.headcount = len(values)
     row.total = total
     row.run_at = utcnow()
