@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.storage import key_belongs_to
@@ -130,6 +130,17 @@ async def create_department(
 
 async def list_departments(session: AsyncSession) -> list[Department]:
     return list((await session.execute(select(Department).order_by(Department.name))).scalars())
+
+
+async def page_departments(
+    session: AsyncSession, offset: int, limit: int
+) -> tuple[list[Department], int]:
+    """One page of the county's departments by name, and how many there are."""
+    total = (await session.execute(select(func.count()).select_from(Department))).scalar_one()
+    rows = await session.execute(
+        select(Department).order_by(Department.name, Department.id).offset(offset).limit(limit)
+    )
+    return list(rows.scalars()), total
 
 
 async def get_matter(session: AsyncSession, code: str) -> Matter | None:

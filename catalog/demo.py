@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.models import User
 from authz.guard import Actor
-from catalog import changes, releases
+from catalog import changes, releases, withdrawal
 from catalog.demo_data import BUNDLES, DEPARTMENTS, DemoMatter, matters
 from catalog.models import ChangeKind, Department
 from network.demo_data import DemoCounty
@@ -258,3 +258,33 @@ async def load(
                 "note": "周六上午可预约办理",
             },
         )
+        promised = [m for m in township_level[:-1] if m.promised >= 2]
+        if promised:
+            await _withdrawn_and_stale(session, admin, head_actor, township, promised[-1])
+
+
+async def _withdrawn_and_stale(
+    session: AsyncSession, admin: Actor, head: Actor, township: Site, matter: DemoMatter
+) -> None:
+    """A proposal its township withdrew, and one made stale: the county office changed the same
+    element after it was proposed (approving it now is refused with what changed)."""
+    site = str(township.id)
+    withdrawn = await changes.propose(
+        session,
+        head,
+        ChangeKind.OVERRIDE_MATTER,
+        {"site_id": site, "matter_code": matter.code, "note": "周日上午可办理"},
+    )
+    await withdrawal.withdraw(session, head, withdrawn.id, "周日不开放,撤回")
+    await changes.propose(
+        session,
+        head,
+        ChangeKind.OVERRIDE_MATTER,
+        {"site_id": site, "matter_code": matter.code, "promised_limit_days": matter.promised - 1},
+    )
+    await changes.propose(
+        session,
+        admin,
+        ChangeKind.OVERRIDE_MATTER,
+        {"site_id": site, "matter_code": matter.code, "promised_limit_days": 1},
+    )

@@ -89,13 +89,16 @@ class CatalogQuery:
         window = rows[page.offset : page.offset + page.limit]
         return connection(window, len(rows), page, MatterDefinitionType.from_row)
 
-    @strawberry.field(description="本县的实施部门")
-    async def departments(self, info: Info) -> list[DepartmentType]:
+    @strawberry.field(description="本县的实施部门,按名称排序(分页)")
+    async def departments(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[DepartmentType]:
         ctx = app_context(info)
         ctx.tenant_id()
+        page = page_args(first, after, ctx.settings.page_cap)
         async with ctx.read() as session:
-            rows = await definitions.list_departments(session)
-        return [DepartmentType.from_row(r) for r in rows]
+            rows, total = await definitions.page_departments(session, page.offset, page.limit)
+        return connection(rows, total, page, DepartmentType.from_row)
 
     @strawberry.field(
         description="目录变更申请:县政务服务管理办公室和监督人员看全部,其他人看自己提交的"

@@ -275,3 +275,28 @@ async def test_two_contradictory_approvals_at_once_one_wins(db):
             for c in proposed:
                 if c != winner:
                     await changes.review(session, admin, c, False, "重复")
+
+
+async def test_departments_are_a_connection(county, catalog, client):
+    first = await gql(
+        client,
+        "{ departments(first: 2) { totalCount edges { node { name } }"
+        " pageInfo { hasNextPage endCursor } } }",
+        token=county.token("staff_a1"),
+    )
+    page = first["data"]["departments"]
+    assert page["totalCount"] == 3 and page["pageInfo"]["hasNextPage"] is True
+    rest = await gql(
+        client,
+        "query($after: String) { departments(first: 2, after: $after) { edges { node { name } }"
+        " pageInfo { hasNextPage } } }",
+        {"after": page["pageInfo"]["endCursor"]},
+        county.token("staff_a1"),
+    )
+    names = [e["node"]["name"] for e in page["edges"] + rest["data"]["departments"]["edges"]]
+    assert sorted(names) == sorted(["人社局", "民政局", "市场监管局"])
+    assert rest["data"]["departments"]["pageInfo"]["hasNextPage"] is False
+    too_many = await gql(
+        client, "{ departments(first: 500) { totalCount } }", token=county.token("admin")
+    )
+    assert too_many["errors"][0]["extensions"]["code"] == "PAGE_SIZE_EXCEEDED"

@@ -65,7 +65,8 @@ async def test_demo_catalog(demo_client):
         {},
         admin,
     )
-    assert pending["catalogChanges"]["totalCount"] == 2
+    # 高沟镇's, the HR department's, and 高沟镇's made stale by the county office (issue 10).
+    assert pending["catalogChanges"]["totalCount"] == 3
     assert pending["catalogReleases"]["totalCount"] == 2
     assert len(pending["bundles"]) >= 5
     # The public documents on the demo, anonymous.
@@ -98,3 +99,56 @@ async def test_demo_catalog(demo_client):
     assert near[0]["node"]["id"] == yandian and near[0]["node"]["distanceMeters"] == 0
     distances = [e["node"]["distanceMeters"] for e in near]
     assert distances == sorted(distances)
+
+
+async def test_demo_shows_issue_10(demo_client):
+    """A withdrawn and a stale proposal, standard classes against the targets, zones."""
+    admin = await login(demo_client, "county-admin")
+    shown = await run_operation(
+        demo_client,
+        """query D {
+          withdrawn: catalogChanges(status: WITHDRAWN, first: 5) {
+            edges { node { summary comment proposer { username } diff { label after } } } }
+          pending: catalogChanges(status: PENDING, first: 10) {
+            edges { node { id summary conflicts { label before after } } } }
+          siteStandardReport { townshipCount standardShare benchmarkShare standardTarget
+            benchmarkTarget meetsStandardTarget meetsBenchmarkTarget }
+          sites(level: TOWNSHIP_CENTER, first: 1) { edges { node { name zones { label }
+            missingZones } } }
+        }""",
+        "D",
+        {},
+        admin,
+    )
+    withdrawn = shown["withdrawn"]["edges"]
+    assert len(withdrawn) == 1
+    assert withdrawn[0]["node"]["proposer"] == {"username": "gaogou-head"}
+    assert withdrawn[0]["node"]["diff"] == [{"label": "本级说明", "after": "周日上午可办理"}]
+    stale = [e["node"] for e in shown["pending"]["edges"] if e["node"]["conflicts"]]
+    assert len(stale) == 1
+    assert stale[0]["conflicts"][0]["label"] == "承诺办结时限"
+    assert stale[0]["conflicts"][0]["after"] == "1 个工作日"
+    refused = await run_operation(
+        demo_client,
+        """mutation R($id: ID!) { reviewChange(input: {changeId: $id, approve: true}) {
+          change { id } userErrors { field code } } }""",
+        "R",
+        {"id": stale[0]["id"]},
+        admin,
+    )
+    assert refused["reviewChange"]["userErrors"] == [
+        {"field": "promisedLimitDays", "code": "CONFLICT"}
+    ]
+    report = shown["siteStandardReport"]
+    assert report["townshipCount"] == 16
+    assert report["standardShare"] == 1.0 and report["meetsStandardTarget"] is True
+    assert report["benchmarkShare"] >= 0.3 and report["benchmarkTarget"] == 0.3
+    township = shown["sites"]["edges"][0]["node"]
+    assert [z["label"] for z in township["zones"]] == [
+        "咨询引导",
+        "窗口服务",
+        "自助服务",
+        "政务公开",
+        "休息等候",
+    ]
+    assert township["missingZones"] == []
