@@ -38,6 +38,7 @@ from casework import flow, intake
 from casework.applicants import ApplicantData
 from casework.calendar import CHINA
 from casework.common import CHINA_TZ
+from casework.demo_history import load_history
 from casework.models import ApplicantKind, Case, Delivery, Window, WindowKind
 from catalog.effective import effective_catalog
 from catalog.models import Department
@@ -195,8 +196,9 @@ def _working_days_ago(count: int) -> date:
     return day
 
 
-def _pick(entries: list[dict[str, Any]], department: str, rng: random.Random) -> dict | None:
-    fitting = [
+def _fitting(entries: list[dict[str, Any]], department: str) -> list[dict[str, Any]]:
+    """The department's promised matters of the comprehensive window (three days or more)."""
+    return [
         e
         for e in entries
         if e["acceptedHere"]
@@ -205,7 +207,16 @@ def _pick(entries: list[dict[str, Any]], department: str, rng: random.Random) ->
         and e["handlingKind"] == "PROMISED"
         and e["promisedLimitDays"] >= 3
     ]
+
+
+def _pick(entries: list[dict[str, Any]], department: str, rng: random.Random) -> dict | None:
+    fitting = _fitting(entries, department)
     return rng.choice(fitting) if fitting else None
+
+
+def _staff(desk: _Desk) -> uuid.UUID:
+    assert desk.actor.staff_id is not None
+    return desk.actor.staff_id
 
 
 def _applicant(rng: random.Random, index: int) -> ApplicantData:
@@ -256,9 +267,33 @@ async def _cases(
     approver = await people.add(
         "market-approver", "市场监管审批员", root, Post.APPROVAL, market, Role.APPROVER
     )
+    manager = await people.add(
+        "county-manager",
+        "县中心值班主任",
+        root,
+        Post.MANAGEMENT,
+        f"{county.name}政务服务管理办公室",
+        Role.WINDOW_STAFF,
+    )
     if market not in departments:
         return
     entries = (await effective_catalog(session, root.tenant_id, root.id)).entries
+    await load_history(
+        session,
+        tenant_id=root.tenant_id,
+        county_code=county.code,
+        root_id=root.id,
+        window_id=windows[(root.id, "A01")].id,
+        issue_window_id=windows[(root.id, "C01")].id,
+        entries=_fitting(entries, market)[:20],
+        department_id=departments[market].id,
+        clerk_id=_staff(clerk),
+        approver_id=_staff(approver),
+        issuer_id=_staff(issuer),
+        manager_id=_staff(manager),
+        cipher=cipher,
+        today=today(),
+    )
     counter = windows[(root.id, "A01")]
     issue_window = windows[(root.id, "C01")]
     index = 0

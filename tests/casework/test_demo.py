@@ -4,6 +4,7 @@ windows, and cases in every state that the demo accounts see."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, timedelta
 
 from tests.support.graphql import login, operation, run_operation
 
@@ -56,3 +57,31 @@ async def test_demo_windows_and_cases(demo_client):
     case_id = listed["cases"]["edges"][0]["node"]["id"]
     detail = await run_operation(demo_client, DOCUMENT, "CaseDetail", {"id": case_id}, admin)
     assert detail["node"]["events"][0]["kind"] == "ACCEPTED"
+
+
+async def test_demo_ratings_follow_ups_and_complaints(demo_client):
+    admin = await login(demo_client, "county-admin")
+    follow_ups = await run_operation(
+        demo_client, DOCUMENT, "RatingFollowUps", {"first": 200}, admin
+    )
+    statuses = {e["node"]["status"] for e in follow_ups["ratingFollowUps"]["edges"]}
+    assert statuses == {"VERIFYING", "RECTIFYING", "REVISITING", "CLOSED"}
+    complaints = await run_operation(
+        demo_client,
+        "{ complaints(first: 50) { edges { node { status tracker { name } } } } }",
+        None,
+        {},
+        admin,
+    )
+    nodes = [e["node"] for e in complaints["complaints"]["edges"]]
+    assert {n["status"] for n in nodes} == {"TRACKING", "RESOLVED"}
+    assert {n["tracker"]["name"] for n in nodes} == {"县中心值班主任"}
+    root = (await run_operation(demo_client, CENTER, None, {}, admin))["countyCenter"]["id"]
+    today = date.today()  # clock-ok: the demo is dated from the day it is loaded
+    year = {"siteId": root, "from": str(today - timedelta(days=500)), "to": str(today)}
+    figures = (await run_operation(demo_client, DOCUMENT, "ServiceReport", year, admin))[
+        "serviceReport"
+    ]
+    assert figures["accepted"] >= 240 and figures["badRatings"] >= 4
+    assert 0.8 < figures["satisfactionRate"] < 1.0
+    assert figures["verifiedRate"] < 1.0  # one bad rating still awaits verification
