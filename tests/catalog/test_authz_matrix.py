@@ -50,6 +50,11 @@ _serial = itertools.count(1)
 
 PROPOSALS = ("defineMatter", "updateMatter", "delegateMatter", "defineBundle")
 COUNTY_OFFICE = ("reviewChange", "publishRelease", "importCatalog", "defineDepartment")
+# Withdrawing a pending change: the proposer's own (``own``: a township head's override, a
+# department's update), not the department's seen by others (``county``).
+WITHDRAW = "withdrawChange"
+PENDING_PROPOSERS = {"township_head": "head_a", "department_admin": "dept"}
+SEES_EVERY_CHANGE = {"county_admin", "supervisor"}
 WORKING_DEFINITIONS = "matter"  # the query of approved, unpublished definitions
 MATTER_OF = {"hr": PENSION, "civil": MARRIAGE}
 BUNDLE_OF = {"hr": [PENSION, EMPLOYMENT], "civil": [PENSION, MARRIAGE]}
@@ -57,6 +62,9 @@ PREVIEWERS = {"county_admin", "department_admin", "township_head", "supervisor"}
 
 
 def _targets(role: str, action: str) -> list[str]:
+    if action == WITHDRAW:
+        own = ["own"] if role in PENDING_PROPOSERS else []
+        return [*own, *(["county"] if role != "department_admin" else []), OTHER_COUNTY]
     if action == "overrideMatter":
         return list(relations(role))
     if action in PROPOSALS:
@@ -73,6 +81,10 @@ def _expect(role: str, action: str, target: str) -> Expect:
         return NOT_FOUND if _expect(role, action, "hr") == ALLOWED else FORBIDDEN
     if target == OTHER_COUNTY:
         return NOT_FOUND
+    if action == WITHDRAW:
+        if target == "own":
+            return ALLOWED
+        return FORBIDDEN if role in SEES_EVERY_CHANGE else NOT_FOUND
     if action == WORKING_DEFINITIONS:
         return ALLOWED if role in PREVIEWERS else FORBIDDEN
     if role == "county_admin":
@@ -86,7 +98,7 @@ def _expect(role: str, action: str, target: str) -> Expect:
 
 CELLS = cells(
     ROLES,
-    ("overrideMatter", *PROPOSALS, *COUNTY_OFFICE, WORKING_DEFINITIONS),
+    ("overrideMatter", *PROPOSALS, *COUNTY_OFFICE, WITHDRAW, WORKING_DEFINITIONS),
     _targets,
     _expect,
 )
@@ -149,6 +161,25 @@ async def _request(cell: Cell, world: World) -> tuple[str, dict[str, Any], str]:
         data = {"changeId": pending, "approve": True, "comment": "同意"}
         fields = "change { id status } userErrors { field code message }"
         return mutation(action, "ReviewChangeInput", data, "change", fields)
+    if action == WITHDRAW:
+        proposer = PENDING_PROPOSERS.get(cell.role, "dept") if target == "own" else "dept"
+        change = (
+            await propose_directly(
+                county,
+                ChangeKind.UPDATE_MATTER,
+                {"code": PENSION, "conditions": f"条件{n}"},
+                proposer,
+            )
+            if proposer == "dept"
+            else None
+        )
+        change_id = (
+            global_id("CatalogChange", change.id)
+            if change is not None
+            else await _override_directly(county, "town_a", proposer)
+        )
+        fields = "change { id status } userErrors { field code message }"
+        return mutation(action, "WithdrawChangeInput", {"changeId": change_id}, "change", fields)
     if action == "publishRelease":
         await _override_directly(county, "root", "admin")  # something to publish
         fields = "release { number } userErrors { field code message }"
@@ -175,7 +206,9 @@ async def test_catalog_matrix(client, matrix_world, cell: Cell):
     check(cell, outcome)
     if cell.expected != ALLOWED:
         return
-    if path.endswith(".change"):  # recorded: at once from the county office, else for review
+    if cell.action == WITHDRAW:
+        assert outcome.value["status"] == "WITHDRAWN", outcome
+    elif path.endswith(".change"):  # recorded: at once from the county office, else for review
         office = cell.role == "county_admin"
         assert outcome.value["status"] == ("APPROVED" if office else "PENDING"), outcome
     elif cell.action == "importCatalog":
