@@ -113,6 +113,7 @@ class NewEvent:
     points: int | None = None
     note: str | None = None
     evidence_key: str | None = None
+    source: EventSource = EventSource.MANUAL
 
 
 async def record_event(session: AsyncSession, actor: Actor, data: NewEvent) -> AssessmentEvent:
@@ -155,7 +156,7 @@ async def record_event(session: AsyncSession, actor: Actor, data: NewEvent) -> A
         count=data.count,
         points=points,
         grave=grave,
-        source_kind=EventSource.MANUAL,
+        source_kind=data.source,
         note=data.note,
         evidence_key=data.evidence_key,
         recorded_by=actor.label,

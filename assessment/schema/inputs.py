@@ -15,7 +15,7 @@ from assessment.schema.types import (
     AssessmentRubric,
     MonthlyScoreType,
 )
-from workforce.schema.files import JobType
+from workforce.schema.files import JobType, RosterImportReport
 
 
 @strawberry.input
@@ -91,6 +91,17 @@ class UpdateAssessmentRubricInput:
                 for c in self.categories
             ]
         }
+
+
+@strawberry.input
+class ImportAttendanceInput:
+    upload_key: str = strawberry.field(description='requestUpload(purpose: "roster") 上传的 .xlsx')
+
+
+@strawberry.type
+class ImportAttendancePayload:
+    report: RosterImportReport | None
+    user_errors: list[UserErrorType]
 
 
 @strawberry.input

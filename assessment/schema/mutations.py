@@ -12,7 +12,8 @@ from strawberry.types import Info
 from api.gql.context import app_context
 from api.gql.errors import mutate
 from api.gql.ids import input_id
-from assessment import annual, monthly, recording, rubric
+from api.storage import storage_for
+from assessment import annual, attendance, monthly, recording, rubric
 from assessment.jobs import close_assessment_month, close_assessment_year
 from assessment.models import AssessmentStatus
 from assessment.months import check_year, input_month, label, require_county
@@ -25,6 +26,8 @@ from assessment.schema.inputs import (
     AssessmentYearPayload,
     CloseAssessmentMonthInput,
     CloseAssessmentYearInput,
+    ImportAttendanceInput,
+    ImportAttendancePayload,
     MonthlyScorePayload,
     PublishAssessmentMonthInput,
     RecordAssessmentEventInput,
@@ -43,7 +46,9 @@ from tenants.errors import refuse
 from workers.jobs import submit
 from workers.queue import queue_for
 from workforce.common import today
-from workforce.schema.files import JobType
+from workforce.personal import cipher_for
+from workforce.roster.importing import ImportReport, RosterRefused
+from workforce.schema.files import JobType, RosterImportReport
 
 REQUEST_ID_MAX = 100
 
@@ -103,6 +108,29 @@ class AssessmentMutation:
 
         found, errors = await mutate(info, change)
         return AssessmentRubricPayload(rubric=found, user_errors=errors)
+
+    @strawberry.mutation(description="导入考勤机导出的考勤(.xlsx,1.1–1.4):任一行有误则整份不导入")
+    async def import_attendance(
+        self, info: Info, input: ImportAttendanceInput
+    ) -> ImportAttendancePayload:
+        ctx = app_context(info)
+        cipher, files = cipher_for(ctx.settings.secret_key), storage_for(ctx.settings)
+        refused: list[ImportReport] = []
+
+        async def change(session: AsyncSession, actor: Actor) -> ImportReport:
+            try:
+                return await attendance.import_attendance(
+                    session, actor, cipher, files, input.upload_key
+                )
+            except RosterRefused as exc:
+                refused.append(exc.report)
+                raise
+
+        report, errors = await mutate(info, change)
+        if report is None and refused:
+            report = refused[0]
+        shown = RosterImportReport.from_report(report) if report is not None else None
+        return ImportAttendancePayload(report=shown, user_errors=errors)
 
     @strawberry.mutation(description="作废考核记录(须说明理由;该月公布前)")
     async def void_assessment_event(
