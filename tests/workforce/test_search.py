@@ -14,6 +14,7 @@ from workforce import listing
 from workforce.models import name_keys
 from workforce.search import search_condition
 
+
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
     pin_today(monkeypatch, date(2026, 3, 2))
