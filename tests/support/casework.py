@@ -42,6 +42,7 @@ from tests.support.factories import PASSWORD, County
 from tests.support.workforce import CIPHER, id_number
 from workforce import assignments
 from workforce import staff as staff_service
+from workforce.common import acting_on
 from workforce.models import AssignmentKind, Education, EmploymentType, Post, Staff
 
 __all__ = ["CIPHER", "MARRIAGE"]
@@ -108,6 +109,8 @@ async def person(
                 hire_date=hire_date,
                 site_id=county.sites[site].id,
                 post=post,
+                # whatever the casework tests move them to later (``move``)
+                posts=sorted({post, Post.INTAKE, Post.ISSUE, Post.APPROVAL}),
             ),
         )
         await session.flush()
@@ -127,6 +130,11 @@ async def move(county: County, who: Person, site: str, post: Post, start: date) 
     """A new REGULAR assignment of ``who`` from ``start`` (the previous one ends the day
     before)."""
     admin = await county.actor("admin")
+    with acting_on(start):  # made on the day it starts, not back-dated
+        await _assign(county, admin, who, site, post, start)
+
+
+async def _assign(county: County, admin: Actor, who: Person, site: str, post: Post, start: date):
     async with county.db.transaction(county.tenant_id) as session:
         await assignments.assign_staff(
             session,
