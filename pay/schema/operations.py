@@ -3,6 +3,7 @@ exporting a payroll (the run and the export are jobs). They only translate to ``
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import strawberry
@@ -11,7 +12,7 @@ from strawberry.types import Info
 
 from api.gql.context import app_context
 from api.gql.errors import UserErrorType, mutate
-from api.gql.ids import query_id
+from api.gql.ids import input_id, query_id
 from assessment.months import check_year, input_month, label, query_month
 from authz.guard import Actor
 from pay import budget, payroll
@@ -23,7 +24,7 @@ from pay.schema.types import PayrollType, StaffingBudget
 from tenants.errors import refuse
 from workers.jobs import submit
 from workers.queue import queue_for
-from workforce.common import today
+from workforce.common import get_staff, today
 from workforce.schema.files import JobType
 
 REQUEST_ID_MAX = 100
@@ -44,6 +45,18 @@ class ApprovePayrollInput:
 class ExportPayrollInput:
     month: str
     request_id: str | None = None
+
+
+@strawberry.input
+class SetBaseWageInput:
+    staff_id: strawberry.ID
+    monthly_yuan: str = strawberry.field(description='合同约定的月基本工资(元),如 "3800.00"')
+
+
+@strawberry.type
+class BaseWagePayload:
+    monthly_yuan: str | None
+    user_errors: list[UserErrorType]
 
 
 @strawberry.type
@@ -139,6 +152,24 @@ class PayMutation:
 
         found, errors = await mutate(info, change)
         return PayrollPayload(payroll=found, job=None, user_errors=errors)
+
+    @strawberry.mutation(description="设定个人基本工资(合同约定;未设定者按全县基本工资)")
+    async def set_base_wage(self, info: Info, input: SetBaseWageInput) -> BaseWagePayload:
+        async def change(session: AsyncSession, actor: Actor) -> str:
+            await require_county(session, actor, "wage")
+            staff_id = input_id(input.staff_id, "Staff", "staffId")
+            await get_staff(session, staff_id)
+            try:
+                monthly = Decimal(input.monthly_yuan.strip())
+            except (InvalidOperation, ValueError):
+                raise refuse("monthlyYuan", "INVALID_AMOUNT", "金额格式应为元,如 3800.00") from None
+            if monthly != monthly.quantize(Decimal("0.01")):
+                raise refuse("monthlyYuan", "INVALID_AMOUNT", "金额最多精确到分")
+            row = await payroll.set_base_wage(session, actor.label, staff_id, monthly)
+            return f"{row.monthly:.2f}"
+
+        found, errors = await mutate(info, change)
+        return BaseWagePayload(monthly_yuan=found, user_errors=errors)
 
     @strawberry.mutation(description="导出工资表(.xlsx,后台任务)")
     async def export_payroll(self, info: Info, input: ExportPayrollInput) -> PayrollJobPayload:

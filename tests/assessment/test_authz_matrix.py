@@ -7,6 +7,7 @@ everywhere); the month, the year and the payroll are the county office's alone."
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -39,6 +40,7 @@ COUNTY_ACTIONS = (
     "approvePayroll",
     "exportPayroll",
     "updateAssessmentRubric",
+    "setBaseWage",
 )
 MONTH = date(2025, 6, 1)
 MANAGES = {
@@ -106,6 +108,10 @@ def _action(cell: Cell, world, actor):
         if cell.action == "exportPayroll":
             await require_pay(session, actor, "export")
             return await payroll.run_payroll(session, label, MONTH)
+        if cell.action == "setBaseWage":
+            await require_pay(session, actor, "wage")
+            person = world.person(county, "town_a")
+            return await payroll.set_base_wage(session, label, person.id, Decimal("3800.00"))
         await require_county(session, actor, "rubric")
         document = default_rubric()
         return await rubric.new_version(session, label, document, date(2027, 1, 1), "修订")
