@@ -285,3 +285,26 @@ async def test_history_rules_through_graphql(county, client):
         "assignment": {"startDate": "2018-09-10", "endDate": None},
         "userErrors": [],
     }
+
+
+async def test_racing_revocations_one_wins(county):
+    """Two revocations of one order at once: the people's lock serializes them; the second
+    finds the order revoked."""
+    import asyncio
+
+    from api.gql.errors import run_change
+
+    person = await hire(county, "town_b", name="并发撤销", hire_date=date(2021, 6, 7))
+    order = await _order(county, person, "root", TODAY + timedelta(days=3))
+    admin = await county.actor("admin")
+
+    async def attempt() -> list[str]:
+        _, errors = await run_change(
+            lambda: county.db.transaction(county.tenant_id),
+            lambda session: redeployment.revoke_order(session, admin, order.id, "撤销"),
+        )
+        return [e.code for e in errors]
+
+    outcomes = sorted(await asyncio.gather(attempt(), attempt()))
+    assert outcomes[0] == [] and outcomes[1] in (["ALREADY_REVOKED"], ["CONFLICT"])
+    assert await _history(county, person.id) == [("town_b", date(2021, 6, 7), None)]
