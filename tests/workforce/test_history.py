@@ -268,6 +268,7 @@ async def test_history_rules_through_graphql(county, client):
     revoked = await gql(client, REVOKE, {"i": {"orderId": order_id, "reason": "撤销"}}, token)
     order = revoked["data"]["revokeRedeployment"]["order"]
     assert order["revokeReason"] == "撤销" and order["revokedBy"] == {"username": "admin"}
+    assert order["revokedAt"].endswith("+00:00")  # timezone-aware on both databases
     (regular,) = await placements_of(county, person.id)
     corrected = await gql(
         client,

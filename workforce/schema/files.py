@@ -13,6 +13,7 @@ from strawberry.types import Info
 from api import storage
 from api.gql.context import app_context
 from api.gql.errors import UserErrorType, to_user_errors
+from api.gql.time import aware
 from workers.models import BackgroundJob
 from workforce import roster
 from workforce.schema.enums import JobStatus
@@ -37,8 +38,8 @@ class JobType(relay.Node):
             status=row.status,
             error=row.error,
             result_filename=row.result_filename,
-            created_at=row.created_at,
-            finished_at=row.finished_at,
+            created_at=aware(row.created_at),  # type: ignore[arg-type]
+            finished_at=aware(row.finished_at),
             result_key=row.result_key,
         )
 

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from accounts.schema.users import UserType
 from api.gql.context import app_context
 from api.gql.pagination import Connection
+from api.gql.time import aware
 from api.storage import storage_for
 from network.schema import SiteType, site_of
 from workforce import certificates, review, training
@@ -320,8 +321,8 @@ class RedeploymentOrderType(relay.Node):
             id=str(row.id),
             effective_date=row.effective_date,
             reason=row.reason,
-            issued_at=row.created_at,
-            revoked_at=row.revoked_at,
+            issued_at=aware(row.created_at),  # type: ignore[arg-type]
+            revoked_at=aware(row.revoked_at),
             revoke_reason=row.revoke_reason,
             order_id=row.id,
             issued_by_id=row.issued_by_user_id,
@@ -369,7 +370,7 @@ class HeadAppointmentType(relay.Node):
             status=row.status,
             proposal_reason=row.proposal_reason,
             opinion_reason=row.opinion_reason,
-            reviewed_at=row.reviewed_at,
+            reviewed_at=aware(row.reviewed_at),
             ended_on=row.ended_on,
             site_id=row.site_id,
             staff_id=row.staff_id,
