@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.models import AssessmentEvent, EventSource
-from assessment.recording import reopen_if_closed
+from assessment.recording import month_status, reopen_if_closed
 from assessment.rubric import rubric_in_force
 
 SYSTEM_LABEL = "系统"
@@ -35,6 +35,7 @@ async def record_system_event(
     """Record (once) the system's event for ``source_kind``/``source_id`` against
     ``item_code``; a second call with the same source returns the first call's event."""
     kind = EventSource(source_kind)
+    await month_status(session, occurred_on.replace(day=1))  # takes turns with a close
     found = await _find(session, kind, source_id, item_code)
     if found is not None:
         return found

@@ -13,11 +13,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.storage import key_belongs_to
 from assessment.models import AssessmentEvent, AssessmentMonth, AssessmentStatus, EventSource
+from assessment.monthly import month_row
 from assessment.rubric import Item, rubric_in_force
 from authz.errors import Forbidden
 from authz.guard import Actor
@@ -60,10 +61,11 @@ async def require_manager(
 
 
 async def month_status(session: AsyncSession, month: date) -> AssessmentStatus:
-    status = await session.scalar(
-        select(AssessmentMonth.status).where(AssessmentMonth.month == month)
-    )
-    return status or AssessmentStatus.OPEN
+    """The month's status, its row made and locked for the rest of the transaction: a change
+    to its events and a close of the month take turns (``assessment.monthly.month_row``), so a
+    close never misses an event that commits after it, and an event of a month being closed
+    sends it back to OPEN once the close has committed."""
+    return (await month_row(session, month, lock=True)).status
 
 
 async def reopen_if_closed(session: AsyncSession, month: date) -> None:
