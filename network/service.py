@@ -211,7 +211,8 @@ async def create_site(session: AsyncSession, actor: Actor, data: NewSite) -> Sit
         hours=data.opening_hours,
         dept=data.managing_department,
     )
-    naming.check_name(errors, data.level, name)
+    if len(name) <= NAME_MAX:  # an over-long name is TOO_LONG, and only that
+        naming.check_name(errors, data.level, name)
     check_location(errors, data.location)
     if data.level is SiteLevel.COUNTY_CENTER:
         raise refuse("level", "COUNTY_CENTER_EXISTS", "每个县只有一个县政务服务中心,已在开通时建立")
@@ -337,7 +338,7 @@ async def update_site(
     if site.status is SiteStatus.CLOSED:
         errors.add("id", "SITE_CLOSED", "场所已撤销,不能修改")
     new_name = naming.own_name(site.level, name) if name is not None else None
-    if new_name is not None:
+    if new_name is not None and len(new_name) <= NAME_MAX:
         naming.check_name(errors, site.level, new_name)
     cleaned_zones = zones_rule.clean_zones(errors, zones) if zones is not UNSET else UNSET
     if (
