@@ -21,8 +21,9 @@ from network.service import require_site
 from tenants import audit
 from tenants.base import utcnow
 from tenants.errors import Collector, check_length, refuse
+from workforce.access import readable_staff
 from workforce.common import check_date, today
-from workforce.models import HeadAppointment, HeadAppointmentStatus, Staff
+from workforce.models import HeadAppointment, HeadAppointmentStatus
 
 HEADED_LEVELS = (SiteLevel.SUB_CENTER, SiteLevel.TOWNSHIP_CENTER)
 NAME_MAX = 64
@@ -55,7 +56,9 @@ async def propose_head(
         )
     name = (person_name or "").strip()
     if staff_id is not None:
-        staff = await session.get(Staff, staff_id)
+        # A person the proposer may not read (another township's) is named, not picked: the
+        # proposal would otherwise show their record to whoever reads it.
+        staff = await readable_staff(session, actor, staff_id)
         if staff is None:
             errors.add("staffId", "NOT_FOUND", "人员不存在")
         else:

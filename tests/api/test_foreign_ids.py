@@ -67,6 +67,11 @@ ID_TYPES: dict[tuple[str, str] | str, str] = {
     "changeId": "CatalogChange",
     "windowId": "Window",
     "caseId": "Case",
+    "orderId": "RedeploymentOrder",
+    "followUpId": "RatingFollowUp",
+    "complaintId": "Complaint",
+    "staffAtFaultId": "Staff",
+    "eventId": "AssessmentEvent",
 }
 # acceptCase's appointmentId names a booking (an appointment slot), not a head appointment.
 ID_TYPES[("acceptCase", "appointmentId")] = "Appointment"
@@ -94,6 +99,8 @@ VALUES_BY_TYPE: dict[str, object] = {
 EXAMPLES: dict[str, dict[str, object]] = {
     "createSite": {"level": "VILLAGE_STATION", "name": "测试村"},
     "grantRole": {"role": "WINDOW_STAFF"},
+    "reportUnresolved": {"contactPhone": "13800000000"},
+    "adjustMonthlyGrade": {"month": "2025-03"},
     "revokeRole": {"role": "WINDOW_STAFF"},
 }
 # Where a mutation's valid site ids point, when not at 甲一村 (village_a1) / 乙镇 for the head.
