@@ -25,7 +25,7 @@ from strawberry.utils.logging import StrawberryLogger
 
 from accounts.schema.roles import AuthzMutation
 from accounts.schema.tenant import TenantQuery
-from accounts.schema.users import AccountMutation, AccountQuery
+from accounts.schema.users import AccountMutation, AccountQuery, UserType
 from accounts.service import use_staff_link_check
 from api.gql.context import app_context
 from api.gql.extend import contribute_fields
@@ -39,18 +39,28 @@ from casework.schema import CaseworkMutation, CaseworkQuery
 from catalog.schema import CatalogFastPath, CatalogMutation, CatalogQuery, PublicQuery
 from graphql import GraphQLError
 from network.schema import NetworkMutation, NetworkQuery, SiteType
+from network.staffing import use_staffing
 from pay.schema import PayMutation, PayQuery, StaffPayFields
 from workforce.access import check_account_link
-from workforce.schema import SiteWorkforceFields, WorkforceMutation, WorkforceQuery
+from workforce.assignments import people_to_move, staffed_sites
+from workforce.schema import (
+    SiteWorkforceFields,
+    UserWorkforceFields,
+    WorkforceMutation,
+    WorkforceQuery,
+)
 from workforce.schema.types import StaffType
 
 log = logging.getLogger("onewindow.graphql")
 
 # A higher domain's fields on a lower domain's type, added before any schema is built.
 contribute_fields(SiteType, SiteWorkforceFields)
+contribute_fields(UserType, UserWorkforceFields)  # me { staff { … } }
 contribute_fields(StaffType, StaffAssessmentFields, StaffPayFields)
 # Linking a new account to a staff record needs workforce's view of where the person works.
 use_staff_link_check(check_account_link)
+# Who works at a site today: public sites offer only staffed ones; closing waits for a move.
+use_staffing(staffed_sites, people_to_move)
 
 # Errors whose message is meant for the client; anything else is masked as an internal error.
 EXPOSED_CODES = {
