@@ -6,6 +6,7 @@ not take effect in a month already closed, so it never changes one.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -18,10 +19,13 @@ from assessment.models import AssessmentMonth, AssessmentStatus, RubricVersion
 from assessment.policy import assessment_policy
 from assessment.rubric_data import default_rubric
 from tenants import audit
-from tenants.errors import Collector
+from tenants.errors import Collector, check_count, check_length
 
 SEED_FROM = date(2000, 1, 1)
 BONUS_CATEGORY = "6"
+ITEMS_MAX = 50  # items of one category (the annex has at most 6)
+DESCRIPTION_MAX = 500
+ITEM_CODE = re.compile(r"^[1-6]\.[0-9]{1,2}$")
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ async def new_version(
     )
     if last_closed is not None and effective_from <= last_closed:
         errors.add("effectiveFrom", "MONTH_CLOSED", "生效月份已结算,不能修改其考核细则")
+    check_length(errors, "note", note, DESCRIPTION_MAX, "修订说明")
     check_document(errors, document)
     errors.raise_if_any()
     last = await session.scalar(select(func.max(RubricVersion.version))) or 0
@@ -172,9 +177,18 @@ def check_document(errors: Collector, document: dict[str, Any]) -> None:
         return
     for category in categories:
         bonus = category["code"] == BONUS_CATEGORY
-        for item in category.get("items") or []:
+        items = category.get("items") or []
+        check_count(errors, "document", items, ITEMS_MAX, f"类别 {category['code']} 的细则项")
+        check_length(errors, "document", category.get("name"), 20, "类别名称")
+        if len(items) > ITEMS_MAX:
+            continue
+        for item in items:
+            check_length(errors, "document", item.get("description"), DESCRIPTION_MAX, "细则内容")
+            check_count(errors, "document", item.get("variants"), 10, "细则项的情形")
+            for variant in item.get("variants") or []:
+                check_length(errors, "document", variant.get("label"), 100, "情形说明")
             code = str(item.get("code", ""))
-            if not code.startswith(category["code"] + "."):
+            if not ITEM_CODE.match(code) or not code.startswith(category["code"] + "."):
                 errors.add(
                     "document", "INVALID_RUBRIC", f"细则项 {code} 不属于类别 {category['code']}"
                 )
@@ -182,6 +196,6 @@ def check_document(errors: Collector, document: dict[str, Any]) -> None:
             values = [item.get("points"), item.get("min_points"), item.get("max_points")]
             values += [v.get("points") for v in item.get("variants") or []]
             for value in (v for v in values if v is not None):
-                if not isinstance(value, int) or (value > 0) != bonus or value == 0:
+                if not isinstance(value, int) or (value > 0) != bonus or not 0 < abs(value) <= 100:
                     errors.add("document", "INVALID_POINTS", f"细则项 {code} 的分值不合规")
                     break

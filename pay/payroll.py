@@ -194,7 +194,7 @@ async def set_base_wage(
     session: AsyncSession, actor_label: str, staff_id: uuid.UUID, monthly: Decimal
 ) -> BaseWage:
     """A person's own base wage (their contract), replacing the one before."""
-    if not Decimal("0") < monthly <= Decimal("100000"):
+    if not monthly.is_finite() or not Decimal("0") < monthly <= Decimal("100000"):
         raise refuse("monthlyYuan", "INVALID_AMOUNT", "基本工资应在 0–100000 元之间")
     found = (
         await session.execute(select(BaseWage).where(BaseWage.staff_id == staff_id))

@@ -163,7 +163,7 @@ class PayMutation:
                 monthly = Decimal(input.monthly_yuan.strip())
             except (InvalidOperation, ValueError):
                 raise refuse("monthlyYuan", "INVALID_AMOUNT", "金额格式应为元,如 3800.00") from None
-            if monthly != monthly.quantize(Decimal("0.01")):
+            if not monthly.is_finite() or monthly != monthly.quantize(Decimal("0.01")):
                 raise refuse("monthlyYuan", "INVALID_AMOUNT", "金额最多精确到分")
             row = await payroll.set_base_wage(session, actor.label, staff_id, monthly)
             return f"{row.monthly:.2f}"

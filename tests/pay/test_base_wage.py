@@ -28,7 +28,7 @@ async def test_set_base_wage(db, client):
 
     done = await send("3800")
     assert done["data"]["setBaseWage"] == {"monthlyYuan": "3800.00", "userErrors": []}
-    for bad in ("abc", "3800.001", "-1", "1e9"):
+    for bad in ("abc", "3800.001", "-1", "1e9", "NaN", "Infinity", "sNaN"):
         refused = (await send(bad))["data"]["setBaseWage"]
         assert refused["monthlyYuan"] is None
         assert refused["userErrors"][0]["code"] == "INVALID_AMOUNT", bad
