@@ -15,4 +15,12 @@ ALTER DEFAULT PRIVILEGES FOR ROLE onewindow_owner IN SCHEMA public
 
 -- Objects that already exist (database.sql run again after a migration).
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO onewindow_app;
+-- ... but the audit trail stays append-only (migration 0010): never UPDATE or DELETE it.
+DO $$
+BEGIN
+    IF to_regclass('public.audit_events') IS NOT NULL THEN
+        REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM onewindow_app;
+    END IF;
+END
+$$;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO onewindow_app;

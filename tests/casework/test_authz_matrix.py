@@ -1,5 +1,6 @@
-"""Authorization matrix of 好差评's follow-up and 办不成事: every role × verifyRating,
-rectifyRating, revisitRating, reportUnresolved, resolveComplaint × where it is aimed
+"""Authorization matrix of 好差评's follow-up, 办不成事 and the county's calendar: every role ×
+verifyRating, rectifyRating, revisitRating, reportUnresolved, resolveComplaint (and
+setCalendarDay, removeCalendarDay: the county office's alone) × where it is aimed
 (``tests/support/matrix.py``), through the services in transactions rolled back afterwards.
 
 Whoever manages a site follows up its ratings and reports and resolves its complaints: the
@@ -17,10 +18,11 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import select
 
-from casework import complaints, ratings
+from casework import complaints, county_calendar, ratings
 from casework.common import CHINA_TZ
 from casework.models import (
     ApplicantKind,
+    CalendarDay,
     Case,
     CaseStatus,
     Channel,
@@ -247,3 +249,30 @@ def _action(elsewhere):
 @pytest.mark.parametrize("cell", CELLS)
 async def test_feedback_matrix(db, matrix_world, elsewhere, cell: Cell):
     await check_in_transaction(db, matrix_world, cell, _action(elsewhere))
+
+
+CALENDAR_CELLS = cells(
+    ROLES,
+    ("setCalendarDay", "removeCalendarDay"),
+    lambda role, action: ["county"],
+    lambda role, action, target: ALLOWED if role == "county_admin" else FORBIDDEN,
+)
+
+
+def _calendar_action(cell: Cell, world: World, actor):
+    day = date(2025, 10, 9)
+
+    async def run(session):
+        if cell.action == "setCalendarDay":
+            return await county_calendar.set_calendar_day(session, actor, day, False, "矩阵")
+        session.add(CalendarDay(day=day, working=True, reason="矩阵", set_by="matrix"))
+        await session.flush()
+        return await county_calendar.remove_calendar_day(session, actor, day)
+
+    return run
+
+
+@pytest.mark.parametrize("cell", CALENDAR_CELLS)
+async def test_calendar_matrix(db, matrix_world, cell: Cell):
+    """The county's calendar is the county office's alone."""
+    await check_in_transaction(db, matrix_world, cell, _calendar_action)
