@@ -242,6 +242,7 @@ class Release(UUIDPrimaryKey, TenantScoped, Base):
 
     number: Mapped[int] = mapped_column(Integer)
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     published_by_label: Mapped[str] = mapped_column(String(128))
     note: Mapped[str] = mapped_column(Text, default="")
     matter_count: Mapped[int] = mapped_column(Integer)

@@ -60,6 +60,7 @@ async def publish(session: AsyncSession, actor: Actor, note: str | None) -> Rele
         id=uuid.uuid4(),
         number=number,
         published_at=utcnow(),
+        published_by=actor.user_id,
         published_by_label=actor.label,
         note=(note or "").strip(),
         matter_count=len(data.matters),

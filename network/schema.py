@@ -141,8 +141,12 @@ class SiteType(relay.Node):
         level: SiteLevel | None = None,
         first: int | None = None,
         after: str | None = None,
+        status: SiteStatus | None = None,
+        standard_class: StandardClass | None = None,
     ) -> Connection[SiteType]:
-        return await _sites(app_context(info), self.site_id, level, first, after)
+        return await _sites(
+            app_context(info), self.site_id, level, first, after, status, standard_class
+        )
 
 
 async def _load_sites(ctx: AppContext, ids: list[uuid.UUID]) -> list[SiteType | None]:

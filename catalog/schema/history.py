@@ -116,6 +116,13 @@ class CatalogReleaseType(relay.Node):
     note: str
     matter_count: int
     change_count: int
+    publisher_id: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field(description="发布人")
+    async def publisher(self, info: Info) -> UserType | None:
+        if self.publisher_id is None:
+            return None
+        return await load_user(app_context(info), self.publisher_id)
 
     @classmethod
     def from_row(cls, r: Release) -> CatalogReleaseType:
@@ -127,6 +134,7 @@ class CatalogReleaseType(relay.Node):
             note=r.note,
             matter_count=r.matter_count,
             change_count=r.change_count,
+            publisher_id=r.published_by,
         )
 
 

@@ -24,6 +24,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("base", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("reviewed_by", sa.Uuid(), nullable=True))
         batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("catalog_releases", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("published_by", sa.Uuid(), nullable=True))
     with op.batch_alter_table("sites", schema=None) as batch_op:
         batch_op.add_column(sa.Column("zones", sa.JSON(), nullable=True))
 
@@ -31,6 +33,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("sites", schema=None) as batch_op:
         batch_op.drop_column("zones")
+    with op.batch_alter_table("catalog_releases", schema=None) as batch_op:
+        batch_op.drop_column("published_by")
     with op.batch_alter_table("catalog_changes", schema=None) as batch_op:
         batch_op.drop_column("withdrawn_at")
         batch_op.drop_column("reviewed_by")

@@ -300,3 +300,15 @@ async def test_departments_are_a_connection(county, catalog, client):
         client, "{ departments(first: 500) { totalCount } }", token=county.token("admin")
     )
     assert too_many["errors"][0]["extensions"]["code"] == "PAGE_SIZE_EXCEEDED"
+
+
+async def test_releases_name_their_publisher(county, catalog, client):
+    result = await gql(
+        client,
+        "{ catalogReleases(first: 1) { edges { node { number publishedAt"
+        " publisher { username displayName } } } } }",
+        token=county.token("supervisor"),
+    )
+    node = result["data"]["catalogReleases"]["edges"][0]["node"]
+    assert node["publisher"]["username"] == "admin"
+    assert node["publishedAt"].endswith("+00:00")

@@ -216,7 +216,14 @@ async def test_timestamps_carry_their_zone(client, db):
     site = closed["data"]["closeSite"]["site"]
     assert site["status"] == "CLOSED" and site["closedAt"].endswith("+00:00")
     listed = await gql(
-        client, "{ sites(status: CLOSED) { edges { node { name } } } }", token=county.token("admin")
+        client,
+        "query($b: ID!) { sites(status: CLOSED) { edges { node { name } } }"
+        " town: sites(parentId: $b) { totalCount }"
+        " node(id: $b) { ... on Site { children(status: OPEN) { totalCount } } } }",
+        {"b": county.site_gid("town_b")},
+        county.token("admin"),
     )
     assert listed["data"]["sites"]["edges"] == [{"node": {"name": "三村"}}]
+    assert listed["data"]["town"]["totalCount"] == 1
+    assert listed["data"]["node"]["children"]["totalCount"] == 0
     assert StandardClass.BASIC.value == "BASIC"
