@@ -18,6 +18,7 @@ from pypinyin import Style, lazy_pinyin
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Enum,
@@ -188,16 +189,19 @@ class Assignment(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
     No two assignments of one kind of one person share a day: one regular post, one village
     dispatch, one cover at a time (``workforce.assignments.place``). On PostgreSQL the exclusion
     constraint below holds that against two changes racing past the checks (btree_gist; the
-    period is ``[start_date, end_date + 1)``, so that an assignment cancelled before it began,
-    ``end_date = start_date - 1``, is an empty period that meets nothing). A cancelled
-    assignment (``cancelled_at``: replaced on its first day, or made by a revoked order) stays
-    as a record and takes part in nothing: the constraint leaves it out too.
+    period is ``[start_date, end_date + 1)``). No assignment ends before it starts (a check on
+    both databases). A cancelled assignment (``cancelled_at``: replaced on its first day, made
+    by a revoked order, or cancelled by a correction) stays as a record and takes part in
+    nothing: the exclusion constraint leaves it out too.
     """
 
     __tablename__ = "staff_assignments"
     __table_args__ = (
         Index("ix_staff_assignments_site_dates", "site_id", "start_date", "end_date"),
         Index("ix_staff_assignments_staff_dates", "staff_id", "start_date"),
+        CheckConstraint(
+            "end_date IS NULL OR end_date >= start_date", name="ck_staff_assignments_dates"
+        ),
         ExcludeConstraint(
             ("staff_id", "="),
             ("kind", "="),

@@ -5,8 +5,10 @@
   the posts of every assignment a person holds are added to their qualified posts (the posts
   were not checked before, so the record is taken as the qualification it showed);
 - staff_assignments: ``cancelled_at`` / ``cancelled_by`` (replaced on its first day, or made by a
-  revoked order); PostgreSQL's exclusion constraint of 0007 is recreated to leave cancelled rows
-  out;
+  revoked order); an assignment "cancelled" the old way (ending the day before it starts) is
+  marked cancelled and given its start as its end, so that no assignment ends before it starts
+  (``ck_staff_assignments_dates``, both databases); PostgreSQL's exclusion constraint of 0007 is
+  recreated to leave cancelled rows out;
 - redeployment_orders: revocation; ``redeployment_effects``: what an order ended or cancelled,
   with the values before (RLS like every tenant table);
 - head_appointments: the proposer's and the reviewer's user ids (nobody gives the opinion on
@@ -93,6 +95,10 @@ def upgrade() -> None:
         op.execute("ALTER TABLE staff_assignments DROP CONSTRAINT ex_staff_assignments_no_overlap")
         op.execute(EXCLUSION + " WHERE (cancelled_at IS NULL)")
     _backfill()
+    with op.batch_alter_table("staff_assignments") as batch:
+        batch.create_check_constraint(
+            "ck_staff_assignments_dates", "end_date IS NULL OR end_date >= start_date"
+        )
 
 
 def _backfill() -> None:
@@ -111,6 +117,14 @@ def _backfill() -> None:
             {"t": tenant_id},
         ):
             held.setdefault(staff_id, set()).add(post)
+        bind.execute(
+            sa.text(
+                "UPDATE staff_assignments SET cancelled_at = CURRENT_TIMESTAMP,"
+                " cancelled_by = 'migration 0008', end_date = start_date"
+                " WHERE tenant_id = :t AND end_date < start_date"
+            ),
+            {"t": tenant_id},
+        )
         people = bind.execute(
             sa.text("SELECT id, name, posts FROM staff WHERE tenant_id = :t"), {"t": tenant_id}
         ).all()
@@ -134,6 +148,8 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("staff_assignments") as batch:
+        batch.drop_constraint("ck_staff_assignments_dates", type_="check")
     # Before 0008 a cancelled assignment was one that ends the day before it starts (an empty
     # period, which the constraint lets through).
     if _postgres():

@@ -309,3 +309,22 @@ async def test_racing_revocations_one_wins(county):
     outcomes = sorted(await asyncio.gather(attempt(), attempt()))
     assert outcomes[0] == [] and outcomes[1] in (["ALREADY_REVOKED"], ["CONFLICT"])
     assert await _history(county, person.id) == [("town_b", date(2021, 6, 7), None)]
+
+
+async def test_the_database_refuses_an_end_before_the_start(county):
+    from sqlalchemy.exc import IntegrityError
+
+    person = await hire(county, "town_a", name="倒置", hire_date=date(2024, 5, 6))
+    with pytest.raises(IntegrityError, match="ck_staff_assignments_dates"):
+        async with county.db.transaction(county.tenant_id) as session:
+            session.add(
+                Assignment(
+                    staff_id=person.id,
+                    site_id=county.sites["town_b"].id,
+                    post=Post.INTAKE,
+                    kind=AssignmentKind.TEMPORARY_COVER,
+                    start_date=TODAY,
+                    end_date=TODAY - timedelta(days=1),
+                    created_by="test",
+                )
+            )

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.gql.errors import run_change
+from tenants.base import utcnow
 from tenants.database import Database
 from tenants.models import AuditEvent
 from tests.support.factories import County
@@ -346,14 +347,16 @@ async def test_the_database_refuses_overlapping_assignments_of_one_kind(county: 
             created_by="test",
         )
 
-    # Allowed: other kinds over the same days, a period right after another one ends, and an
-    # assignment cancelled before it began (an empty period).
+    # Allowed: other kinds over the same days, a period right after another one ends, and a
+    # cancelled assignment over the same days (it takes part in nothing).
     async with county.db.transaction(county.tenant_id) as session:
         session.add(row(AssignmentKind.TEMPORARY_COVER, HIRED, HIRED + timedelta(days=3)))
         later = HIRED + timedelta(days=4)
         session.add(row(AssignmentKind.TEMPORARY_COVER, later, later + timedelta(days=2)))
         session.add(row(AssignmentKind.VILLAGE_DISPATCH, HIRED, None))
-        session.add(row(AssignmentKind.REGULAR, HIRED, HIRED - timedelta(days=1)))
+        cancelled = row(AssignmentKind.REGULAR, HIRED, None)
+        cancelled.cancelled_at, cancelled.cancelled_by = utcnow(), "test"
+        session.add(cancelled)
     for kind, start, end in [
         (AssignmentKind.REGULAR, HIRED + timedelta(days=100), None),  # the hire's is open
         (AssignmentKind.TEMPORARY_COVER, HIRED + timedelta(days=3), HIRED + timedelta(days=3)),
