@@ -25,7 +25,7 @@ from tenants import audit
 from tenants.base import utcnow
 from tenants.errors import Collector, check_length, refuse
 from tenants.values import group_by
-from workforce.assignments import Effect, place, regular_on
+from workforce.assignments import Effect, check_not_past, place, regular_on
 from workforce.common import (
     check_date,
     grouped_rows,
@@ -70,7 +70,8 @@ async def redeploy(
     if not (reason or "").strip():
         errors.add("reason", "REQUIRED", "请填写调配原因")
     check_length(errors, "reason", reason, REASON_MAX, "调配原因")
-    check_date(errors, "effectiveDate", effective_date, "生效日期")
+    if check_date(errors, "effectiveDate", effective_date, "生效日期"):
+        check_not_past(errors, {"start": "effectiveDate"}, effective_date, None, today())
     if not moves:
         errors.add("moves", "REQUIRED", "调配令至少包含一项调动")
     if len(moves) > MAX_MOVES:
@@ -143,15 +144,14 @@ async def redeploy(
             end=None,
             reason=reason.strip(),
             order_id=order.id,
-            not_before=today(),
             effects=effects,
             replace_same_day=True,
             fields={
                 "staff": f"{prefix}.staffId",
                 "site": f"{prefix}.toSiteId",
                 "post": f"{prefix}.post",
-                "start": "effectiveDate",
-                "end": "effectiveDate",
+                "start": f"{prefix}.staffId",
+                "end": f"{prefix}.staffId",
             },
         )
         for e in move_errors.errors:
