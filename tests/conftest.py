@@ -2,3 +2,4 @@
 what tests share in ``tests/support``). Nothing is imported from here."""
 
 pytest_plugins = ["tests.support.fixtures"]
+
