@@ -2,4 +2,3 @@
 what tests share in ``tests/support``). Nothing is imported from here."""
 
 pytest_plugins = ["tests.support.fixtures"]
-
