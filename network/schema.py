@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -193,6 +194,7 @@ async def _sites(
     after: str | None,
     status: SiteStatus | None = None,
     standard_class: StandardClass | None = None,
+    staffed: bool | None = None,
 ) -> Connection[SiteType]:
     ctx.tenant_id()
     page = page_args(first, after, ctx.settings.page_cap)
@@ -205,6 +207,7 @@ async def _sites(
             limit=page.limit,
             status=status,
             standard_class=standard_class,
+            staffed=staffed,
         )
     return connection(rows, total, page, SiteType.from_row)
 
@@ -257,9 +260,14 @@ class NetworkQuery:
         after: str | None = None,
         status: SiteStatus | None = None,
         standard_class: StandardClass | None = None,
+        staffed: Annotated[
+            bool | None, strawberry.argument(description="今日有人在岗(false:无人在岗;停职不计)")
+        ] = None,
     ) -> Connection[SiteType]:
         parent = query_id(parent_id, "Site", "parentId") if parent_id is not None else None
-        return await _sites(app_context(info), parent, level, first, after, status, standard_class)
+        return await _sites(
+            app_context(info), parent, level, first, after, status, standard_class, staffed
+        )
 
     @strawberry.field(
         description="建设类型报表:镇(街道)中心达到标准型、标杆型的占比与本县目标(县级、监督人员)"

@@ -118,10 +118,16 @@ async def list_sites(
     limit: int,
     status: SiteStatus | None = None,
     standard_class: StandardClass | None = None,
+    staffed: bool | None = None,
 ) -> tuple[list[Site], int]:
     """Children of ``parent_id`` (or all sites of the county), ordered by division code, name;
-    of one level, status or standard class when given."""
+    of one level, status or standard class when given, with or without anyone counted there
+    today when ``staffed`` is given (000: the window that closes when its one person is ill)."""
     query = select(Site)
+    if staffed is not None:
+        every = list((await session.execute(select(Site.id))).scalars())
+        with_staff = await staffing.staffed_sites(session, every)
+        query = query.where(Site.id.in_(with_staff) if staffed else Site.id.not_in(with_staff))
     if parent_id is not None:
         query = query.where(Site.parent_id == parent_id)
     if level is not None:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.errors import Forbidden
 from authz.guard import Actor
-from network.access import can
+from network.access import can, forbidden_at
 from network.tree import require_county_center
 from tenants.errors import refuse
 from workforce.assignments import home_site, placements, regular_on
@@ -74,7 +74,7 @@ async def readable_assignment(
         await can(session, actor, "staff", "read", assignment.site_id)
         or (staff is not None and await can_read_staff(session, actor, staff))
     ):
-        raise Forbidden("staff:read", f"site:{assignment.site_id}")
+        raise await forbidden_at(session, "staff:read", assignment.site_id)
     return assignment
 
 

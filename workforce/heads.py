@@ -13,9 +13,8 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.errors import Forbidden
 from authz.guard import Actor
-from network.access import can, require
+from network.access import can, forbidden_at, require
 from network.models import SiteLevel, SiteStatus
 from network.service import require_site
 from tenants import audit
@@ -203,7 +202,7 @@ async def require_read_heads(session: AsyncSession, actor: Actor, site_id: uuid.
         await can(session, actor, "head", "propose", site_id)
         or await can(session, actor, "staff", "read", site_id)
     ):
-        raise Forbidden("head:read", f"site:{site_id}")
+        raise await forbidden_at(session, "head:read", site_id)
 
 
 async def readable_appointment(

@@ -91,6 +91,20 @@ async def test_suspended_people_do_not_count_and_sites_without_staff_show(db, cl
     names = [e["node"]["name"] for e in unstaffed["data"]["unstaffedSites"]["edges"]]
     assert "一村" in names and "甲镇" not in names
     assert unstaffed["data"]["unstaffedSites"]["totalCount"] == 6  # all open sites but 甲镇
+    # The county's site list filters the same way, with its other filters.
+    filtered = await gql(
+        client,
+        "{ without: sites(staffed: false, first: 50) { totalCount edges { node { name } } }"
+        " with: sites(staffed: true) { edges { node { name } } }"
+        " townships: sites(staffed: false, level: TOWNSHIP_CENTER) { totalCount } }",
+        token=county.token("admin"),
+    )
+    assert "errors" not in filtered, filtered
+    assert [e["node"]["name"] for e in filtered["data"]["with"]["edges"]] == ["甲镇"]
+    without = [e["node"]["name"] for e in filtered["data"]["without"]["edges"]]
+    assert "一村" in without and "甲镇" not in without
+    assert filtered["data"]["without"]["totalCount"] == 6
+    assert filtered["data"]["townships"]["totalCount"] == 1  # 乙镇
     denied = await gql(client, "{ unstaffedSites { totalCount } }", token=county.token("head_a"))
     assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
