@@ -9,8 +9,10 @@ there instead of crowding the event loop and the shared thread pool (spreadsheet
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
@@ -29,7 +31,21 @@ _hasher = PasswordHasher()
 # busy for ~0.18 s on the 2-core bench machine: more hashes at once add no throughput, only
 # contention with the event loop (bench/RESULTS.md, "/health under bad logins and an import").
 HASH_THREADS = max(1, (os.cpu_count() or 2) // 2)
-_hashing = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="argon2")
+# Hashing yields the CPU to serving: the hashing threads run at a lower priority (Linux keeps a
+# nice value per thread, and argon2's lane threads inherit their creator's), so a burst of
+# sign-ins waits for idle cores instead of delaying every other request's event loop.
+HASH_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    # Not Linux, or not allowed: hash at normal priority.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICENESS)
+
+
+_hashing = ThreadPoolExecutor(
+    max_workers=HASH_THREADS, thread_name_prefix="argon2", initializer=_lower_priority
+)
 # Verified when the user does not exist, so that timing does not reveal which usernames exist.
 _DUMMY_HASH = _hasher.hash("onewindow-no-such-user")
 # The 30,000 most common passwords of public leaks, as zxcvbn ships them.

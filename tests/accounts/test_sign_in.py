@@ -5,13 +5,15 @@ guessable, and production refuses the published development key."""
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from sqlalchemy import select
 
-from accounts import throttle
+from accounts import passwords, throttle
 from accounts.passwords import check_password
 from accounts.service import new_user
 from api.app import create_app
@@ -218,3 +220,13 @@ async def test_production_suggests_nothing(settings, db):
             answer = (await http.post("/graphql", json={"query": query})).json()
             messages = " ".join(e["message"] for e in answer["errors"])
             assert "Did you mean" not in messages, messages
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are Linux's")
+def test_hashing_threads_yield_to_serving():
+    """argon2 runs on threads below the serving thread's priority (their lanes inherit it)."""
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    assert passwords._hashing.submit(niceness).result() >= niceness() + passwords.HASH_NICENESS
