@@ -38,6 +38,8 @@ class BackgroundJob(UUIDPrimaryKey, TenantScoped, Timestamped, Base):
     requested_by_user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     result_key: Mapped[str | None] = mapped_column(String(300))
     result_filename: Mapped[str | None] = mapped_column(String(200))
+    # what a job reports besides a file (an import's row-by-row report)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
