@@ -164,6 +164,19 @@ class Case(UUIDPrimaryKey, TenantScoped, ApplicantColumns, Timestamped, Base):
         Index("ix_casework_cases_site_accepted", "site_id", "accepted_at"),
         Index("ix_casework_cases_processing", "processing_site_id", "status", "due_date"),
         Index("ix_casework_cases_tenant_status_due", "tenant_id", "status", "due_date"),
+        # 0013: the case list, the front desk's work queue and the service report's counts.
+        Index("ix_casework_cases_tenant_accepted", "tenant_id", "accepted_at", "id"),
+        Index("ix_casework_cases_site_status_due", "site_id", "status", "due_date"),
+        Index("ix_casework_cases_tenant_accepted_on", "tenant_id", "accepted_on", "site_id"),
+        Index(
+            "ix_casework_cases_tenant_decided_on",
+            "tenant_id",
+            "decided_on",
+            "site_id",
+            "status",
+            "due_date",
+        ),
+        Index("ix_casework_cases_tenant_issued_at", "tenant_id", "issued_at", "site_id"),
     )
 
     number: Mapped[str] = mapped_column(String(32))
