@@ -19,9 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor
 from casework.complaints import choose_tracker
-from casework.deadlines import DeadlineState, county_calendar, state_condition
+from casework.deadlines import DeadlineState, county_calendar, due_soon_days, state_condition
 from casework.models import AlertRecipient, Case, DeadlineAlert
-from casework.policy import casework_policy
 from casework.scopes import readable_subtrees
 from network.models import Site
 from tenants.context import session_tenant
@@ -36,7 +35,7 @@ async def record_alerts(session: AsyncSession, today: date) -> int:
     if tenant_id is None:
         raise RuntimeError("alerts are recorded inside a county")
     calendar = await county_calendar(session)
-    soon = int((await casework_policy(session))["due_soon_working_days"])
+    soon = await due_soon_days(session)
     found: list[tuple[uuid.UUID, uuid.UUID, date, DeadlineState]] = []
     for state in ALERTED:
         rows = await session.execute(

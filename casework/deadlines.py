@@ -5,10 +5,10 @@ supplement is awaited (补正), and the deadline state a reader sees today.
   IMMEDIATE (即办件): due the day it is accepted.
 - ``requestSupplement`` on day S stops the clock: the working days of (start, S] are spent;
   ``receiveSupplement`` on day R restarts it from R with what is left (R itself not counted).
-- State (``DeadlineState``): NORMAL; DUE_SOON when ``due_soon_working_days`` (1) or fewer
-  working days remain; OVERDUE past the due date; STOPPED while awaiting a supplement;
-  DONE_ON_TIME / DONE_LATE once decided (办结 is the decision; issuing comes after); none for
-  a withdrawn case.
+- State (``DeadlineState``): NORMAL; DUE_SOON when the county's ``due_soon_working_days``
+  (default 1) or fewer working days remain; OVERDUE past the due date; STOPPED while awaiting
+  a supplement; DONE_ON_TIME / DONE_LATE once decided (办结 is the decision; issuing comes
+  after); none for a withdrawn case.
 
 Nothing here reads the clock: every function takes ``today``.
 """
@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casework.calendar import CHINA, WorkingCalendar
 from casework.models import DONE_STATUSES, CalendarDay, Case, CaseStatus
+from casework.policy import casework_policy
 from catalog.models import HandlingKind
 
 
@@ -45,6 +46,12 @@ async def county_calendar(session: AsyncSession) -> WorkingCalendar:
         extra_closed=[day for day, working in rows if not working],
         extra_working=[day for day, working in rows if working],
     )
+
+
+async def due_soon_days(session: AsyncSession) -> int:
+    """The county's DUE_SOON threshold (policy ``due_soon_working_days``): the same number for
+    the state a reader sees, the case list's filter and the alert job."""
+    return int((await casework_policy(session))["due_soon_working_days"])
 
 
 def limit_for(handling_kind: HandlingKind, promised_limit_days: int) -> int:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.errors import BadRequest, Forbidden
 from authz.guard import Actor
 from casework.applicants import lookup_hash
-from casework.deadlines import DeadlineState, county_calendar, state_condition
+from casework.deadlines import DeadlineState, county_calendar, due_soon_days, state_condition
 from casework.models import DECIDED_STATUSES, Case, CaseStatus, Notice, Route, Window
 from casework.people import FRONT_DESK_POSTS, approver_departments, is_approver_for, on_duty
 from network.access import can, require
@@ -130,7 +130,8 @@ async def list_cases(
         conditions.append(Case.status.in_(list(statuses)))
     if deadline_state is not None:
         calendar = await county_calendar(session)
-        conditions.append(state_condition(deadline_state, calendar, today))
+        soon = await due_soon_days(session)
+        conditions.append(state_condition(deadline_state, calendar, today, soon))
     if accepted_from is not None:
         conditions.append(Case.accepted_on >= accepted_from)
     if accepted_to is not None:

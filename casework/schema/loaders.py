@@ -11,7 +11,7 @@ from accounts.models import User
 from api.gql.context import AppContext
 from api.gql.loaders import aligned, batch
 from casework.calendar import WorkingCalendar
-from casework.deadlines import county_calendar
+from casework.deadlines import county_calendar, due_soon_days
 from casework.events import events_of
 from casework.models import Case, Rating, Window
 from casework.ratings import ratings_of
@@ -57,3 +57,11 @@ async def calendar_loader(ctx: AppContext, tenant_ids: list[uuid.UUID]) -> list[
     async with ctx.read() as session:
         calendar = await county_calendar(session)
     return [calendar for _ in tenant_ids]
+
+
+@batch("casework.due_soon")
+async def due_soon_loader(ctx: AppContext, tenant_ids: list[uuid.UUID]) -> list[int]:
+    """The county's DUE_SOON threshold (its casework policy), read once per request."""
+    async with ctx.read() as session:
+        days = await due_soon_days(session)
+    return [days for _ in tenant_ids]

@@ -13,7 +13,6 @@ from strawberry.types import Info
 from api.gql.context import app_context
 from casework import deadlines
 from casework.models import Case, CaseEvent, Notice, Window
-from casework.policy import DEFAULT_CASEWORK_POLICY
 from casework.schema import clock
 from casework.schema.enums import (
     ApplicantKind,
@@ -26,13 +25,17 @@ from casework.schema.enums import (
     WindowStatus,
 )
 from casework.schema.feedback_types import RatingType, rating_type
-from casework.schema.loaders import calendar_loader, events_loader, rating_loader, window_loader
+from casework.schema.loaders import (
+    calendar_loader,
+    due_soon_loader,
+    events_loader,
+    rating_loader,
+    window_loader,
+)
 from catalog.schema.enums import HandlingKind
 from catalog.schema.types import MatterRefType
 from network.schema import SiteType, site_of
 from workforce.schema.types import StaffType, staff_of
-
-DUE_SOON_DAYS = int(DEFAULT_CASEWORK_POLICY["due_soon_working_days"])
 
 
 @strawberry.type(name="Window", description="窗口:综合窗口、专窗、出件窗口或办不成事反映窗口")
@@ -218,8 +221,10 @@ class CaseType(relay.Node):
 
     @strawberry.field
     async def deadline_state(self, info: Info) -> DeadlineState | None:
-        calendar = await calendar_loader(app_context(info)).load(self.row.tenant_id)
-        return deadlines.deadline_state(self.row, calendar, clock.today(), DUE_SOON_DAYS)
+        context = app_context(info)
+        calendar = await calendar_loader(context).load(self.row.tenant_id)
+        soon = await due_soon_loader(context).load(self.row.tenant_id)
+        return deadlines.deadline_state(self.row, calendar, clock.today(), soon)
 
     @strawberry.field(description="全部环节,最早的在前")
     async def events(self, info: Info) -> list[CaseEventType]:
