@@ -35,6 +35,7 @@ from authz.guard import Actor
 from casework.jobs import inline_alerts
 from tenants.base import utcnow
 from tenants.database import Database
+from workers.queue import drain_inline_jobs
 
 log = logging.getLogger("onewindow")
 
@@ -154,6 +155,7 @@ def create_app(
             async with periodic:
                 yield
         finally:
+            await drain_inline_jobs()  # a started import or export finishes before we stop
             if db is None:
                 await database.dispose()
 

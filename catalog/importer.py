@@ -41,6 +41,7 @@ from catalog.changes import propose_many
 from catalog.definitions import department_by_name, get_matter
 from catalog.models import ChangeKind, Department
 from network.access import require
+from network.models import Site
 from network.tree import require_county_center
 from tenants import audit, spreadsheets
 from tenants.errors import UserError, UserErrors
@@ -273,11 +274,18 @@ class ImportRefused(UserErrors):
         self.report = report
 
 
-async def import_catalog(session: AsyncSession, actor: Actor, content: bytes) -> ImportReport:
-    """Check every row and apply them all as approved changes, or raise ``ImportRefused``
-    (all rows or none: the caller's transaction then rolls back)."""
+async def may_import(session: AsyncSession, actor: Actor) -> Site:
+    """The county centre, whose catalog ``actor`` may import into (FORBIDDEN otherwise)."""
     root = await require_county_center(session)
     await require(session, actor, "catalog.import", "import", root.id, root.official_name)
+    return root
+
+
+async def import_catalog(session: AsyncSession, actor: Actor, content: bytes) -> ImportReport:
+    """Check every row and apply them all as approved changes, or raise ``ImportRefused``
+    (all rows or none: the caller's transaction then rolls back). Runs as a job
+    (``catalog.jobs``): 5,000 rows take about a minute."""
+    root = await may_import(session, actor)
     parsed, file_errors = await asyncio.to_thread(parse_rows, content)
     if file_errors:
         raise ImportRefused(ImportReport(rows=[ImportRow(row=1, code=None, errors=file_errors)]))

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -72,12 +73,35 @@ def job_key(kind: str, user_id: uuid.UUID | None, request_id: str | None) -> str
     return f"{kind}:{digest}"
 
 
-Work = Callable[[AsyncSession, BackgroundJob, dict[str, Any]], Awaitable[tuple[str, str]]]
+@dataclass(frozen=True)
+class JobResult:
+    """What a job's work leaves: a stored file (key and the name to download it as) and/or a
+    structured result (an import's row-by-row report)."""
+
+    key: str | None = None
+    filename: str | None = None
+    data: dict[str, Any] | None = None
+
+
+class JobRefused(Exception):
+    """The work refused its input (an import with a bad row): its transaction rolls back,
+    nothing changes, and the job ends REFUSED with ``data`` saying why."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__("refused")
+        self.data = data
+
+
+Work = Callable[
+    [AsyncSession, BackgroundJob, dict[str, Any]],
+    Awaitable[tuple[str | None, str | None] | JobResult],
+]
+FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.REFUSED)
 
 
 async def run_job(ctx: dict[str, Any], tenant_id: str, job_id: str, work: Work) -> str:
-    """Mark the job RUNNING, do ``work`` (returns result key and file name), then SUCCEEDED or
-    FAILED. A job already finished is not run again."""
+    """Mark the job RUNNING, do ``work`` in one transaction, then SUCCEEDED (with its result),
+    REFUSED (``JobRefused``: nothing applied) or FAILED. A finished job is not run again."""
     db: Database = ctx["db"]
     tenant = uuid.UUID(tenant_id)
     async with db.transaction(tenant) as session:
@@ -85,24 +109,42 @@ async def run_job(ctx: dict[str, Any], tenant_id: str, job_id: str, work: Work) 
         if job is None:
             log.warning("job %s of %s not found", job_id, tenant_id)
             return "missing"
-        if job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED):
+        if job.status in FINISHED:
             return job.status.value
         job.status = JobStatus.RUNNING
         job.started_at = utcnow()
     try:
         async with db.transaction(tenant) as session:
             job = await session.get(BackgroundJob, uuid.UUID(job_id))
-            result_key, filename = await work(session, job, ctx)  # type: ignore[arg-type]
-            job.result_key = result_key  # type: ignore[union-attr]
-            job.result_filename = filename  # type: ignore[union-attr]
+            done = await work(session, job, ctx)  # type: ignore[arg-type]
+            result = done if isinstance(done, JobResult) else JobResult(*done)
+            job.result_key = result.key  # type: ignore[union-attr]
+            job.result_filename = result.filename  # type: ignore[union-attr]
+            job.result = result.data  # type: ignore[union-attr]
             job.status = JobStatus.SUCCEEDED  # type: ignore[union-attr]
             job.finished_at = utcnow()  # type: ignore[union-attr]
+    except JobRefused as refusal:
+        await _finish(db, tenant, job_id, JobStatus.REFUSED, result=refusal.data)
+        return JobStatus.REFUSED.value
     except Exception as exc:  # a failed job is recorded, never lost
         log.exception("job %s failed", job_id)
-        async with db.transaction(tenant) as session:
-            job = await session.get(BackgroundJob, uuid.UUID(job_id))
-            job.status = JobStatus.FAILED  # type: ignore[union-attr]
-            job.error = f"{type(exc).__name__}: {exc}"[:2000]  # type: ignore[union-attr]
-            job.finished_at = utcnow()  # type: ignore[union-attr]
+        await _finish(db, tenant, job_id, JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
         return JobStatus.FAILED.value
     return JobStatus.SUCCEEDED.value
+
+
+async def _finish(
+    db: Database,
+    tenant: uuid.UUID,
+    job_id: str,
+    status: JobStatus,
+    *,
+    result: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> None:
+    async with db.transaction(tenant) as session:
+        job = await session.get(BackgroundJob, uuid.UUID(job_id))
+        job.status = status  # type: ignore[union-attr]
+        job.result = result  # type: ignore[union-attr]
+        job.error = error[:2000] if error else None  # type: ignore[union-attr]
+        job.finished_at = utcnow()  # type: ignore[union-attr]

@@ -19,6 +19,7 @@ class JobStatus(enum.StrEnum):
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
+    REFUSED = "REFUSED"  # the job's input was refused (an import's bad rows): nothing changed
 
 
 class BackgroundJob(UUIDPrimaryKey, TenantScoped, Timestamped, Base):

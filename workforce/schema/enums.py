@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import strawberry
 
-from workers import models as jobs
 from workforce import certificates, models
 
 StaffStatus = strawberry.enum(models.StaffStatus, name="StaffStatus", description="人员状态")
@@ -22,7 +21,6 @@ Separation = strawberry.enum(models.Separation, name="Separation", description="
 SkillLevel = strawberry.enum(models.SkillLevel, name="SkillLevel", description="职业技能等级")
 HeadAppointmentStatus = strawberry.enum(models.HeadAppointmentStatus, name="HeadAppointmentStatus")
 TrainingKind = strawberry.enum(models.TrainingKind, name="TrainingKind", description="培训类型")
-JobStatus = strawberry.enum(jobs.JobStatus, name="JobStatus")
 CertificateWarningLevel = strawberry.enum(
     certificates.CertificateWarningLevel, name="CertificateWarningLevel"
 )

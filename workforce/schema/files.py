@@ -1,54 +1,17 @@
-"""GraphQL types of files in and out: upload targets, the roster import report, and the
-background job that exports a roster."""
+"""GraphQL types of files in and out: upload targets and the roster import report (the Job
+type is ``api.gql.jobs.JobType``, re-exported here for the domains that import it from here)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
-from strawberry import relay
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from api import storage
-from api.gql.context import app_context
 from api.gql.errors import UserErrorType, to_user_errors
-from api.gql.time import aware
-from workers.models import BackgroundJob
+from api.gql.jobs import JobType
 from workforce import roster
-from workforce.schema.enums import JobStatus
 
-
-@strawberry.type(name="Job", description="后台任务(如花名册导出)")
-class JobType(relay.Node):
-    id: relay.NodeID[str]
-    kind: str
-    status: JobStatus
-    error: str | None
-    result_filename: str | None
-    created_at: datetime
-    finished_at: datetime | None
-    result_key: strawberry.Private[str | None]
-
-    @classmethod
-    def from_row(cls, row: BackgroundJob) -> JobType:
-        return cls(
-            id=str(row.id),
-            kind=row.kind,
-            status=row.status,
-            error=row.error,
-            result_filename=row.result_filename,
-            created_at=aware(row.created_at),  # type: ignore[arg-type]
-            finished_at=aware(row.finished_at),
-            result_key=row.result_key,
-        )
-
-    @strawberry.field(description="结果文件的临时下载链接(完成后才有,15 分钟有效)")
-    async def result_url(self, info: Info) -> str | None:
-        if self.status is not JobStatus.SUCCEEDED or not self.result_key:
-            return None
-        files = storage.storage_for(app_context(info).settings)
-        return await files.download_url(self.result_key, self.result_filename)
+__all__ = ["JobType", "RosterImportReport", "RosterRowReport", "UploadTarget"]
 
 
 @strawberry.type(description="上传目标:向 url 以 multipart/form-data POST fields 和 file")
