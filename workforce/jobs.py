@@ -8,12 +8,40 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from accounts.jobs import requester
 from authz.guard import Actor
-from workers.jobs import run_job
+from workers.jobs import JobRefused, JobResult, run_job
 from workers.models import BackgroundJob
 from workers.registry import job
+from workers.reports import ReportRow, import_result
 from workforce.common import require_at_county
-from workforce.roster import export_work
+from workforce.personal import cipher_for
+from workforce.roster import ImportReport, RosterRefused, export_work
+from workforce.roster import import_roster as import_roster_file
+
+
+@job
+async def import_roster(ctx: dict[str, Any], tenant_id: str, job_id: str) -> str:
+    """花名册导入: every row or none (REFUSED, with the row-by-row report)."""
+    return await run_job(ctx, tenant_id, job_id, _import_work)
+
+
+async def _import_work(session: AsyncSession, row: BackgroundJob, ctx: dict[str, Any]) -> JobResult:
+    actor = await requester(ctx["db"], row)
+    cipher = cipher_for(ctx["settings"].secret_key)
+    try:
+        report = await import_roster_file(
+            session, actor, cipher, ctx["storage"], row.params["upload_key"]
+        )
+    except RosterRefused as refusal:
+        raise JobRefused(import_result_of(refusal.report)) from None
+    return JobResult(data=import_result_of(report))
+
+
+def import_result_of(report: ImportReport) -> dict[str, Any]:
+    """The roster report as a job keeps it (``workers.reports``)."""
+    rows = [ReportRow(r.row, r.name, r.errors) for r in report.rows]
+    return import_result(report.created, rows, report.file_errors)
 
 
 @job

@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 from api import storage
 from api.gql.errors import UserErrorType, to_user_errors
 from api.gql.jobs import JobType
+from workers.reports import read_rows
 from workforce import roster
 
 __all__ = ["JobType", "RosterImportReport", "RosterRowReport", "UploadTarget"]
@@ -38,6 +39,20 @@ class RosterImportReport:
     ok: bool
     created: int
     rows: list[RosterRowReport]
+
+    @classmethod
+    def from_result(cls, result: dict) -> RosterImportReport:
+        """From the import job's result (``workforce.jobs.import_result_of``)."""
+        return cls(
+            ok=bool(result.get("ok")),
+            created=int(result.get("imported", 0)),
+            rows=[
+                RosterRowReport(
+                    row=r.row, name=r.label, ok=not r.errors, errors=to_user_errors(r.errors)
+                )
+                for r in read_rows(result)
+            ],
+        )
 
     @classmethod
     def from_report(cls, report: roster.ImportReport) -> RosterImportReport:

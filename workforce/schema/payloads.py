@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from api.gql.errors import UserErrorType
+from api.gql.errors import UserErrorType, to_user_errors
+from tenants.errors import UserError
+from workers.models import JobStatus
+from workers.reports import read_errors, read_rows
 from workforce.schema.files import JobType, RosterImportReport, UploadTarget
 from workforce.schema.types import (
     AssignmentType,
@@ -60,8 +63,24 @@ class UploadPayload:
 
 @strawberry.type
 class ImportRosterPayload:
-    report: RosterImportReport | None
+    report: RosterImportReport | None = strawberry.field(description="逐行报告(任务完成后才有)")
     user_errors: list[UserErrorType]
+    job: JobType | None = strawberry.field(
+        description="导入任务;未在请求内完成时凭它查询结果(node(id) 的 importReport)"
+    )
+
+    @classmethod
+    def of_job(cls, job: JobType) -> ImportRosterPayload:
+        if job.status is JobStatus.FAILED:
+            failed = UserError("uploadKey", "IMPORT_FAILED", "导入任务失败,请稍后重试")
+            return cls(report=None, user_errors=to_user_errors([failed]), job=job)
+        if job.result is None:  # still running: the job says when it is done
+            return cls(report=None, user_errors=[], job=job)
+        report = RosterImportReport.from_result(job.result)
+        errors = read_errors(job.result.get("errors", [])) + [
+            e for r in read_rows(job.result) for e in r.errors
+        ]
+        return cls(report=report, user_errors=to_user_errors(errors), job=job)
 
 
 @strawberry.type
