@@ -54,8 +54,14 @@ NO_THROTTLE = {
 }
 IMPORT_TIMEOUT = 600.0
 IMPORT_DOCUMENT = """mutation($input: ImportCatalogInput!) {
-  importCatalog(input: $input) { imported userErrors { code message } }
+  importCatalog(input: $input) { imported userErrors { code message } job { id status } }
 }"""
+# An import is a job: the request waits for it up to ONEWINDOW_INLINE_JOB_WAIT_SECONDS, then the
+# runner polls the job until it has finished.
+JOB_DOCUMENT = """query($id: ID!) { node(id: $id) { ... on Job {
+  status importReport { imported userErrors { code } } } } }"""
+JOB_POLL_SECONDS = 0.5
+FINISHED = {"SUCCEEDED", "REFUSED", "FAILED"}
 IMPORT_HEADINGS = [
     "事项编码",
     "事项名称",
@@ -160,9 +166,30 @@ async def import_loop(
             if response.status_code != 200 or payload.get("errors") or answer is None:
                 out.errors.append(f"HTTP {response.status_code}: {response.text[:300]}")
                 return
+            job = answer.get("job") or {}
+            if job and job["status"] not in FINISHED:
+                answer = await _poll(client, headers, job["id"])
+                if answer is None:
+                    out.errors.append(f"job {job['id']} did not finish")
+                    return
             out.seconds.append(time.monotonic() - started)
             out.imported += answer["imported"]
             out.refusals += [e["code"] for e in answer["userErrors"]]
+
+
+async def _poll(client: httpx.AsyncClient, headers: dict[str, str], job_id: str) -> dict | None:
+    """The finished import job's report (as ``importCatalog`` answers it), or None."""
+    body = json.dumps({"query": JOB_DOCUMENT, "variables": {"id": job_id}}).encode()
+    deadline = time.monotonic() + IMPORT_TIMEOUT
+    while time.monotonic() < deadline:
+        await asyncio.sleep(JOB_POLL_SECONDS)
+        response = await client.post("/graphql", content=body, headers=headers)
+        job = ((response.json().get("data") or {}).get("node")) or {}
+        if job.get("status") == "FAILED":
+            return None
+        if job.get("status") in FINISHED and job.get("importReport"):
+            return job["importReport"]
+    return None
 
 
 # --- the prober ---------------------------------------------------------------------------
