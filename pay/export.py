@@ -32,6 +32,7 @@ COLUMNS = (
     "工龄津贴",
     "学历津贴",
     "考核奖励",
+    "补发/扣回",
     "应发合计",
     "备注",
 )
@@ -64,6 +65,7 @@ async def payroll_rows(session: AsyncSession, payroll: Payroll) -> list[tuple]:
                 line.tenure,
                 line.education,
                 line.reward,
+                line.adjustment,
                 line.gross,
                 line.note or "",
             )
@@ -73,7 +75,7 @@ async def payroll_rows(session: AsyncSession, payroll: Payroll) -> list[tuple]:
 
 def payroll_workbook(title: str, rows: list[tuple], total) -> bytes:
     """CPU work (openpyxl): the job calls it in a thread."""
-    footer = ("合计", "", "", "", "", "", "", "", "", "", "", "", total, "")
+    footer = ("合计", *([""] * (len(COLUMNS) - 3)), total, "")
     return spreadsheets.write_xlsx(
         spreadsheets.SheetOut("工资表", [(title,), COLUMNS, *rows, footer])
     )

@@ -82,8 +82,36 @@ class PayLine(UUIDPrimaryKey, TenantScoped, Base):
     tenure: Mapped[Decimal] = mapped_column(MONEY)
     education: Mapped[Decimal] = mapped_column(MONEY)
     reward: Mapped[Decimal] = mapped_column(MONEY)
+    # 补发(+)/扣回(−) of earlier months' rewards settled after their payroll was approved:
+    # the sum of this payroll's ``PayAdjustment`` rows for the person (``pay.carryover``).
+    adjustment: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"), server_default="0")
     gross: Mapped[Decimal] = mapped_column(MONEY)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class PayAdjustment(UUIDPrimaryKey, TenantScoped, Base):
+    """补发/扣回: a difference between a month's assessment reward as it stands now and what was
+    paid for it, carried by a later payroll (``payroll_id``) because the month's own payroll was
+    already approved (the month was published, corrected or a suspended grade settled after).
+
+    ``seq`` numbers the settlements of one person's month (1, 2, …: a second correction is a
+    second settlement); the unique constraint lets one payroll only carry each settlement, so two
+    payrolls never pay the same difference, also when two runs race."""
+
+    __tablename__ = "pay_adjustments"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "staff_id", "source_month", "seq"),
+        Index("ix_pay_adjustments_payroll", "payroll_id", "staff_id"),
+    )
+
+    payroll_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("pay_payrolls.id"))
+    staff_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("staff.id"))
+    source_month: Mapped[date] = mapped_column(Date)  # the month whose reward changed
+    seq: Mapped[int] = mapped_column(Integer)
+    paid_before: Mapped[Decimal] = mapped_column(MONEY)  # paid for the month until now
+    due: Mapped[Decimal] = mapped_column(MONEY)  # the month's reward as it stands
+    amount: Mapped[Decimal] = mapped_column(MONEY)  # due − paid_before, signed
+    reason: Mapped[str] = mapped_column(Text)
 
 
 class BaseWage(UUIDPrimaryKey, TenantScoped, Base):

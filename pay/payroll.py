@@ -4,7 +4,10 @@ A run pays every window staff member employed on some day of the month (``assess
 by ``pay.rules``, with the month's assessment reward once the month is published (before that
 the reward is left out and the slip says so). Running again replaces the draft's lines in one
 transaction (one line per payroll and person: a retried job leaves one result); an approved
-payroll is frozen (the approval is a conditional update on the status).
+payroll is frozen (the approval is a conditional update on the status). A run also carries the
+differences of earlier months' rewards settled after their payroll was approved (补发/扣回,
+``pay.carryover``): on the person's line, or on a line of its own for someone no longer in
+service.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from assessment.models import AssessmentMonth, AssessmentStatus, MonthlyScore
 from assessment.months import label
 from assessment.people import in_service, month_end, sites_for_month
+from pay.carryover import UNPUBLISHED_NOTE, Carried, carry_over
 from pay.models import BaseWage, PayLine, Payroll, PayrollStatus
 from pay.policy import money, pay_policy
 from pay.rules import ZERO, PersonMonth, slip
@@ -31,7 +35,7 @@ from tenants.database import is_postgres
 from tenants.errors import refuse
 from workforce.models import Certificate
 
-UNPUBLISHED_NOTE = "当月考核未公布,考核奖励未计入"
+NOT_IN_SERVICE_NOTE = "本月不在岗,仅结算以前月份考核奖励差额"
 
 
 async def payroll_row(session: AsyncSession, month: date, actor_label: str) -> Payroll:
@@ -112,6 +116,7 @@ async def run_payroll(session: AsyncSession, actor_label: str, month: date) -> P
         .where(PayLine.payroll_id == row.id)
         .execution_options(synchronize_session=False)
     )
+    carried = await carry_over(session, row)
     values = []
     total = ZERO
     for p in people:
@@ -127,10 +132,13 @@ async def run_payroll(session: AsyncSession, actor_label: str, month: date) -> P
         s = slip(person, month, policy)
         if s is None:
             continue
-        note = s.note
+        notes = [s.note] if s.note else []
         if not published and not s.probation:
-            note = f"{note};{UNPUBLISHED_NOTE}" if note else UNPUBLISHED_NOTE
-        total += s.gross
+            notes.append(UNPUBLISHED_NOTE)
+        earlier = carried.pop(p.id, Carried())
+        notes.extend(earlier.notes)
+        gross = s.gross + earlier.total
+        total += gross
         values.append(
             {
                 "id": uuid.uuid4(),
@@ -149,8 +157,37 @@ async def run_payroll(session: AsyncSession, actor_label: str, month: date) -> P
                 "tenure": s.tenure,
                 "education": s.education,
                 "reward": s.reward,
-                "gross": s.gross,
-                "note": note,
+                "adjustment": earlier.total,
+                "gross": gross,
+                "note": ";".join(notes) or None,
+            }
+        )
+    # People no longer in service still get (or give back) an earlier month's difference: a
+    # line with that alone.
+    days = month_end(month).day
+    for staff_id, earlier in carried.items():
+        total += earlier.total
+        values.append(
+            {
+                "id": uuid.uuid4(),
+                "tenant_id": tenant_id,
+                "payroll_id": row.id,
+                "staff_id": staff_id,
+                "site_id": earlier.site_id,
+                "month": month,
+                "probation": False,
+                "skill_level": None,
+                "tenure_years": 0,
+                "days_paid": 0,
+                "days_in_month": days,
+                "base": ZERO,
+                "skill": ZERO,
+                "tenure": ZERO,
+                "education": ZERO,
+                "reward": ZERO,
+                "adjustment": earlier.total,
+                "gross": earlier.total,
+                "note": ";".join([NOT_IN_SERVICE_NOTE, *earlier.notes]),
             }
         )
     for i in range(0, len(values), 2000):

@@ -8,13 +8,15 @@ from datetime import date, datetime
 import strawberry
 from strawberry.types import Info
 
-from api.gql.context import app_context
+from api.gql.context import AppContext, app_context
 from api.gql.ids import query_id
+from api.gql.loaders import batch
 from api.gql.pagination import Connection, connection, page_args
 from assessment.months import label
 from pay import models
 from pay.access import read_scope
 from pay.budget import Budget
+from pay.carryover import adjustments_of
 from pay.payroll import lines_page
 from workforce.schema.loaders import staff_loader
 from workforce.schema.types import StaffType
@@ -26,6 +28,45 @@ PayrollStatus = strawberry.enum(
 
 def yuan(value) -> str:
     return f"{value:.2f}"
+
+
+@strawberry.type(
+    name="PayAdjustment", description="补发/扣回:以前月份考核奖励在该月工资表审定后的变动"
+)
+class PayAdjustmentType:
+    source_month: str = strawberry.field(description="所补/所扣的考核月份 YYYY-MM")
+    amount_yuan: str = strawberry.field(description="正数为补发,负数为扣回")
+    paid_before_yuan: str = strawberry.field(description="此前已发该月考核奖励")
+    due_yuan: str = strawberry.field(description="该月考核奖励现应发")
+    reason: str
+
+    @classmethod
+    def from_row(cls, row: models.PayAdjustment) -> PayAdjustmentType:
+        return cls(
+            source_month=label(row.source_month),
+            amount_yuan=yuan(row.amount),
+            paid_before_yuan=yuan(row.paid_before),
+            due_yuan=yuan(row.due),
+            reason=row.reason,
+        )
+
+
+@batch("pay.adjustments")
+async def _adjustments_loader(
+    ctx: AppContext, keys: list[tuple[uuid.UUID, uuid.UUID]]
+) -> list[list[PayAdjustmentType]]:
+    """Each slip's adjustments, one statement per payroll among the keys."""
+    found: dict[tuple[uuid.UUID, uuid.UUID], list[PayAdjustmentType]] = {}
+    by_payroll: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for payroll_id, staff_id in keys:
+        by_payroll.setdefault(payroll_id, []).append(staff_id)
+    async with ctx.read() as session:
+        for payroll_id, staff_ids in by_payroll.items():
+            for row in await adjustments_of(session, payroll_id, staff_ids):
+                found.setdefault((payroll_id, row.staff_id), []).append(
+                    PayAdjustmentType.from_row(row)
+                )
+    return [found.get(key, []) for key in keys]
 
 
 @strawberry.type(name="PayLine", description="工资条:一人一月")
@@ -41,9 +82,11 @@ class PayLineType:
     tenure_yuan: str
     education_yuan: str
     reward_yuan: str
+    adjustment_yuan: str = strawberry.field(description="补发/扣回以前月份考核奖励的合计")
     gross_yuan: str
-    note: str | None = strawberry.field(description="折算、试用期等说明")
+    note: str | None = strawberry.field(description="折算、试用期、补发/扣回等说明")
     staff_id: strawberry.Private[uuid.UUID]
+    payroll_id: strawberry.Private[uuid.UUID]
 
     @classmethod
     def from_row(cls, row: models.PayLine) -> PayLineType:
@@ -59,10 +102,18 @@ class PayLineType:
             tenure_yuan=yuan(row.tenure),
             education_yuan=yuan(row.education),
             reward_yuan=yuan(row.reward),
+            adjustment_yuan=yuan(row.adjustment),
             gross_yuan=yuan(row.gross),
             note=row.note,
             staff_id=row.staff_id,
+            payroll_id=row.payroll_id,
         )
+
+    @strawberry.field(description="补发/扣回明细(以前月份考核奖励)")
+    async def adjustments(self, info: Info) -> list[PayAdjustmentType]:
+        if self.adjustment_yuan == "0.00":
+            return []
+        return await _adjustments_loader(app_context(info)).load((self.payroll_id, self.staff_id))
 
     @strawberry.field
     async def staff(self, info: Info) -> StaffType | None:
