@@ -150,7 +150,7 @@ def create_app(
         gc.collect()
         gc.freeze()
         # Without Redis (the embedded default) the periodic jobs run here, inline.
-        periodic = inline_alerts(database) if not settings.redis_url else nullcontext()
+        periodic = inline_alerts(settings, clock) if not settings.redis_url else nullcontext()
         try:
             async with periodic:
                 yield

@@ -2,7 +2,7 @@
 
 On Redis, ``onewindow worker`` runs it as an arq cron job (``CRON``: every hour at :05; the
 alerts of a day are recorded once whatever the number of runs). On the embedded default
-(no Redis) the app runs it inline, hourly, in a task of its own (``inline_alerts``).
+(no Redis) the app runs it hourly in the inline queue's threads (``inline_alerts``).
 """
 
 from __future__ import annotations
@@ -10,18 +10,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from datetime import date
+from collections.abc import AsyncIterator, Callable
+from datetime import date, datetime
 from typing import Any
 
 from arq.cron import cron
 from sqlalchemy import select
 
+from api.settings import Settings
 from casework.alerts import record_alerts
 from casework.common import local_day
 from tenants.base import utcnow
 from tenants.database import Database
 from tenants.models import Tenant, TenantStatus
+from workers.queue import run_inline
 from workers.registry import job
 
 log = logging.getLogger("onewindow.jobs")
@@ -63,15 +65,19 @@ CRON = [cron(_scheduled, name="deadline_alerts_cron", minute=5)]
 
 @contextlib.asynccontextmanager
 async def inline_alerts(
-    db: Database, interval: float = INLINE_INTERVAL_SECONDS
+    settings: Settings,
+    clock: Callable[[], datetime] = utcnow,
+    interval: float = INLINE_INTERVAL_SECONDS,
 ) -> AsyncIterator[None]:
-    """The embedded default's scheduler: the alerts now and every ``interval`` seconds, in a
-    task of the app's process, cancelled when the app stops."""
+    """The embedded default's scheduler: the alerts now and every ``interval`` seconds, from a
+    task of the app's process (cancelled when the app stops); each run goes to the inline
+    queue's threads, so that a county of many open cases never holds up serving."""
 
     async def loop() -> None:
         while True:
             try:
-                await deadline_alerts({"db": db})
+                today = local_day(clock())
+                await run_inline(settings, deadline_alerts.__name__, day=today.isoformat())
             except Exception:  # a failed run is logged; the next one tries again
                 log.exception("deadline alerts failed")
             await asyncio.sleep(interval)

@@ -112,6 +112,12 @@ def _run_in_own_loop(settings: Settings, function: str, kwargs: dict[str, Any]) 
 _RUNNER = _InlineRunner()
 
 
+async def run_inline(settings: Settings, function: str, **kwargs: Any) -> Any:
+    """Run a registered job function in the inline runner's threads and wait for its result
+    (the embedded default's periodic jobs: off the serving loop, as every job)."""
+    return await _RUNNER.start(settings, function, kwargs)
+
+
 async def drain_inline_jobs() -> None:
     await _RUNNER.drain()
 

@@ -4,8 +4,9 @@ twice, or retried after a killed worker, on the inline runner and on arq with th
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from sqlalchemy import func, select
@@ -189,6 +190,38 @@ async def test_the_job_on_arq_twice_and_retried(db, settings, redis_url):
     async with db.session(county.tenant_id) as session:
         count = await session.execute(select(func.count()).select_from(DeadlineAlert))
         assert count.scalar_one() == 2
+
+
+async def test_the_inline_scheduler_runs_the_job_off_the_serving_loop(db, settings, monkeypatch):
+    """The embedded default's hourly run goes to the inline queue's threads, for the app
+    clock's day."""
+    import threading
+    from datetime import datetime
+
+    from casework.jobs import inline_alerts
+    from tests.support.factories import make_county
+    from workers.queue import drain_inline_jobs
+
+    county = await make_county(db, "内联预警县")
+    world = await build_world(county)
+    await person(county, "root", Post.MANAGEMENT, name="主任")
+    await accept(county, world.desk, world.counter, at(date(2025, 2, 17)))  # due 3/3
+    threads: list[str] = []
+    original = alerts.record_alerts
+
+    async def observed(session, today):
+        threads.append(threading.current_thread().name)
+        return await original(session, today)
+
+    monkeypatch.setattr("casework.jobs.record_alerts", observed)
+    clock = lambda: datetime(2025, 3, 14, 2, 0, tzinfo=UTC)  # noqa: E731
+    async with inline_alerts(settings, clock, interval=3600):
+        await asyncio.sleep(0)  # the scheduler's task starts its first run
+        await drain_inline_jobs()
+    assert threads and all(name.startswith("onewindow-job") for name in threads)
+    async with db.session(county.tenant_id) as session:
+        count = await session.execute(select(func.count()).select_from(DeadlineAlert))
+        assert count.scalar_one() == 2  # the overdue case: its manager and the supervisors
 
 
 def test_the_worker_knows_the_job_and_its_schedule():
