@@ -1,4 +1,5 @@
-"""REST endpoints for files: uploads (local storage), signed downloads, the roster template."""
+"""REST endpoints for files: uploads (local storage), signed downloads, the roster and attendance
+import templates."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from api.storage import (
     read_signed,
     storage_for,
 )
+from assessment import attendance
 from workforce.roster import template_bytes
 
 CONTENT_TYPES = {ext: kind for kind, ext in EXTENSIONS.items()}
@@ -93,4 +95,10 @@ async def roster_template() -> Response[bytes]:
     return Response(content, media_type=XLSX, headers=_attachment("人员花名册导入模板.xlsx"))
 
 
-FILE_ROUTES = [upload, download, roster_template]
+@get(attendance.TEMPLATE_PATH)
+async def attendance_template() -> Response[bytes]:
+    content = await asyncio.to_thread(attendance.template_bytes)
+    return Response(content, media_type=XLSX, headers=_attachment("考勤导入模板.xlsx"))
+
+
+FILE_ROUTES = [upload, download, roster_template, attendance_template]

@@ -48,17 +48,29 @@ KINDS = {
 }
 
 
+TEMPLATE_PATH = "/assessment/attendance-template.xlsx"
+EXAMPLE = ("320826199001011234", "张三", "2026-01-05", "迟到", 1, "上班打卡 08:42")
+
+
 def template_bytes() -> bytes:
-    """The attendance template (考勤导入模板). CPU work: called in a thread."""
+    """The attendance template (考勤导入模板): the data sheet has only the headings (rows are
+    added below them and imported as they are); the example and the allowed values are on the
+    instructions sheet. CPU work: called in a thread."""
     return spreadsheets.write_xlsx(
-        spreadsheets.SheetOut(
-            "考勤",
-            [list(COLUMNS), ["320826199001011234", "张三", "2026-01-05", "迟到", 1, ""]],
-            widths=(22, 10, 12, 12, 8, 30),
-        ),
+        spreadsheets.SheetOut("考勤", [list(COLUMNS)], widths=(22, 10, 12, 12, 8, 30)),
         spreadsheets.SheetOut(
             "填写说明",
-            [("列", "可填写的值"), ("类别", "、".join(KINDS)), ("次数", "1–31(事假为天数)")],
+            [
+                ("列", "可填写的值"),
+                ("公民身份号码", "18 位身份证号,与姓名须与花名册一致"),
+                ("日期", "YYYY-MM-DD,或 Excel 日期"),
+                ("类别", "、".join(KINDS)),
+                ("次数", "1–31(事假为天数),不填为 1"),
+                ("备注", "可不填"),
+                (),
+                ("示例", "、".join(str(v) for v in EXAMPLE)),
+            ],
+            widths=(14, 60),
         ),
     )
 

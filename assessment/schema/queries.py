@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.gql.context import app_context
-from assessment import annual, monthly
+from assessment import annual, attendance, monthly
 from assessment.months import check_year, query_month
 from assessment.rubric import rubric_in_force
 from assessment.schema.types import AnnualAssessmentType, AssessmentMonthType, AssessmentRubric
@@ -46,3 +46,7 @@ class AssessmentQuery:
         async with ctx.read() as session:
             row = await annual.find_year(session, year)
         return AnnualAssessmentType.from_row(row, year)
+
+    @strawberry.field(description="考勤导入模板(.xlsx)的下载地址")
+    def attendance_template_url(self) -> str:
+        return attendance.TEMPLATE_PATH

@@ -4,11 +4,11 @@ errors reported; a row the caller may not record for is refused like any other e
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from api.settings import Settings
@@ -17,6 +17,7 @@ from assessment.attendance import import_attendance
 from assessment.models import AssessmentEvent, EventSource
 from tests.assessment.world import pinned
 from tests.support.factories import TEST_SECRET, make_county
+from tests.support.graphql import gql
 from tests.support.workforce import CIPHER, hire, id_number
 from workforce.roster.importing import RosterRefused
 
@@ -97,3 +98,51 @@ async def test_all_rows_or_none(world):
         events = (await session.execute(select(AssessmentEvent))).scalars().all()
     assert sorted((e.item_code, e.points) for e in events) == [("1.1", -10), ("1.4", -2)]
     assert {e.source_kind for e in events} == {EventSource.ATTENDANCE_IMPORT}
+
+
+UPLOAD = 'mutation { requestUpload(input: {purpose: "roster"}) { upload { url fields key } } }'
+IMPORT = """mutation($key: String!) { importAttendance(input: {uploadKey: $key}) {
+  report { ok created rows { row name ok errors { field code } } }
+  userErrors { field code message } } }"""
+
+
+async def test_the_downloaded_template_filled_in_imports(db, client):
+    county = await make_county(db, "考勤模板县")
+    number = id_number()
+    with pinned():
+        person = await hire(
+            county, "town_a", name="模板甲", hire_date=date(2024, 1, 2), number=number
+        )
+    url = (await gql(client, "{ attendanceTemplateUrl }", token=county.token("head_a")))["data"]
+    response = await client.get(url["attendanceTemplateUrl"])
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(XLSX)
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["考勤", "填写说明"]
+    sheet = book["考勤"]
+    assert [c.value for c in sheet[1]] == list(HEADINGS) and sheet.max_row == 1
+    # filled in as an office would: text and Excel dates, a count left empty
+    sheet.append([number, "模板甲", "2026-02-03", "迟到", 2, "打卡记录"])
+    sheet.append([number, "模板甲", datetime(2026, 2, 9), "事假", None, None])
+    filled = io.BytesIO()
+    book.save(filled)
+    target = (await gql(client, UPLOAD, token=county.token("head_a")))["data"]["requestUpload"]
+    sent = await client.post(
+        target["upload"]["url"],
+        data=target["upload"]["fields"],
+        files={"file": ("考勤.xlsx", filled.getvalue(), "application/zip")},
+    )
+    assert sent.status_code == 200, sent.text
+    with pinned():
+        result = await gql(client, IMPORT, {"key": target["upload"]["key"]}, county.token("head_a"))
+    payload = result["data"]["importAttendance"]
+    assert payload["userErrors"] == [], payload
+    assert payload["report"]["ok"] and payload["report"]["created"] == 2
+    async with county.db.session(county.tenant_id) as session:
+        events = (
+            await session.execute(
+                select(AssessmentEvent).where(AssessmentEvent.staff_id == person.id)
+            )
+        ).scalars()
+        found = sorted((e.item_code, e.occurred_on, e.points) for e in events)
+    assert found == [("1.1", date(2026, 2, 3), -10), ("1.4", date(2026, 2, 9), -2)]
