@@ -32,6 +32,7 @@ from api.gql.extend import contribute_fields
 from api.gql.limits import RequestLimits
 from api.gql.nodes import resolve_node
 from api.gql.reads import EndRequestReads
+from api.gql.trusted import AnonymousTrustedOnly
 from api.settings import Settings
 from api.tenants_schema import TenantMutation
 from assessment.schema import AssessmentMutation, AssessmentQuery, StaffAssessmentFields
@@ -167,6 +168,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if settings.is_production:
         extensions += [DisableIntrospection(), HideSuggestions]
+    if settings.anonymous_trusted_only:
+        extensions.append(AnonymousTrustedOnly)
     return OneWindowSchema(
         query=Query,
         mutation=Mutation,
