@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 from bench.operations import operation
+from bench.peers import (
+    PEERS,
+    PGL_EFFECTIVE_CATALOG,
+    PGL_SITE_CHILDREN,
+    PGL_SITE_DETAIL,
+    PGL_SITE_STAFF,
+    PGL_STAFF_DETAIL,
+    PGL_UPDATE_SITE,
+)
+from bench.versus import chosen, wrk_script
 from bench.workloads import discover, workload_name
+from graphql import parse
 
 
 def test_every_workload_loads_and_has_a_request():
@@ -24,3 +37,34 @@ def test_every_workload_loads_and_has_a_request():
 def test_workloads_send_the_contract_documents():
     assert "effectiveCatalog(" in operation("catalog.graphql", "EffectiveCatalog")
     assert "publicMatter(" in operation("public.graphql", "MatterGuide")
+
+
+# bench.versus (OneWindow beside PostGraphile): the parts that need no server.
+
+
+def test_every_peer_has_a_unique_name_and_parsable_postgraphile_documents():
+    names = [peer.name for peer in PEERS]
+    assert len(names) == len(set(names))
+    assert {"typename", "site_detail", "site_children", "update_site"} <= set(names)
+    for document in (
+        PGL_EFFECTIVE_CATALOG,
+        PGL_SITE_CHILDREN,
+        PGL_SITE_DETAIL,
+        PGL_SITE_STAFF,
+        PGL_STAFF_DETAIL,
+        PGL_UPDATE_SITE,
+    ):
+        assert parse(document).definitions
+
+
+def test_versus_runs_the_writes_after_the_reads():
+    order = [peer.writes for peer in chosen(None)]
+    assert order == sorted(order)
+    assert [p.name for p in chosen(["update_site", "typename"])] == ["typename", "update_site"]
+
+
+def test_wrk_script_quotes_bodies_that_contain_lua_brackets():
+    body = {"query": "{ __typename }", "variables": {"x": "]===] and ]====]"}}
+    script = wrk_script([body], {"Authorization": "Bearer t"})
+    assert "[=====[" + json.dumps(body, ensure_ascii=False) + "]=====]" in script
+    assert "[ [===[Authorization]===] ] = [===[Bearer t]===]" in script
