@@ -25,7 +25,7 @@ from casework.scopes import readable_subtrees
 from network.models import Site
 from tenants.context import session_tenant
 
-BATCH = 5000
+BATCH = 3000  # rows a statement: ten parameters each, and asyncpg takes at most 32,767
 ALERTED = (DeadlineState.DUE_SOON, DeadlineState.OVERDUE)
 
 

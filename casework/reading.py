@@ -22,11 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.errors import BadRequest, Forbidden
 from authz.guard import Actor
 from casework.applicants import lookup_hash
+from casework.common import get_site
 from casework.deadlines import DeadlineState, county_calendar, due_soon_days, state_condition
 from casework.models import DECIDED_STATUSES, Case, CaseStatus, Notice, Route, Window
 from casework.people import FRONT_DESK_POSTS, approver_departments, is_approver_for, on_duty
+from casework.scopes import in_sites, sites_within
 from network.access import can, require
-from network.tree import require_county_center, subtree_ids_query
+from network.tree import require_county_center
 from workforce.models import Post
 from workforce.personal import PersonalDataCipher
 
@@ -124,8 +126,9 @@ async def list_cases(
     if site_id is None:
         site_id = (await require_county_center(session)).id
     await require(session, actor, "case", "read", site_id)
-    within = subtree_ids_query(site_id)
-    conditions: list[Any] = [or_(Case.site_id.in_(within), Case.processing_site_id.in_(within))]
+    site = await get_site(session, site_id)
+    within = await sites_within(session, site)
+    conditions: list[Any] = [in_sites(within, Case.site_id, Case.processing_site_id)]
     if statuses:
         conditions.append(Case.status.in_(list(statuses)))
     if deadline_state is not None:
