@@ -3,7 +3,9 @@ items 1.1–1.4 — all rows or none, with a report row by row (as the roster im
 row names the person by resident ID number (and name, which must match), the day, the kind
 (迟到、早退、离岗、串岗 → 1.1; 未录入考勤 → 1.2; 旷工 → 1.3; 事假、请销假未备案 → 1.4) and the count
 (days for 事假). Each event is recorded as ``recordAssessmentEvent`` would record it, by whoever
-may record for that person; a row the caller may not record is refused like any other error."""
+may record for that person; a row the caller may not record is refused like any other error,
+and a caller who records events nowhere is refused the import (FORBIDDEN) before the file is
+read."""
 
 from __future__ import annotations
 
@@ -16,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.storage import Storage, StorageError, key_belongs_to, read_checked
 from assessment.models import EventSource
-from assessment.recording import NewEvent, record_event
+from assessment.recording import RECORD, NewEvent, record_event
 from authz.errors import Forbidden
-from authz.guard import Actor
+from authz.guard import Actor, require_somewhere
 from tenants import audit, spreadsheets
 from tenants.errors import UserError, UserErrors
 from workforce.models import Staff
@@ -108,6 +110,9 @@ async def import_attendance(
 ) -> ImportReport:
     """All rows or none; raises ``RosterRefused`` (with the report) on any error."""
     tenant_id = actor.require_tenant_user()
+    # Only someone who records events somewhere imports them (each row is then checked for
+    # its person, as recordAssessmentEvent checks it).
+    await require_somewhere(session, actor, *RECORD)
     if not key_belongs_to(upload_key, tenant_id, "roster"):
         raise _file_error("INVALID_UPLOAD", "上传文件无效")
     try:

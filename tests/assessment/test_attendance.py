@@ -17,7 +17,7 @@ from assessment.attendance import import_attendance
 from assessment.models import AssessmentEvent, EventSource
 from tests.assessment.world import pinned
 from tests.support.factories import TEST_SECRET, make_county
-from tests.support.graphql import gql
+from tests.support.graphql import error_code, gql
 from tests.support.workforce import CIPHER, hire, id_number
 from workforce.roster.importing import RosterRefused
 
@@ -137,6 +137,9 @@ async def test_the_downloaded_template_filled_in_imports(db, client):
         result = await gql(client, IMPORT, {"key": target["upload"]["key"]}, county.token("head_a"))
     payload = result["data"]["importAttendance"]
     assert payload["userErrors"] == [], payload
+    # a window staff member records events nowhere: the import is refused before the file
+    denied = await gql(client, IMPORT, {"key": target["upload"]["key"]}, county.token("staff_a1"))
+    assert error_code(denied) == "FORBIDDEN"
     assert payload["report"]["ok"] and payload["report"]["created"] == 2
     async with county.db.session(county.tenant_id) as session:
         events = (

@@ -2,21 +2,34 @@
 aimed (``tests/support/matrix.py``), through the services in a transaction rolled back after
 each cell. Events are recorded by who manages the person's site (a township head for its
 township and villages, a department administrator for its sub-centre, the county office
-everywhere); the month, the year and the payroll are the county office's alone."""
+everywhere); the month, the year and the payroll are the county office's alone.
+
+``importAttendance`` is refused (FORBIDDEN) to a role that records events nowhere; for the others
+each row is checked like a recorded event: a person they do not manage is a refused row
+(NOT_MANAGED), another county's person does not exist for them (UNKNOWN_STAFF), and the whole
+file is refused."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
+from functools import partial
+from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
+from api.settings import Settings
+from api.storage import XLSX, Storage, new_key, storage_for
 from assessment import annual, monthly, recording, rubric
+from assessment.attendance import import_attendance
 from assessment.months import require_county
 from assessment.rubric_data import default_rubric
 from pay import payroll
 from pay.access import require_county as require_pay
 from tests.assessment.world import pinned
+from tests.support.factories import TEST_SECRET
 from tests.support.matrix import (
     ALLOWED,
     FORBIDDEN,
@@ -27,10 +40,13 @@ from tests.support.matrix import (
     Expect,
     cells,
     check_in_transaction,
+    refused_with,
     relations,
 )
+from tests.support.workforce import CIPHER
 
 RECORD = "recordAssessmentEvent"
+IMPORT = "importAttendance"
 COUNTY_ACTIONS = (
     "closeAssessmentMonth",
     "adjustMonthlyGrade",
@@ -51,12 +67,20 @@ MANAGES = {
 
 
 def _targets(role: str, action: str) -> list[str]:
+    if action == IMPORT:
+        return list(relations(role))  # its own site and around it, and another county
     if action == RECORD:
         return [*relations(role), OTHER_COUNTY]
     return ["county"]
 
 
 def _expect(role: str, action: str, target: str) -> Expect:
+    if action == IMPORT:
+        if role not in MANAGES:
+            return FORBIDDEN
+        if target == OTHER_COUNTY:
+            return refused_with("UNKNOWN_STAFF")
+        return ALLOWED if target in MANAGES[role] else refused_with("NOT_MANAGED")
     if target == OTHER_COUNTY:
         return NOT_FOUND
     if action == RECORD:
@@ -64,7 +88,7 @@ def _expect(role: str, action: str, target: str) -> Expect:
     return ALLOWED if role == "county_admin" else FORBIDDEN
 
 
-def _action(cell: Cell, world, actor):
+def _action(cell: Cell, world, actor, files: Storage):
     county = world.county(cell)
 
     async def record(session):
@@ -76,6 +100,20 @@ def _action(cell: Cell, world, actor):
                 actor,
                 recording.NewEvent(staff_id=person.id, item_code="1.1", occurred_on=MONTH),
             )
+
+    async def import_file(session):
+        site = relations(cell.role)[cell.target] if not cell.elsewhere else "town_a"
+        person = world.person(county, site)
+        book = Workbook()
+        book.active.append(("公民身份号码", "姓名", "日期", "类别", "次数"))
+        number = CIPHER.decrypt(person.id_number_cipher)
+        book.active.append((number, person.name, MONTH.isoformat(), "迟到", 1))
+        data = io.BytesIO()
+        book.save(data)
+        key = new_key(world.home.tenant_id, "roster", XLSX)
+        await files.put(key, data.getvalue(), XLSX)
+        with pinned():
+            return await import_attendance(session, actor, CIPHER, files, key)
 
     async def county_action(session):
         label = actor.label
@@ -116,9 +154,16 @@ def _action(cell: Cell, world, actor):
         document = default_rubric()
         return await rubric.new_version(session, label, document, date(2027, 1, 1), "修订")
 
+    if cell.action == IMPORT:
+        return import_file
     return record if cell.action == RECORD else county_action
 
 
-@pytest.mark.parametrize("cell", cells(ROLES, [RECORD, *COUNTY_ACTIONS], _targets, _expect))
-async def test_matrix(db, matrix_world, cell: Cell):
-    await check_in_transaction(db, matrix_world, cell, _action)
+@pytest.fixture(scope="module")
+def files(tmp_root: Path) -> Storage:
+    return storage_for(Settings(secret_key=TEST_SECRET, data_dir=tmp_root / "matrix-attendance"))
+
+
+@pytest.mark.parametrize("cell", cells(ROLES, [RECORD, IMPORT, *COUNTY_ACTIONS], _targets, _expect))
+async def test_matrix(db, matrix_world, files, cell: Cell):
+    await check_in_transaction(db, matrix_world, cell, partial(_action, files=files))
