@@ -30,7 +30,7 @@ import contextlib
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -251,12 +251,43 @@ def _typed(sql: str) -> str:
     )
 
 
+SECONDARY_INDEXES = """
+SELECT i.indexname, i.indexdef FROM pg_indexes i
+JOIN pg_index x ON x.indexrelid = format('%I.%I', i.schemaname, i.indexname)::regclass
+WHERE i.tablename = 'casework_cases' AND NOT x.indisunique AND NOT x.indisprimary
+ORDER BY i.indexname
+"""
+
+
+@contextlib.asynccontextmanager
+async def without_secondary_indexes(owner_url: str) -> AsyncIterator[list[str]]:
+    """A bulk load's usual trick: the non-unique indexes of cases are dropped for the block
+    and built again after it (as the owner), instead of being maintained row by row. Yields
+    their names; the definitions are PostgreSQL's own (``pg_indexes``), so nothing drifts."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(owner_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            indexes = (await conn.exec_driver_sql(SECONDARY_INDEXES)).all()
+            for name, _definition in indexes:
+                await conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        try:
+            yield [name for name, _definition in indexes]
+        finally:
+            async with engine.connect() as conn:
+                for _name, definition in indexes:
+                    await conn.exec_driver_sql(definition)
+    finally:
+        await engine.dispose()
+
+
 async def generate_history(
     db: Database, world: HistoryWorld, count: int, today: date, years: int = 5
 ) -> dict[str, int]:
     """Insert ``count`` cases (and their ratings and follow-ups) in one transaction of the
     county (row-level security applies: the app role inserts as the county). Returns the rows
-    added per table."""
+    added per table. For a million, wrap it in ``without_secondary_indexes``."""
     last_day = today - timedelta(days=1)
     span = 365 * years
     params = {
