@@ -33,6 +33,7 @@ from api.gql.limits import RequestLimits
 from api.gql.nodes import resolve_node
 from api.gql.reads import EndRequestReads
 from api.gql.trusted import AnonymousTrustedOnly
+from api.planned import PlannedDocuments
 from api.settings import Settings
 from api.tenants_schema import TenantMutation
 from assessment.schema import AssessmentMutation, AssessmentQuery, StaffAssessmentFields
@@ -166,6 +167,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         RequestLimits,
         CatalogFastPath,
     ]
+    if settings.planned_documents:
+        extensions.insert(-1, PlannedDocuments)
     if settings.is_production:
         extensions += [DisableIntrospection(), HideSuggestions]
     if settings.anonymous_trusted_only:

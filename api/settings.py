@@ -59,6 +59,8 @@ class Settings:
     inline_job_wait_seconds: int = 20
     # Anonymous callers may send only the shipped operations (``api.gql.trusted``).
     anonymous_trusted_only: bool = False
+    # Trusted queries with a plan are answered by it (``api.planned``); off: field by field.
+    planned_documents: bool = True
     db_max_overflow: int = 20
     # Failed sign-ins allowed per username and per client address within the window; then the
     # key is refused (429) until the window has passed since its first failure.
@@ -110,6 +112,7 @@ class Settings:
             db_pool_size=_int_env("DB_POOL_SIZE", 20, 1),
             inline_job_wait_seconds=_int_env("INLINE_JOB_WAIT_SECONDS", 20, 0),
             anonymous_trusted_only=_env("ANONYMOUS_TRUSTED_ONLY", "") in {"1", "true", "yes"},
+            planned_documents=_env("PLANNED_DOCUMENTS", "1") not in {"0", "false", "no"},
             db_max_overflow=_int_env("DB_MAX_OVERFLOW", 20, 0),
             login_failures_per_user=_int_env("LOGIN_FAILURES_PER_USER", 5, 1),
             login_failures_per_address=_int_env("LOGIN_FAILURES_PER_ADDRESS", 50, 1),

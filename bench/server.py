@@ -63,6 +63,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Settings a bench run may choose from its environment: workers, and the planned path (A/B).
+PASSED_SETTINGS = frozenset({"ONEWINDOW_WEB_WORKERS", "ONEWINDOW_PLANNED_DOCUMENTS"})
+
+
 class ServerError(RuntimeError):
     pass
 
@@ -90,7 +94,8 @@ class Server:
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith("ONEWINDOW_") or k == "ONEWINDOW_WEB_WORKERS"
+            # the runner's own settings pass; others (a developer's shell) must not skew a run
+            if not k.startswith("ONEWINDOW_") or k in PASSED_SETTINGS
         }
         env.update(
             ONEWINDOW_DATABASE_URL=self.backend.database_url,

@@ -1,0 +1,159 @@
+"""The planned path for trusted documents (``api.gql.trusted``): an operation the first-party
+clients ship is answered by a plan written for it — its SQL built once, run on one connection,
+its answer assembled in the selection's order — instead of by resolving it field by field.
+
+A plan is exact or it steps aside (returns None): anything it was not written for (another
+type behind the id, a missing object, a caller who is not a county user, any error) goes to
+normal execution, which then produces the answer or the proper error. Parsing, validation and
+the request limits have run before (they are cached per query text). ``tests/api/
+test_planned.py`` proves, for every plan, every role and a randomized county, that the planned
+answer equals normal execution's byte for byte.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Select, bindparam, func, select
+from strawberry.extensions import SchemaExtension
+
+from api.gql.context import AppContext
+from api.gql.ids import global_id, parse_global_id
+from api.gql.trusted import shipped
+from api.lru import LRU
+from graphql import ExecutionResult
+from network.models import Site, SiteClosure, SiteLevel
+from workforce.assignments import counted, placing
+from workforce.common import today
+from workforce.models import Assignment, Staff
+
+log = logging.getLogger("onewindow.planned")
+Plan = Callable[[AppContext, dict[str, Any]], Awaitable[dict[str, Any] | None]]
+
+
+# --- SiteDetail (network.graphql) -------------------------------------------------------------
+
+# The site and its ancestors, county centre first (the site itself last, at depth 0). The tenant
+# is named in the statement: a read connection has row-level security but no ORM filter.
+_CHAIN = (
+    select(
+        Site.id,
+        Site.name,
+        Site.official_name,
+        Site.level,
+        Site.division_code,
+        Site.address,
+        Site.lat,
+        Site.lng,
+        Site.parent_id,
+        SiteClosure.depth,
+    )
+    .join(SiteClosure, SiteClosure.ancestor_id == Site.id)
+    .where(
+        SiteClosure.descendant_id == bindparam("site_id"),
+        SiteClosure.tenant_id == bindparam("tenant_id"),
+        Site.tenant_id == bindparam("tenant_id"),
+    )
+    .order_by(SiteClosure.depth.desc())
+)
+
+
+@lru_cache(maxsize=4)
+def _staff_count(on: date) -> Select[tuple[int]]:
+    """在岗人数 at one site on ``on`` (as ``workforce.assignments.staff_counts``), built once a
+    day: ``placing`` is a condition of its day."""
+    return (
+        select(func.count(func.distinct(Assignment.staff_id)))
+        .join(Staff, Staff.id == Assignment.staff_id)
+        .where(
+            Assignment.site_id == bindparam("site_id"),
+            Assignment.tenant_id == bindparam("tenant_id"),
+            Staff.tenant_id == bindparam("tenant_id"),
+            placing(on),
+            counted(),
+        )
+    )
+
+
+def _brief(row: Any) -> dict[str, Any]:
+    return {"id": global_id("Site", row.id), "name": row.name, "level": SiteLevel(row.level).name}
+
+
+async def site_detail(ctx: AppContext, variables: dict[str, Any]) -> dict[str, Any] | None:
+    parsed = parse_global_id(variables.get("id"))
+    if parsed is None or parsed[0] != "Site" or ctx.auth_failed:
+        return None
+    tenant_id = ctx.actor.tenant_id
+    if tenant_id is None or ctx.actor.is_anonymous:
+        return None
+    site_id = parsed[1]
+    params = {"site_id": site_id, "tenant_id": tenant_id}
+    async with ctx.db.read_connection(tenant_id) as conn:
+        chain = (await conn.execute(_CHAIN, params)).all()
+        if not chain or chain[-1].id != site_id:
+            return None  # no such site here: normal execution answers null
+        staff = (await conn.execute(_staff_count(today()), params)).scalar_one()
+    site, ancestors = chain[-1], chain[:-1]
+    parent = next((a for a in ancestors if a.id == site.parent_id), None)
+    if (parent is None) != (site.parent_id is None):
+        return None
+    location = (
+        {"lat": float(site.lat), "lng": float(site.lng)}
+        if site.lat is not None and site.lng is not None
+        else None
+    )
+    return {
+        "node": {
+            "id": global_id("Site", site.id),
+            "name": site.name,
+            "officialName": site.official_name,
+            "level": SiteLevel(site.level).name,
+            "divisionCode": site.division_code,
+            "address": site.address,
+            "location": location,
+            "parent": _brief(parent) if parent is not None else None,
+            "ancestors": [_brief(a) for a in ancestors],
+            "staffCount": staff,
+        }
+    }
+
+
+PLANS: dict[str, Plan] = {"network.graphql:SiteDetail": site_detail}
+
+
+class PlannedDocuments(SchemaExtension):
+    """Answers a trusted query that has a plan from the plan (see the module docstring)."""
+
+    enabled = True  # the differential test switches it off to compare with normal execution
+    served = 0  # answers given by a plan (observability; the differential test reads it)
+    _plans: LRU = LRU(1024)  # (query text, operation name) → plan or False
+
+    async def on_execute(self) -> Iterator[None]:  # type: ignore[override]
+        ec = self.execution_context
+        plan = self._plan() if self.enabled else None
+        if plan is not None:
+            try:
+                data = await plan(ec.context["app"], ec.variables or {})
+            except Exception:
+                log.debug("plan stepped aside", exc_info=True)
+                data = None  # any doubt: normal execution decides (and reports the error)
+            if data is not None:
+                ec.result = ExecutionResult(data=data, errors=None)
+                PlannedDocuments.served += 1
+        yield
+
+    def _plan(self) -> Plan | None:
+        ec = self.execution_context
+        key = (ec.query, ec.operation_name)
+        found = self._plans.get(key)
+        if found is None:
+            document = ec.graphql_document
+            name = shipped().name_of(document, ec.operation_name) if document else None
+            # a name is of one operation, text and keyword included: a plan's is a query
+            found = PLANS.get(name, False) if name else False
+            self._plans.put(key, found)
+        return found or None

@@ -1,0 +1,105 @@
+"""The planned path of trusted documents answers exactly as normal execution does: for every
+plan, every role, and randomized counties, the response bytes are equal — and the plan did
+serve (the comparison would prove nothing if it always stepped aside)."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from api.gql import trusted
+from api.gql.ids import global_id
+from api.planned import PLANS, PlannedDocuments
+from tests.support.factories import ROLE_USERS, make_county
+from tests.support.graphql import gql
+from tests.support.workforce import hire
+from workforce import common
+from workforce.models import Post
+
+TODAY = date(2026, 3, 2)
+DOCUMENTS = dict(trusted.operation_texts())
+UPDATE_SITE = """mutation($input: UpdateSiteInput!) { updateSite(input: $input) {
+  userErrors { code } } }"""
+
+
+@pytest.fixture
+def pinned_today():
+    before = common.pinned_today
+    common.pinned_today = TODAY
+    yield TODAY
+    common.pinned_today = before
+
+
+async def _randomize(county, client, rng: random.Random) -> None:
+    """People hired at random sites on random days (some after today), addresses and
+    locations set on some sites and cleared on others."""
+    keys = list(county.sites)
+    for n in range(rng.randint(3, 8)):
+        site = rng.choice(keys)
+        day = TODAY + timedelta(days=rng.randint(-400, 30))
+        await hire(county, site, name=f"随机{n}", hire_date=day, post=Post.INTAKE)
+    for key in rng.sample(keys, k=rng.randint(1, len(keys))):
+        change: dict = {"id": county.site_gid(key)}
+        if rng.random() < 0.5:
+            change["address"] = rng.choice([None, f"人民路{rng.randint(1, 99)}号"])
+        if rng.random() < 0.5:
+            change["location"] = rng.choice(
+                [
+                    None,
+                    {"lat": round(rng.uniform(33, 34), 6), "lng": round(rng.uniform(119, 120), 6)},
+                ]
+            )
+        done = await gql(client, UPDATE_SITE, {"input": change}, county.token("admin"))
+        assert done["data"]["updateSite"]["userErrors"] == [], done
+
+
+async def _answer(client, document: str, variables: dict, token: str, planned: bool) -> bytes:
+    PlannedDocuments.enabled = planned
+    try:
+        response = await client.post(
+            "/graphql",
+            json={"query": document, "variables": variables},
+            headers={"authorization": f"Bearer {token}"},
+        )
+    finally:
+        PlannedDocuments.enabled = True
+    assert response.status_code == 200
+    return response.content
+
+
+def test_every_plan_is_for_a_shipped_query():
+    assert PLANS and set(PLANS) <= set(DOCUMENTS)
+    assert all(DOCUMENTS[name].startswith("query") for name in PLANS)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+async def test_site_detail_planned_equals_executed(db, client, pinned_today, seed):
+    rng = random.Random(seed)
+    county = await make_county(db, f"计划县{seed}")
+    other = await make_county(db, f"邻县{seed}")
+    await _randomize(county, client, rng)
+    staff = await hire(county, "town_a", name="某人", hire_date=TODAY)
+    ids = [county.site_gid(key) for key in county.sites]
+    ids += [other.site_gid("root"), global_id("Staff", staff.id), "not-an-id"]
+    document = DOCUMENTS["network.graphql:SiteDetail"]
+    served = 0
+    for username, _site in ROLE_USERS.values():
+        token = county.token(username)
+        for site_id in ids:
+            before = PlannedDocuments.served
+            planned = await _answer(client, document, {"id": site_id}, token, planned=True)
+            served += PlannedDocuments.served - before
+            executed = await _answer(client, document, {"id": site_id}, token, planned=False)
+            assert planned == executed, (username, site_id, planned, executed)
+    assert served == len(ROLE_USERS) * len(county.sites)  # every site of the county, planned
+    # Anonymous and a bad token: not planned, the same error either way.
+    for token in ("", "bad-token"):
+        answers = {
+            await _answer(client, document, {"id": ids[0]}, token, planned=flag)
+            for flag in (True, False)
+        }
+        assert len(answers) == 1
+        assert json.loads(answers.pop())["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
