@@ -101,7 +101,9 @@ class PayQuery:
             row = await payroll.find_payroll(session, first)
         return PayrollType.from_row(row, first)
 
-    @strawberry.field(description="窗口人员年度经费:工资、单位社保、管理费 5%、税费 6.72%")
+    @strawberry.field(
+        description="窗口人员年度经费:工资、单位社保、管理费 5%、税费 6.72%;无工资表的月份按测算"
+    )
     async def staffing_budget(
         self, info: Info, year: int, site_id: strawberry.ID | None = None
     ) -> StaffingBudget:
@@ -112,7 +114,7 @@ class PayQuery:
         site = query_id(site_id, "Site", "siteId") if site_id is not None else None
         async with ctx.read() as session:
             scope = await read_scope(session, actor, site)
-            found = await budget.staffing_budget(session, year, scope)
+            found = await budget.staffing_budget(session, year, scope, today=today())
         return StaffingBudget.from_budget(year, found)
 
 

@@ -15,7 +15,7 @@ from api.gql.pagination import Connection, connection, page_args
 from assessment.months import label
 from pay import models
 from pay.access import read_scope
-from pay.budget import Budget
+from pay.budget import Budget, BudgetMonth, MonthBasis
 from pay.carryover import adjustments_of
 from pay.payroll import lines_page
 from workforce.schema.loaders import staff_loader
@@ -167,6 +167,36 @@ class PayrollType:
         return connection(rows, total, page, PayLineType.from_row)
 
 
+BudgetBasis = strawberry.enum(
+    MonthBasis,
+    name="BudgetBasis",
+    description="ACTUAL 按工资表;PROJECTED 尚无工资表,按现有人员测算",
+)
+
+
+@strawberry.type(description="经费测算的一个月")
+class StaffingBudgetMonth:
+    month: str
+    basis: BudgetBasis
+    payroll_status: PayrollStatus | None = strawberry.field(description="实际月份的工资表状态")
+    headcount: int
+    person_months: str
+    pay_yuan: str
+    social_insurance_yuan: str
+
+    @classmethod
+    def from_month(cls, m: BudgetMonth) -> StaffingBudgetMonth:
+        return cls(
+            month=label(m.month),
+            basis=m.basis,
+            payroll_status=m.payroll_status,
+            headcount=m.headcount,
+            person_months=f"{m.person_months:.2f}",
+            pay_yuan=yuan(m.pay),
+            social_insurance_yuan=yuan(m.social_insurance),
+        )
+
+
 @strawberry.type(description="窗口人员年度经费测算(000 §六)")
 class StaffingBudget:
     year: int
@@ -180,6 +210,9 @@ class StaffingBudget:
     per_person_month_yuan: str
     reference_per_person_month_yuan: str = strawberry.field(
         description="对照:邗江区每人每月综合成本(002,5400 元)"
+    )
+    months: list[StaffingBudgetMonth] = strawberry.field(
+        description="逐月:有工资表的月份按实际,其余按今天的在册人员和薪酬规则测算(考核奖励按基数全额)"
     )
 
     @classmethod
@@ -195,4 +228,5 @@ class StaffingBudget:
             total_yuan=yuan(b.total),
             per_person_month_yuan=yuan(b.per_person_month),
             reference_per_person_month_yuan=yuan(b.reference_per_person_month),
+            months=[StaffingBudgetMonth.from_month(m) for m in b.months],
         )

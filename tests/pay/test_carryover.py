@@ -182,7 +182,7 @@ async def test_published_corrected_and_settled_after_approval(db, client):
     ]
     # the budget counts what was paid, and 丙's settlement line is no person-month
     async with county.db.session(county.tenant_id) as session:
-        year = await budget.staffing_budget(session, 2026)
+        year = await budget.staffing_budget(session, 2026, today=date(2026, 4, 30))
     assert year.headcount == 3
 
     # the slip through GraphQL: the amount and its detail

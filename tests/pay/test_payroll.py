@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from pay import budget, payroll
+from pay.budget import MonthBasis
 from pay.export import COLUMNS, payroll_rows, payroll_workbook
 from pay.models import PayLine, PayrollStatus
 from tenants.errors import UserErrors
@@ -91,11 +92,25 @@ async def test_run_rerun_approve_export_and_budget(county):
     assert values[2][1] == "工资一" and values[2][4] == "四级/中级工"
     assert values[-1][0] == "合计"
 
-    # 000's table: pay 3,770 + insurance 0.30 × 5,346.50 = 1,603.95 → 5,373.95;
-    # fee 5% = 268.6975 → 268.70; tax 6.72% × 5,642.65 = 379.18608 → 379.19
+    # 000's table over the year: January as paid (3,770; insurance 0.30 × 5,346.50 = 1,603.95),
+    # February–December projected on 31 January from the same person and rules: 3,500 + 150 +
+    # 20 (tenure 1 year all 2026) + 100 + the reward budgeted at its base 300 = 4,070 a month.
+    # Pay 3,770 + 11 × 4,070 = 48,540; insurance 12 × 1,603.95 = 19,247.40 → 67,787.40;
+    # fee 5% = 3,389.37; tax 6.72% × 71,176.77 = 4,783.078… → 4,783.08; total 75,959.85,
+    # 6,329.99 per person-month (÷ 12)
     async with county.db.session(county.tenant_id) as session:
-        b = await budget.staffing_budget(session, 2026)
-    assert (b.headcount, b.pay, b.social_insurance) == (1, Decimal("3770.00"), Decimal("1603.95"))
-    assert (b.management_fee, b.tax) == (Decimal("268.70"), Decimal("379.19"))
-    assert b.total == Decimal("6021.84") == b.per_person_month
+        b = await budget.staffing_budget(session, 2026, today=date(2026, 1, 31))
+    january, february = b.months[0], b.months[1]
+    assert (january.basis, january.payroll_status) == (MonthBasis.ACTUAL, PayrollStatus.APPROVED)
+    assert (january.pay, january.social_insurance) == (Decimal("3770.00"), Decimal("1603.95"))
+    assert [m.basis for m in b.months[1:]] == [MonthBasis.PROJECTED] * 11
+    assert (february.pay, february.headcount) == (Decimal("4070.00"), 1)
+    assert (b.headcount, b.pay, b.social_insurance) == (
+        1,
+        Decimal("48540.00"),
+        Decimal("19247.40"),
+    )
+    assert (b.management_fee, b.tax) == (Decimal("3389.37"), Decimal("4783.08"))
+    assert b.total == Decimal("75959.85")
+    assert b.per_person_month == Decimal("6329.99")
     assert b.reference_per_person_month == Decimal("5400.00")
