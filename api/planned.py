@@ -19,10 +19,12 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import aliased
 from strawberry.extensions import SchemaExtension
 
 from api.gql.context import AppContext
 from api.gql.ids import global_id, parse_global_id
+from api.gql.pagination import encode_cursor, page_args
 from api.gql.trusted import shipped
 from api.lru import LRU
 from graphql import ExecutionResult
@@ -122,7 +124,95 @@ async def site_detail(ctx: AppContext, variables: dict[str, Any]) -> dict[str, A
     }
 
 
-PLANS: dict[str, Plan] = {"network.graphql:SiteDetail": site_detail}
+# --- SiteChildren (network.graphql) -----------------------------------------------------------
+
+_CHILDREN = aliased(Site)
+_CHILD_COUNT = (
+    select(func.count())
+    .where(_CHILDREN.parent_id == Site.id, _CHILDREN.tenant_id == bindparam("tenant_id"))
+    .correlate(Site)
+    .scalar_subquery()
+)
+
+
+@lru_cache(maxsize=4)
+def _site_page(by_parent: bool, by_level: bool) -> Select:
+    """A page of sites as ``network.service.list_sites`` orders them, each with its child
+    count; one statement per combination of filters, built once."""
+    conditions = [Site.tenant_id == bindparam("tenant_id")]
+    if by_parent:
+        conditions.append(Site.parent_id == bindparam("parent_id"))
+    if by_level:
+        conditions.append(Site.level == bindparam("level"))
+    return (
+        select(
+            Site.id,
+            Site.name,
+            Site.official_name,
+            Site.level,
+            Site.division_code,
+            _CHILD_COUNT.label("child_count"),
+            func.count().over().label("total"),
+        )
+        .where(*conditions)
+        .order_by(Site.depth, Site.division_code, Site.name, Site.id)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+async def site_children(ctx: AppContext, variables: dict[str, Any]) -> dict[str, Any] | None:
+    tenant_id = ctx.actor.tenant_id
+    if tenant_id is None or ctx.actor.is_anonymous or ctx.auth_failed:
+        return None
+    params: dict[str, Any] = {"tenant_id": tenant_id}
+    parent = variables.get("parentId")
+    if parent is not None:
+        parsed = parse_global_id(parent)
+        if parsed is None or parsed[0] != "Site":
+            return None
+        params["parent_id"] = parsed[1]
+    level = variables.get("level")
+    if level is not None:
+        params["level"] = SiteLevel[level]
+    page = page_args(variables.get("first"), variables.get("after"), ctx.settings.page_cap)
+    params |= {"offset": page.offset, "limit": page.limit}
+    statement = _site_page(parent is not None, level is not None)
+    async with ctx.db.read_connection(tenant_id) as conn:
+        rows = (await conn.execute(statement, params)).all()
+    if not rows:
+        return None  # an empty page (past the end, first: 0) has no total: normal execution
+    total = rows[0].total
+    edges = [
+        {
+            "cursor": encode_cursor(page.offset + i),
+            "node": {
+                "id": global_id("Site", row.id),
+                "name": row.name,
+                "officialName": row.official_name,
+                "level": SiteLevel(row.level).name,
+                "divisionCode": row.division_code,
+                "childCount": row.child_count,
+            },
+        }
+        for i, row in enumerate(rows)
+    ]
+    return {
+        "sites": {
+            "totalCount": total,
+            "edges": edges,
+            "pageInfo": {
+                "hasNextPage": page.offset + len(edges) < total,
+                "endCursor": edges[-1]["cursor"],
+            },
+        }
+    }
+
+
+PLANS: dict[str, Plan] = {
+    "network.graphql:SiteDetail": site_detail,
+    "network.graphql:SiteChildren": site_children,
+}
 
 
 class PlannedDocuments(SchemaExtension):

@@ -12,6 +12,7 @@ import pytest
 
 from api.gql import trusted
 from api.gql.ids import global_id
+from api.gql.pagination import encode_cursor
 from api.planned import PLANS, PlannedDocuments
 from tests.support.factories import ROLE_USERS, make_county
 from tests.support.graphql import gql
@@ -103,3 +104,44 @@ async def test_site_detail_planned_equals_executed(db, client, pinned_today, see
         }
         assert len(answers) == 1
         assert json.loads(answers.pop())["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def _children_variables(rng: random.Random, county, other) -> dict:
+    variables: dict = {}
+    if rng.random() < 0.7:
+        variables["parentId"] = rng.choice(
+            [county.site_gid(k) for k in county.sites] + [other.site_gid("root"), "garbage"]
+        )
+    if rng.random() < 0.4:
+        variables["level"] = rng.choice(
+            ["COUNTY_CENTER", "SUB_CENTER", "TOWNSHIP_CENTER", "VILLAGE_STATION"]
+        )
+    if rng.random() < 0.6:
+        variables["first"] = rng.choice([0, 1, 2, 3, 50, 201, -1])
+    if rng.random() < 0.4:
+        variables["after"] = rng.choice(
+            [encode_cursor(rng.randint(0, 8)), "bad-cursor", encode_cursor(10_000_000)]
+        )
+    return variables
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+async def test_site_children_planned_equals_executed(db, client, pinned_today, seed):
+    rng = random.Random(seed)
+    county = await make_county(db, f"下级县{seed}")
+    other = await make_county(db, f"下级邻县{seed}")
+    document = DOCUMENTS["network.graphql:SiteChildren"]
+    served = 0
+    for n in range(80):
+        username = rng.choice([u for u, _ in ROLE_USERS.values()])
+        variables = _children_variables(rng, county, other) if n else {}
+        before = PlannedDocuments.served
+        token = county.token(username)
+        planned = await _answer(client, document, variables, token, planned=True)
+        executed = await _answer(client, document, variables, token, planned=False)
+        assert planned == executed, (username, variables, planned, executed)
+        answer = json.loads(executed)
+        if "errors" not in answer and answer["data"]["sites"]["edges"]:
+            served += 1  # a page with rows must have come from the plan
+            assert PlannedDocuments.served - before == 1, variables
+    assert served >= 10
