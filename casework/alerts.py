@@ -25,7 +25,6 @@ from casework.scopes import readable_subtrees
 from network.models import Site
 from tenants.context import session_tenant
 
-BATCH = 3000  # rows a statement: ten parameters each, and asyncpg takes at most 32,767
 ALERTED = (DeadlineState.DUE_SOON, DeadlineState.OVERDUE)
 
 
@@ -68,16 +67,19 @@ async def record_alerts(session: AsyncSession, today: date) -> int:
                     "alerted_on": today,
                 }
             )
+    if not values:
+        return 0
+    # One statement compiled once and sent in pages (SQLAlchemy's "insertmanyvalues": 1,000
+    # rows a page, well under asyncpg's 32,767 parameters). A multi-row VALUES built per call
+    # took seconds to compile for a few thousand rows.
     insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    added = 0
-    for start in range(0, len(values), BATCH):
-        statement = (
-            insert(DeadlineAlert)
-            .values(values[start : start + BATCH])
-            .on_conflict_do_nothing(index_elements=["case_id", "state", "due_date", "recipient"])
-            .returning(DeadlineAlert.id)
-        )
-        added += len((await session.execute(statement)).all())
+    table = DeadlineAlert.__table__
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["case_id", "state", "due_date", "recipient"])
+        .returning(table.c.id)
+    )
+    added = len((await session.execute(statement, values)).all())
     return added
 
 
