@@ -64,6 +64,9 @@ _CHAIN = (
 )
 
 
+_TENANT = bindparam("tenant_id")
+
+
 @lru_cache(maxsize=4)
 def _staff_count(on: date) -> Select[tuple[int]]:
     """在岗人数 at one site on ``on`` (as ``workforce.assignments.staff_counts``), built once a
@@ -75,7 +78,7 @@ def _staff_count(on: date) -> Select[tuple[int]]:
             Assignment.site_id == bindparam("site_id"),
             Assignment.tenant_id == bindparam("tenant_id"),
             Staff.tenant_id == bindparam("tenant_id"),
-            placing(on),
+            placing(on, _TENANT),
             counted(),
         )
     )

@@ -26,8 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -84,14 +85,18 @@ def overlaps(model, start: date, end: date | None):
 
 
 @lru_cache(maxsize=8)
-def placing(on: date):
+def placing(on: date, tenant: ColumnElement[Any] | None = None):
     """SQL condition: the ``Assignment`` row is the one that places its person on ``on``.
 
     Kept per day (SQL expressions are immutable): building the alias and its two ``EXISTS``
-    anew was a tenth of a site page's server time.
+    anew was a tenth of a site page's server time. ``tenant`` (a bound parameter) restricts
+    the person's other assignments to the county too, for statements run outside the ORM's
+    tenant filter (``api.planned``).
     """
     other = aliased(Assignment)
     same_person_in_force = and_(other.staff_id == Assignment.staff_id, in_force(other, on))
+    if tenant is not None:
+        same_person_in_force = and_(same_person_in_force, other.tenant_id == tenant)
     any_overlay = exists().where(same_person_in_force, other.kind.in_(OVERLAYS))
     cover = exists().where(same_person_in_force, other.kind == AssignmentKind.TEMPORARY_COVER)
     return and_(

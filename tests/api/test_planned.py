@@ -145,3 +145,39 @@ async def test_site_children_planned_equals_executed(db, client, pinned_today, s
             served += 1  # a page with rows must have come from the plan
             assert PlannedDocuments.served - before == 1, variables
     assert served >= 10
+
+
+def _planned_statements():
+    from api import planned
+
+    yield "SiteDetail chain", planned._CHAIN
+    yield "SiteDetail staff count", planned._staff_count(TODAY)
+    for by_parent in (False, True):
+        for by_level in (False, True):
+            yield f"SiteChildren {by_parent=} {by_level=}", planned._site_page(by_parent, by_level)
+
+
+@pytest.mark.parametrize(("label", "statement"), list(_planned_statements()))
+def test_every_planned_statement_names_the_tenant_of_every_table(label, statement):
+    """A read connection has row-level security but no ORM tenant filter (and SQLite has no
+    RLS at all): each table a planned statement reads, subqueries and aliases included, must be
+    restricted to the caller's county in the statement itself."""
+    from sqlalchemy import Table
+    from sqlalchemy.sql import visitors
+    from sqlalchemy.sql.elements import BinaryExpression, BindParameter
+    from sqlalchemy.sql.selectable import Alias
+
+    read: set[str] = set()
+    restricted: set[str] = set()
+    for element in visitors.iterate(statement):
+        if isinstance(element, Table | Alias) and "tenant_id" in element.c:
+            read.add(element.name)
+        if (
+            isinstance(element, BinaryExpression)
+            and isinstance(element.right, BindParameter)
+            and element.right.key == "tenant_id"
+            and getattr(element.left, "name", None) == "tenant_id"
+        ):
+            restricted.add(element.left.table.name)
+    assert read, label
+    assert read <= restricted, (label, read - restricted)
