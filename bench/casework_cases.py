@@ -6,10 +6,11 @@ The shape (deterministic: every choice is a hash of the row's number):
 
 - ``count`` cases accepted over ``years`` years up to the day before ``today``, evenly per
   calendar day (1,000,000 over 5 years is ~550 a day, ~200,000 a year: a large county);
-- 75% at the county centre (accepted at its comprehensive window by its two desks), 25% at a
-  township centre; of the county centre's, 15% go to the sub-centre's back office (人社局), the
-  rest to 民政局's at the county centre; of the township's, half are decided there (processing
-  right, route SITE) and half go up to 民政局;
+- 90% at the county centre (accepted at its comprehensive window by its two desks), 10% at a
+  township centre (002: the centre is the busiest; a county has a dozen or more townships);
+  of the county centre's, 14 in 90 go to the sub-centre's back office (人社局), the rest to
+  民政局's at the county centre; of the township's, half are decided there (processing right,
+  route SITE) and half go up to 民政局;
 - 20% IMMEDIATE (即办件, due the day they are accepted), the rest PROMISED in 10 working days
   (the due date is the calendar day 14 days on: close enough for a data set);
 - older than 45 days: 1% WITHDRAWN, the rest ISSUED (3% decided late); 21–45 days: 60% issued,
@@ -160,21 +161,21 @@ FROM (
             SELECT g, day, age, t, accepted_at,
                 CASE WHEN k < 20 THEN 'IMMEDIATE' ELSE 'PROMISED' END AS kind,
                 CASE WHEN k < 20 THEN 0 ELSE 10 END AS limit_days,
-                CASE WHEN s < 75 THEN :center ELSE :township END AS site,
-                CASE WHEN s < 75 THEN :center_window ELSE :township_window END AS window_id,
-                CASE WHEN s < 75 THEN :center_issue ELSE :township_issue END AS issue_window,
-                CASE WHEN s < 75 THEN :center_issuer ELSE :township_issuer END AS issuer,
-                CASE WHEN s >= 75 THEN :township_desk WHEN g % 2 = 0 THEN :desk_a
+                CASE WHEN s < 90 THEN :center ELSE :township END AS site,
+                CASE WHEN s < 90 THEN :center_window ELSE :township_window END AS window_id,
+                CASE WHEN s < 90 THEN :center_issue ELSE :township_issue END AS issue_window,
+                CASE WHEN s < 90 THEN :center_issuer ELSE :township_issuer END AS issuer,
+                CASE WHEN s >= 90 THEN :township_desk WHEN g % 2 = 0 THEN :desk_a
                      ELSE :desk_b END AS desk,
-                CASE WHEN s < 64 THEN 'DEPARTMENT' WHEN s < 75 THEN 'DEPARTMENT'
-                     WHEN s < 88 THEN 'SITE' ELSE 'DEPARTMENT' END AS route,
-                CASE WHEN s < 64 OR s >= 88 THEN :center WHEN s < 75 THEN :sub_center
+                CASE WHEN s < 90 THEN 'DEPARTMENT' WHEN s < 95 THEN 'SITE'
+                     ELSE 'DEPARTMENT' END AS route,
+                CASE WHEN s < 76 OR s >= 95 THEN :center WHEN s < 90 THEN :sub_center
                      ELSE :township END AS processing,
-                CASE WHEN s >= 64 AND s < 75 THEN :hr ELSE :civil END AS department,
-                CASE WHEN s < 64 OR s >= 88 THEN :civil_approver WHEN s < 75 THEN :hr_approver
+                CASE WHEN s >= 76 AND s < 90 THEN :hr ELSE :civil END AS department,
+                CASE WHEN s < 76 OR s >= 95 THEN :civil_approver WHEN s < 90 THEN :hr_approver
                      ELSE :township_approver END AS approver,
-                CASE WHEN s >= 64 AND s < 75 THEN 'RS-001' ELSE 'MZ-001' END AS matter_code,
-                CASE WHEN s >= 64 AND s < 75 THEN '社会保险登记' ELSE '婚姻登记' END AS matter_name
+                CASE WHEN s >= 76 AND s < 90 THEN 'RS-001' ELSE 'MZ-001' END AS matter_code,
+                CASE WHEN s >= 76 AND s < 90 THEN '社会保险登记' ELSE '婚姻登记' END AS matter_name
             FROM (
                 SELECT g,
                     day,
