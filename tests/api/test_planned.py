@@ -147,11 +147,50 @@ async def test_site_children_planned_equals_executed(db, client, pinned_today, s
     assert served >= 10
 
 
+@pytest.mark.parametrize("seed", [5, 6])
+async def test_site_staff_planned_equals_executed(db, client, pinned_today, seed):
+    rng = random.Random(seed)
+    county = await make_county(db, f"在岗县{seed}")
+    other = await make_county(db, f"在岗邻县{seed}")
+    await _randomize(county, client, rng)
+    for n in range(12):  # enough people at the centre to page through
+        await hire(county, "root", name=f"中心{n:02d}", hire_date=TODAY - timedelta(days=n * 40))
+    staff = await hire(county, "town_a", name="某人", hire_date=TODAY)
+    document = DOCUMENTS["workforce.graphql:SiteStaff"]
+    site_ids = [county.site_gid(k) for k in county.sites] + [county.site_gid("root")] * 4
+    site_ids += [other.site_gid("root"), global_id("Staff", staff.id), "garbage"]
+    served = 0
+    for _ in range(70):
+        username = rng.choice([u for u, _ in ROLE_USERS.values()])
+        variables: dict = {"siteId": rng.choice(site_ids)}
+        if rng.random() < 0.4:
+            variables["on"] = rng.choice(
+                [(TODAY + timedelta(days=rng.randint(-500, 60))).isoformat(), "2026-13-01"]
+            )
+        if rng.random() < 0.6:
+            variables["first"] = rng.choice([0, 1, 3, 5, 200, 201])
+        if rng.random() < 0.4:
+            variables["after"] = rng.choice([encode_cursor(rng.randint(0, 12)), "bad"])
+        token = county.token(username)
+        before = PlannedDocuments.served
+        planned = await _answer(client, document, variables, token, planned=True)
+        executed = await _answer(client, document, variables, token, planned=False)
+        assert planned == executed, (username, variables, planned, executed)
+        answer = json.loads(executed)
+        node = (answer.get("data") or {}).get("node")
+        if "errors" not in answer and node and node["assignmentsOn"]["edges"]:
+            served += 1  # a page with rows must have come from the plan
+            assert PlannedDocuments.served - before == 1, variables
+    assert served >= 5
+
+
 def _planned_statements():
     from api import planned
 
     yield "SiteDetail chain", planned._CHAIN
     yield "SiteDetail staff count", planned._staff_count(TODAY)
+    yield "SiteStaff site", planned._SITE_HERE
+    yield "SiteStaff page", planned._placed_page(TODAY)
     for by_parent in (False, True):
         for by_level in (False, True):
             yield f"SiteChildren {by_parent=} {by_level=}", planned._site_page(by_parent, by_level)
