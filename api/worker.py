@@ -13,8 +13,8 @@ from arq.connections import RedisSettings
 from arq.worker import Worker
 
 import assessment.jobs  # noqa: F401  (registers its jobs)
-import catalog.jobs  # noqa: F401  (registers its jobs)
 import casework.jobs  # (registers its jobs; its cron schedule)
+import catalog.jobs  # noqa: F401  (registers its jobs)
 import pay.jobs  # noqa: F401  (registers its jobs)
 import workforce.jobs  # noqa: F401  (registers its jobs)
 from api.settings import Settings
