@@ -101,6 +101,12 @@ def _file_error(code: str, message: str) -> RosterRefused:
     return RosterRefused(ImportReport([], file_errors=[UserError("uploadKey", code, message)]))
 
 
+async def may_import(session: AsyncSession, actor: Actor) -> None:
+    """Only someone who records events somewhere imports them (each row is then checked for
+    its person, as recordAssessmentEvent checks it): FORBIDDEN otherwise."""
+    await require_somewhere(session, actor, *RECORD)
+
+
 async def import_attendance(
     session: AsyncSession,
     actor: Actor,
@@ -108,11 +114,10 @@ async def import_attendance(
     storage: Storage,
     upload_key: str,
 ) -> ImportReport:
-    """All rows or none; raises ``RosterRefused`` (with the report) on any error."""
+    """All rows or none; raises ``RosterRefused`` (with the report) on any error. Runs as a
+    job (``assessment.jobs.import_attendance``)."""
     tenant_id = actor.require_tenant_user()
-    # Only someone who records events somewhere imports them (each row is then checked for
-    # its person, as recordAssessmentEvent checks it).
-    await require_somewhere(session, actor, *RECORD)
+    await may_import(session, actor)
     if not key_belongs_to(upload_key, tenant_id, "roster"):
         raise _file_error("INVALID_UPLOAD", "上传文件无效")
     try:

@@ -100,8 +100,11 @@ class ImportAttendanceInput:
 
 @strawberry.type
 class ImportAttendancePayload:
-    report: RosterImportReport | None
+    report: RosterImportReport | None = strawberry.field(description="逐行报告(任务完成后才有)")
     user_errors: list[UserErrorType]
+    job: JobType | None = strawberry.field(
+        description="导入任务;未在请求内完成时凭它查询结果(node(id) 的 importReport)"
+    )
 
 
 @strawberry.input

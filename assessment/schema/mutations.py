@@ -12,9 +12,9 @@ from strawberry.types import Info
 from api.gql.context import app_context
 from api.gql.errors import mutate
 from api.gql.ids import input_id
-from api.storage import storage_for
 from assessment import annual, attendance, monthly, recording, rubric
 from assessment.jobs import close_assessment_month, close_assessment_year
+from assessment.jobs import import_attendance as import_attendance_job
 from assessment.models import AssessmentStatus
 from assessment.months import check_year, input_month, label, require_county
 from assessment.people import month_end
@@ -46,9 +46,7 @@ from tenants.errors import refuse
 from workers.jobs import submit
 from workers.queue import queue_for
 from workforce.common import today
-from workforce.personal import cipher_for
-from workforce.roster.importing import ImportReport, RosterRefused
-from workforce.schema.files import JobType, RosterImportReport
+from workforce.schema.files import JobType, report_of_job
 
 REQUEST_ID_MAX = 100
 
@@ -114,23 +112,26 @@ class AssessmentMutation:
         self, info: Info, input: ImportAttendanceInput
     ) -> ImportAttendancePayload:
         ctx = app_context(info)
-        cipher, files = cipher_for(ctx.settings.secret_key), storage_for(ctx.settings)
-        refused: list[ImportReport] = []
 
-        async def change(session: AsyncSession, actor: Actor) -> ImportReport:
-            try:
-                return await attendance.import_attendance(
-                    session, actor, cipher, files, input.upload_key
-                )
-            except RosterRefused as exc:
-                refused.append(exc.report)
-                raise
+        async def check(session: AsyncSession, actor: Actor) -> bool:
+            await attendance.may_import(session, actor)
+            return True
 
-        report, errors = await mutate(info, change)
-        if report is None and refused:
-            report = refused[0]
-        shown = RosterImportReport.from_report(report) if report is not None else None
-        return ImportAttendancePayload(report=shown, user_errors=errors)
+        allowed, errors = await mutate(info, check)
+        if not allowed:
+            return ImportAttendancePayload(report=None, user_errors=errors, job=None)
+        job = JobType.from_row(
+            await submit(
+                ctx.db,
+                queue_for(ctx.settings, ctx.db),
+                ctx.require_actor(),
+                kind=import_attendance_job.__name__,
+                request_id=None,
+                params={"upload_key": input.upload_key},
+            )
+        )
+        report, errors = report_of_job(job)
+        return ImportAttendancePayload(report=report, user_errors=errors, job=job)
 
     @strawberry.mutation(description="作废考核记录(须说明理由;该月公布前)")
     async def void_assessment_event(

@@ -9,7 +9,9 @@ from strawberry.scalars import JSON
 from api import storage
 from api.gql.errors import UserErrorType, to_user_errors
 from api.gql.jobs import JobType
-from workers.reports import read_rows
+from tenants.errors import UserError
+from workers.models import JobStatus
+from workers.reports import read_errors, read_rows
 from workforce import roster
 
 __all__ = ["JobType", "RosterImportReport", "RosterRowReport", "UploadTarget"]
@@ -64,3 +66,17 @@ class RosterImportReport:
                 for r in report.rows
             ],
         )
+
+
+def report_of_job(job: JobType) -> tuple[RosterImportReport | None, list[UserErrorType]]:
+    """A roster-shaped import job's report and userErrors (the file's and every row's), as the
+    import mutations answer them; (None, []) while the job runs."""
+    if job.status is JobStatus.FAILED:
+        failed = UserError("uploadKey", "IMPORT_FAILED", "导入任务失败,请稍后重试")
+        return None, to_user_errors([failed])
+    if job.result is None:
+        return None, []
+    errors = read_errors(job.result.get("errors", [])) + [
+        e for r in read_rows(job.result) for e in r.errors
+    ]
+    return RosterImportReport.from_result(job.result), to_user_errors(errors)

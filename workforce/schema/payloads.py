@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from api.gql.errors import UserErrorType, to_user_errors
-from tenants.errors import UserError
-from workers.models import JobStatus
-from workers.reports import read_errors, read_rows
-from workforce.schema.files import JobType, RosterImportReport, UploadTarget
+from api.gql.errors import UserErrorType
+from workforce.schema.files import JobType, RosterImportReport, UploadTarget, report_of_job
 from workforce.schema.types import (
     AssignmentType,
     HeadAppointmentType,
@@ -71,16 +68,8 @@ class ImportRosterPayload:
 
     @classmethod
     def of_job(cls, job: JobType) -> ImportRosterPayload:
-        if job.status is JobStatus.FAILED:
-            failed = UserError("uploadKey", "IMPORT_FAILED", "导入任务失败,请稍后重试")
-            return cls(report=None, user_errors=to_user_errors([failed]), job=job)
-        if job.result is None:  # still running: the job says when it is done
-            return cls(report=None, user_errors=[], job=job)
-        report = RosterImportReport.from_result(job.result)
-        errors = read_errors(job.result.get("errors", [])) + [
-            e for r in read_rows(job.result) for e in r.errors
-        ]
-        return cls(report=report, user_errors=to_user_errors(errors), job=job)
+        report, errors = report_of_job(job)
+        return cls(report=report, user_errors=errors, job=job)
 
 
 @strawberry.type
