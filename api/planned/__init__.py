@@ -22,7 +22,7 @@ from api.lru import LRU
 from api.planned.assessment import monthly_scores
 from api.planned.common import Plan
 from api.planned.sites import site_children, site_detail
-from api.planned.staff import site_staff
+from api.planned.staff import site_staff, staff_detail
 from graphql import ExecutionResult
 
 log = logging.getLogger("onewindow.planned")
@@ -31,6 +31,7 @@ log = logging.getLogger("onewindow.planned")
 PLANS: dict[str, Plan] = {
     "assessment.graphql:MonthlyScores": monthly_scores,
     "workforce.graphql:SiteStaff": site_staff,
+    "workforce.graphql:StaffDetail": staff_detail,
     "network.graphql:SiteDetail": site_detail,
     "network.graphql:SiteChildren": site_children,
 }

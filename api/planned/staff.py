@@ -1,12 +1,13 @@
-"""Plans of workforce.graphql: SiteStaff."""
+"""Plans of workforce.graphql: SiteStaff and StaffDetail."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, extract, func, select
 
 from api.gql.context import AppContext
 from api.gql.ids import global_id, parse_global_id
@@ -14,9 +15,21 @@ from api.gql.pagination import encode_cursor, page_args
 from api.planned.common import TENANT as _TENANT
 from network.access import can
 from network.models import Site
+from workforce.access import can_read_staff
 from workforce.assignments import placing
-from workforce.common import today
-from workforce.models import Assignment, AssignmentKind, Post, SkillLevel, Staff
+from workforce.common import effective_status, today
+from workforce.models import (
+    Assignment,
+    AssignmentKind,
+    Certificate,
+    Education,
+    EmploymentType,
+    Post,
+    SkillLevel,
+    Staff,
+    TrainingAttendance,
+    TrainingSession,
+)
 
 # --- SiteStaff (workforce.graphql) ------------------------------------------------------------
 
@@ -101,5 +114,93 @@ async def site_staff(ctx: AppContext, variables: dict[str, Any]) -> dict[str, An
                     "endCursor": encode_cursor(page.offset + len(edges) - 1),
                 },
             }
+        }
+    }
+
+
+# --- StaffDetail (workforce.graphql) ----------------------------------------------------------
+
+# The document asks ``trainingHours(year: 2026)``: a literal of the shipped text (another text
+# is another document, with no plan).
+TRAINING_YEAR = 2026
+CERTIFICATES = (
+    select(Certificate.level, Certificate.number, Certificate.issued_on)
+    .where(Certificate.staff_id == bindparam("staff_id"), Certificate.tenant_id == _TENANT)
+    .order_by(Certificate.issued_on, Certificate.created_at)
+)
+HISTORY = (
+    select(
+        Assignment.site_id,
+        Site.name.label("site_name"),
+        Assignment.post,
+        Assignment.kind,
+        Assignment.start_date,
+        Assignment.end_date,
+    )
+    .join(Site, Site.id == Assignment.site_id)
+    .where(
+        Assignment.staff_id == bindparam("staff_id"),
+        Assignment.cancelled_at.is_(None),
+        Assignment.tenant_id == _TENANT,
+        Site.tenant_id == _TENANT,
+    )
+    .order_by(Assignment.start_date, Assignment.created_at)
+)
+HOURS = (
+    select(func.sum(TrainingSession.hours))
+    .select_from(TrainingAttendance)
+    .join(TrainingSession, TrainingSession.id == TrainingAttendance.session_id)
+    .where(
+        TrainingAttendance.staff_id == bindparam("staff_id"),
+        TrainingAttendance.tenant_id == _TENANT,
+        TrainingSession.tenant_id == _TENANT,
+        extract("year", TrainingSession.held_on) == bindparam("year"),
+    )
+)
+
+
+async def staff_detail(ctx: AppContext, variables: dict[str, Any]) -> dict[str, Any] | None:
+    parsed = parse_global_id(variables.get("id"))
+    tenant_id = ctx.actor.tenant_id
+    if parsed is None or parsed[0] != "Staff" or tenant_id is None or ctx.auth_failed:
+        return None
+    async with ctx.read() as session:
+        staff = await session.get(Staff, parsed[1])
+        if staff is None or not await can_read_staff(session, ctx.actor, staff):
+            return None  # normal execution answers null, or raises the named denial
+    params = {"staff_id": staff.id, "tenant_id": tenant_id, "year": TRAINING_YEAR}
+    async with ctx.db.read_connection(tenant_id) as conn:
+        certificates = (await conn.execute(CERTIFICATES, params)).all()
+        history = (await conn.execute(HISTORY, params)).all()
+        hours = (await conn.execute(HOURS, params)).scalar()
+    return {
+        "node": {
+            "id": global_id("Staff", staff.id),
+            "name": staff.name,
+            "maskedIdNumber": staff.id_number_masked,
+            "status": effective_status(staff, today()).name,
+            "education": Education(staff.education).name,
+            "employmentType": EmploymentType(staff.employment_type).name,
+            "hireDate": staff.hire_date.isoformat(),
+            "skillLevel": SkillLevel(staff.skill_level).name if staff.skill_level else None,
+            "certificates": [
+                {
+                    "level": SkillLevel(c.level).name,
+                    "number": c.number,
+                    "issuedOn": c.issued_on.isoformat(),
+                }
+                for c in certificates
+            ],
+            "assignments": [
+                {
+                    "site": {"id": global_id("Site", a.site_id), "name": a.site_name},
+                    "post": Post(a.post).name,
+                    "kind": AssignmentKind(a.kind).name,
+                    "startDate": a.start_date.isoformat(),
+                    "endDate": a.end_date.isoformat() if a.end_date else None,
+                }
+                for a in history
+            ],
+            "trainingHours": float(Decimal(str(hours or 0))),
         }
     }

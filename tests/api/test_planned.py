@@ -186,6 +186,91 @@ async def test_site_staff_planned_equals_executed(db, client, pinned_today, seed
     assert served >= 8
 
 
+CERTIFY = """mutation($i: RecordCertificateInput!) { recordCertificate(input: $i) {
+  userErrors { code } } }"""
+
+
+async def _trained(county, people, rng: random.Random) -> None:
+    """Training sessions in 2025 and 2026 with random attendees (StaffDetail asks 2026's)."""
+    from workforce import training
+    from workforce.models import TrainingKind
+
+    admin = await county.actor("admin")
+    for held_on, hours in ((date(2025, 11, 3), "3"), (date(2026, 1, 12), "2"), (TODAY, "1.5")):
+        async with county.db.transaction(county.tenant_id) as session:
+            program = await training.create_program(
+                session,
+                admin,
+                kind=TrainingKind.REGULAR,
+                title=f"培训{held_on}",
+                year=held_on.year,
+                centralised=True,
+                organizer=None,
+            )
+            await session.flush()
+            held = await training.add_session(
+                session,
+                admin,
+                program_id=program.id,
+                held_on=held_on,
+                hours=hours,
+                place="培训室",
+                online=False,
+                topics="礼仪",
+                trainer="讲师",
+            )
+            await session.flush()
+            hired = [p for p in people if p.hire_date <= held_on]
+            chosen = rng.sample(hired, k=rng.randint(0, len(hired)))
+            if chosen:
+                await training.record_attendance(
+                    session, admin, session_id=held.id, staff_ids=[p.id for p in chosen]
+                )
+
+
+@pytest.mark.parametrize("seed", [9, 10])
+async def test_staff_detail_planned_equals_executed(db, client, pinned_today, seed):
+    rng = random.Random(seed)
+    county = await make_county(db, f"人员计划县{seed}")
+    other = await make_county(db, f"人员邻县{seed}")
+    people = [
+        await hire(
+            county,
+            rng.choice(list(county.sites)),
+            name=f"人员{n}",
+            hire_date=TODAY + timedelta(days=rng.randint(-900, 20)),
+        )
+        for n in range(rng.randint(4, 8))
+    ]
+    for person in rng.sample(people, k=len(people) // 2):
+        for level in rng.sample(["LEVEL_5", "LEVEL_4", "LEVEL_3"], k=rng.randint(1, 2)):
+            change = {
+                "staffId": global_id("Staff", person.id),
+                "level": level,
+                "number": f"Z{rng.randint(10**8, 10**9)}",
+                "issuedOn": (TODAY - timedelta(days=rng.randint(1, 700))).isoformat(),
+            }
+            await gql(client, CERTIFY, {"i": change}, county.token("admin"))
+    await _trained(county, people, rng)
+    stranger = await hire(other, "root", name="邻县人", hire_date=TODAY)
+    document = DOCUMENTS["workforce.graphql:StaffDetail"]
+    ids = [global_id("Staff", p.id) for p in people]
+    ids += [global_id("Staff", stranger.id), county.site_gid("root"), "garbage"]
+    served = 0
+    for username, _site in ROLE_USERS.values():
+        token = county.token(username)
+        for staff_id in ids:
+            before = PlannedDocuments.served
+            planned = await _answer(client, document, {"id": staff_id}, token, planned=True)
+            executed = await _answer(client, document, {"id": staff_id}, token, planned=False)
+            assert planned == executed, (username, staff_id, planned, executed)
+            answer = json.loads(executed)
+            if "errors" not in answer and (answer["data"] or {}).get("node"):
+                served += 1  # a person shown must have come from the plan
+                assert PlannedDocuments.served - before == 1, (username, staff_id)
+    assert served >= len(people)  # at least the administrator's reads
+
+
 def _planned_statements():
     from api.planned import assessment, sites, staff
 
@@ -195,6 +280,9 @@ def _planned_statements():
     yield "MonthlyScores page", assessment.score_page(False)
     yield "MonthlyScores page of a subtree", assessment.score_page(True)
     yield "SiteStaff site", staff.SITE_HERE
+    yield "StaffDetail certificates", staff.CERTIFICATES
+    yield "StaffDetail history", staff.HISTORY
+    yield "StaffDetail training hours", staff.HOURS
     yield "SiteStaff page", staff.placed_page(TODAY)
     for by_parent in (False, True):
         for by_level in (False, True):
