@@ -31,11 +31,12 @@ from api.files import FILE_ROUTES
 from api.gql.context import AppContext
 from api.schema import build_schema
 from api.settings import Settings
+from api.worker import JOB_MODULES
 from authz.guard import Actor
 from casework.jobs import inline_alerts
 from tenants.base import utcnow
 from tenants.database import Database
-from workers.queue import drain_inline_jobs
+from workers.queue import drain_inline_jobs, use_job_modules
 
 log = logging.getLogger("onewindow")
 
@@ -120,6 +121,7 @@ def create_app(
     clock: Callable[[], datetime] = utcnow,
 ) -> Litestar:
     settings = settings or Settings.from_env()
+    use_job_modules(*JOB_MODULES)
     database = db or Database(settings.database_url, **settings.engine_options())
     schema = build_schema(settings)
     base_controller = make_graphql_controller(

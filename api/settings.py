@@ -57,6 +57,9 @@ class Settings:
     # How long a request waits for an inline job (embedded default) before answering with the
     # job still running; the work itself never runs on the serving event loop.
     inline_job_wait_seconds: int = 20
+    # Inline jobs in processes of their own (their garbage collections never pause serving);
+    # off: threads of the serving process.
+    inline_jobs_in_process: bool = True
     # Anonymous callers may send only the shipped operations (``api.gql.trusted``).
     anonymous_trusted_only: bool = False
     # Trusted queries with a plan are answered by it (``api.planned``); off: field by field.
@@ -111,6 +114,7 @@ class Settings:
             access_log=_env("ACCESS_LOG", "") in {"1", "true", "yes"},
             db_pool_size=_int_env("DB_POOL_SIZE", 20, 1),
             inline_job_wait_seconds=_int_env("INLINE_JOB_WAIT_SECONDS", 20, 0),
+            inline_jobs_in_process=_env("INLINE_JOBS_IN_PROCESS", "1") not in {"0", "false", "no"},
             anonymous_trusted_only=_env("ANONYMOUS_TRUSTED_ONLY", "") in {"1", "true", "yes"},
             planned_documents=_env("PLANNED_DOCUMENTS", "1") not in {"0", "false", "no"},
             db_max_overflow=_int_env("DB_MAX_OVERFLOW", 20, 0),

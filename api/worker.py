@@ -22,6 +22,10 @@ from tenants.database import Database
 from workers.registry import FUNCTIONS
 from workers.settings import make_startup, redis_settings
 
+# The modules imported above for their jobs, by name: the inline queue's job processes import
+# them too (``workers.queue.use_job_modules``).
+JOB_MODULES = ("assessment.jobs", "casework.jobs", "catalog.jobs", "pay.jobs", "workforce.jobs")
+
 
 def create_worker(settings: Settings, *, burst: bool, db: Database | None = None) -> Worker:
     startup, shutdown = make_startup(settings, db)

@@ -125,6 +125,9 @@ def settings(backend: Backend, tmp_root: Path) -> Settings:
         migration_database_url=backend.owner_url,
         secret_key=TEST_SECRET,
         data_dir=tmp_root / "data",
+        # Jobs in threads: the tests pin "today" in this process (the process mode has its own
+        # test, tests/api/test_job_processes.py).
+        inline_jobs_in_process=False,
     )
 
 

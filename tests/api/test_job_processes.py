@@ -1,0 +1,57 @@
+"""The embedded default's inline jobs run in processes of their own (spawned, niced): their
+garbage collections and interpreter lock never pause the serving process. An import sent
+through GraphQL is applied by a job process, answered with its report, and nothing of it runs
+in the serving process."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from api.app import create_app
+from catalog import importer
+from tests.catalog.test_import import GOOD
+from tests.support.catalog import import_file
+from tests.support.factories import make_county
+from tests.support.graphql import gql
+from workers.queue import drain_inline_jobs
+
+IMPORT = """mutation($input: ImportCatalogInput!) { importCatalog(input: $input) {
+  imported userErrors { code } job { id status } } }"""
+ME = "{ me { username } }"
+
+
+@pytest.fixture
+async def process_client(settings, db):
+    app = create_app(replace(settings, inline_jobs_in_process=True), db)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        yield client
+
+
+async def test_an_import_is_applied_by_a_job_process(db, process_client, monkeypatch):
+    county = await make_county(db, "进程导入县")
+    in_this_process: list[int] = []
+    original = importer.import_catalog
+
+    async def observed(session, actor, content):
+        in_this_process.append(os.getpid())
+        return await original(session, actor, content)
+
+    monkeypatch.setattr(importer, "import_catalog", observed)
+    variables = {"input": {"fileBase64": import_file(GOOD)}}
+    answer = await gql(process_client, IMPORT, variables, county.token("admin"))
+    payload = answer["data"]["importCatalog"]
+    await drain_inline_jobs()
+    assert payload["userErrors"] == [] and payload["job"]["status"] == "SUCCEEDED", payload
+    assert payload["imported"] == 2
+    assert in_this_process == []  # the serving process never ran the import
+    # ...and the process that did ran the real importer against the same database.
+    again = await gql(process_client, IMPORT, variables, county.token("admin"))
+    await drain_inline_jobs()
+    assert again["data"]["importCatalog"]["imported"] == 2  # the same rows: unchanged, accepted
+    assert (await gql(process_client, ME, token=county.token("admin")))["data"]["me"]
