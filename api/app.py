@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import Callable
@@ -36,7 +37,7 @@ from authz.guard import Actor
 from casework.jobs import inline_alerts
 from tenants.base import utcnow
 from tenants.database import Database
-from workers.queue import drain_inline_jobs, use_job_modules
+from workers.queue import drain_inline_jobs, use_job_modules, warm_inline_jobs
 
 log = logging.getLogger("onewindow")
 # gen0 allocations, gen0 runs per gen1 run, gen1 runs per full run (CPython's: 700, 10, 10)
@@ -158,10 +159,16 @@ def create_app(
         gc.set_threshold(*GC_THRESHOLDS)
         # Without Redis (the embedded default) the periodic jobs run here, inline.
         periodic = inline_alerts(settings, clock) if not settings.redis_url else nullcontext()
+        # The inline job process starts now, not when the first import waits for it.
+        warming = (
+            asyncio.create_task(warm_inline_jobs(settings)) if not settings.redis_url else None
+        )
         try:
             async with periodic:
                 yield
         finally:
+            if warming is not None:
+                await asyncio.gather(warming, return_exceptions=True)
             await drain_inline_jobs()  # a started import or export finishes before we stop
             if db is None:
                 await database.dispose()

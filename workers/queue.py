@@ -152,6 +152,17 @@ async def run_inline(settings: Settings, function: str, **kwargs: Any) -> Any:
     return await _RUNNER.start(settings, function, kwargs)
 
 
+async def warm_inline_jobs(settings: Settings) -> None:
+    """Start an inline job process now: spawning it and importing the job modules takes
+    seconds, which the first job would otherwise wait for (the app's start-up; benches)."""
+    if settings.inline_jobs_in_process:
+        await asyncio.get_running_loop().run_in_executor(_RUNNER._executor(settings), _ready)
+
+
+def _ready() -> bool:
+    return True
+
+
 def use_job_modules(*modules: str) -> None:
     """Name the modules that register the job functions (for the inline job processes)."""
     _RUNNER.job_modules = tuple(modules)
