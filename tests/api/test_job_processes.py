@@ -8,14 +8,13 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-import httpx
 import pytest
 
-from api.app import create_app
 from catalog import importer
 from tests.catalog.test_import import GOOD
 from tests.support.catalog import import_file
 from tests.support.factories import make_county
+from tests.support.fixtures import serving
 from tests.support.graphql import gql
 from workers.queue import drain_inline_jobs
 
@@ -26,10 +25,7 @@ ME = "{ me { username } }"
 
 @pytest.fixture
 async def process_client(settings, db):
-    app = create_app(replace(settings, inline_jobs_in_process=True), db)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as client:
+    async with serving(replace(settings, inline_jobs_in_process=True), db) as client:
         yield client
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import httpx
 import pytest
 
-from api.app import create_app
 from api.gql import trusted
 from graphql import parse
 from tests.support.factories import make_county
+from tests.support.fixtures import serving
 from tests.support.graphql import gql
 
 NEARBY = """
@@ -42,10 +41,7 @@ def test_every_shipped_operation_is_trusted_by_its_name():
 
 @pytest.fixture
 async def strict_client(settings, db):
-    app = create_app(replace(settings, anonymous_trusted_only=True), db)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as client:
+    async with serving(replace(settings, anonymous_trusted_only=True), db) as client:
         yield client
 
 

@@ -4,15 +4,11 @@ job for its report; a file with a bad row ends the job REFUSED and records nothi
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from datetime import date
 
-import httpx
-import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from api.app import create_app
 from assessment.models import AssessmentEvent
 from tests.assessment.test_attendance import HEADINGS, UPLOAD
 from tests.assessment.world import pinned
@@ -25,15 +21,6 @@ IMPORT = """mutation($key: String!) { importAttendance(input: {uploadKey: $key})
   report { ok } userErrors { code } job { id kind status } } }"""
 JOB = """query($id: ID!) { node(id: $id) { ... on Job { status
   importReport { ok imported rows { row label ok errors { field code } } } } } }"""
-
-
-@pytest.fixture
-async def unwaiting_client(settings, db):
-    app = create_app(replace(settings, inline_job_wait_seconds=0), db)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as client:
-        yield client
 
 
 async def _import(client, county, rows) -> dict:

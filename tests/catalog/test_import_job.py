@@ -8,12 +8,10 @@ import base64
 import threading
 from dataclasses import replace
 
-import httpx
 import pytest
 from sqlalchemy import func, select, update
 
 from accounts.models import User, UserStatus
-from api.app import create_app
 from api.storage import XLSX, new_key, storage_for
 from catalog import importer
 from catalog.jobs import UPLOAD_PURPOSE
@@ -32,16 +30,6 @@ IMPORT = """mutation($input: ImportCatalogInput!) { importCatalog(input: $input)
 JOB = """query($id: ID!) { node(id: $id) { ... on Job { status
   importReport { ok imported rows { row label ok errors { field code } } userErrors { code } }
 } } }"""
-
-
-@pytest.fixture
-async def unwaiting_client(settings, db):
-    """A client of a server that answers as soon as the job is queued (no inline wait)."""
-    app = create_app(replace(settings, inline_job_wait_seconds=0), db)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as client:
-        yield client
 
 
 async def _matters(db, county) -> int:

@@ -17,6 +17,7 @@ import os
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -62,7 +63,7 @@ def _make_backend(name: str, tmp: Path, label: str) -> Backend:
 
 
 @asynccontextmanager
-async def _serving(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+async def serving(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the app in-process."""
     transport = httpx.ASGITransport(app=create_app(settings, db))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
@@ -133,7 +134,15 @@ def settings(backend: Backend, tmp_root: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 async def client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    async with _serving(settings, db) as http:
+    async with serving(settings, db) as http:
+        yield http
+
+
+@pytest.fixture
+async def unwaiting_client(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of a server that answers as soon as a job is queued (no inline wait): the
+    tests of imports poll the job as a client of a busy server would."""
+    async with serving(replace(settings, inline_job_wait_seconds=0), db) as http:
         yield http
 
 
@@ -163,7 +172,7 @@ async def demo_db(demo_backend: Backend) -> AsyncIterator[Database]:
 
 @pytest.fixture(scope="session")
 async def demo_client(settings: Settings, demo_db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    async with _serving(settings, demo_db) as http:
+    async with serving(settings, demo_db) as http:
         yield http
 
 

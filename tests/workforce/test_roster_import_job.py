@@ -3,12 +3,6 @@ for its row-by-row report; a refused file ends the job REFUSED and changes nothi
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-import httpx
-import pytest
-
-from api.app import create_app
 from tests.support.factories import make_county
 from tests.support.graphql import gql
 from tests.support.workforce import id_number
@@ -21,15 +15,6 @@ IMPORT = """mutation($key: String!) { importRoster(input: {uploadKey: $key}) {
 JOB = """query($id: ID!) { node(id: $id) { ... on Job { status
   importReport { ok imported rows { row label ok errors { field code } } userErrors { code } }
 } } }"""
-
-
-@pytest.fixture
-async def unwaiting_client(settings, db):
-    app = create_app(replace(settings, inline_job_wait_seconds=0), db)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as client:
-        yield client
 
 
 def _row(name: str, number: str, site: str) -> list:
