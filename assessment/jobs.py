@@ -5,20 +5,18 @@ monthly close, the annual close and the attendance import. Each runs in one tran
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.jobs import requester
 from assessment.annual import close_year
 from assessment.attendance import import_attendance as import_attendance_file
 from assessment.monthly import close_month
-from workers.jobs import JobRefused, JobResult, run_job
+from workers.jobs import run_job
 from workers.models import BackgroundJob
 from workers.registry import job
-from workforce.jobs import import_result_of
-from workforce.personal import cipher_for
-from workforce.roster import RosterRefused
+from workforce.jobs import import_work
 
 
 async def _close_month_work(
@@ -50,18 +48,4 @@ async def close_assessment_year(ctx: dict[str, Any], tenant_id: str, job_id: str
 @job
 async def import_attendance(ctx: dict[str, Any], tenant_id: str, job_id: str) -> str:
     """考勤导入 (1.1–1.4): every row or none (REFUSED, with the row-by-row report)."""
-    return await run_job(ctx, tenant_id, job_id, _import_attendance_work)
-
-
-async def _import_attendance_work(
-    session: AsyncSession, row: BackgroundJob, ctx: dict[str, Any]
-) -> JobResult:
-    actor = await requester(ctx["db"], row)
-    cipher = cipher_for(ctx["settings"].secret_key)
-    try:
-        report = await import_attendance_file(
-            session, actor, cipher, ctx["storage"], row.params["upload_key"]
-        )
-    except RosterRefused as refusal:
-        raise JobRefused(import_result_of(refusal.report)) from None
-    return JobResult(data=import_result_of(report))
+    return await run_job(ctx, tenant_id, job_id, partial(import_work, import_attendance_file))

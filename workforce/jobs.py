@@ -4,18 +4,21 @@ and who may read one."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.jobs import requester
+from api.storage import Storage
 from authz.guard import Actor
 from workers.jobs import JobRefused, JobResult, run_job
 from workers.models import BackgroundJob
 from workers.registry import job
 from workers.reports import ReportRow, import_result
 from workforce.common import require_at_county
-from workforce.personal import cipher_for
+from workforce.personal import PersonalDataCipher, cipher_for
 from workforce.roster import ImportReport, RosterRefused, export_work
 from workforce.roster import import_roster as import_roster_file
 
@@ -23,16 +26,25 @@ from workforce.roster import import_roster as import_roster_file
 @job
 async def import_roster(ctx: dict[str, Any], tenant_id: str, job_id: str) -> str:
     """花名册导入: every row or none (REFUSED, with the row-by-row report)."""
-    return await run_job(ctx, tenant_id, job_id, _import_work)
+    return await run_job(ctx, tenant_id, job_id, partial(import_work, import_roster_file))
 
 
-async def _import_work(session: AsyncSession, row: BackgroundJob, ctx: dict[str, Any]) -> JobResult:
+# An import of a roster-shaped sheet (the roster, the attendance machine's export): a
+# function of (session, actor, cipher, storage, upload key) that raises ``RosterRefused``.
+SheetImport = Callable[
+    [AsyncSession, Actor, PersonalDataCipher, Storage, str], Awaitable[ImportReport]
+]
+
+
+async def import_work(
+    import_file: SheetImport, session: AsyncSession, row: BackgroundJob, ctx: dict[str, Any]
+) -> JobResult:
+    """A roster-shaped import job's work, for the user who asked as they are now; its report
+    is kept on the job (``REFUSED`` when any row is refused, nothing applied)."""
     actor = await requester(ctx["db"], row)
     cipher = cipher_for(ctx["settings"].secret_key)
     try:
-        report = await import_roster_file(
-            session, actor, cipher, ctx["storage"], row.params["upload_key"]
-        )
+        report = await import_file(session, actor, cipher, ctx["storage"], row.params["upload_key"])
     except RosterRefused as refusal:
         raise JobRefused(import_result_of(refusal.report)) from None
     return JobResult(data=import_result_of(report))

@@ -71,6 +71,17 @@ async def _answer(client, document: str, variables: dict, token: str, planned: b
     return response.content
 
 
+async def _differ(client, document: str, variables: dict, token: str) -> tuple[dict, bool]:
+    """The answer with the planned path and without must be the same bytes: the answer, and
+    whether a plan gave it."""
+    before = PlannedDocuments.served
+    planned = await _answer(client, document, variables, token, planned=True)
+    by_plan = PlannedDocuments.served - before == 1
+    executed = await _answer(client, document, variables, token, planned=False)
+    assert planned == executed, (variables, planned, executed)
+    return json.loads(executed), by_plan
+
+
 def test_every_plan_is_for_a_shipped_query():
     assert PLANS and set(PLANS) <= set(DOCUMENTS)
     assert all(DOCUMENTS[name].startswith("query") for name in PLANS)
@@ -90,11 +101,8 @@ async def test_site_detail_planned_equals_executed(db, client, pinned_today, see
     for username, _site in ROLE_USERS.values():
         token = county.token(username)
         for site_id in ids:
-            before = PlannedDocuments.served
-            planned = await _answer(client, document, {"id": site_id}, token, planned=True)
-            served += PlannedDocuments.served - before
-            executed = await _answer(client, document, {"id": site_id}, token, planned=False)
-            assert planned == executed, (username, site_id, planned, executed)
+            _, by_plan = await _differ(client, document, {"id": site_id}, token)
+            served += by_plan
     assert served == len(ROLE_USERS) * len(county.sites)  # every site of the county, planned
     # Anonymous and a bad token: not planned, the same error either way.
     for token in ("", "bad-token"):
@@ -135,15 +143,10 @@ async def test_site_children_planned_equals_executed(db, client, pinned_today, s
     for n in range(80):
         username = rng.choice([u for u, _ in ROLE_USERS.values()])
         variables = _children_variables(rng, county, other) if n else {}
-        before = PlannedDocuments.served
-        token = county.token(username)
-        planned = await _answer(client, document, variables, token, planned=True)
-        executed = await _answer(client, document, variables, token, planned=False)
-        assert planned == executed, (username, variables, planned, executed)
-        answer = json.loads(executed)
+        answer, by_plan = await _differ(client, document, variables, county.token(username))
         if "errors" not in answer and answer["data"]["sites"]["edges"]:
             served += 1  # a page with rows must have come from the plan
-            assert PlannedDocuments.served - before == 1, variables
+            assert by_plan, variables
     assert served >= 10
 
 
@@ -174,15 +177,11 @@ async def test_site_staff_planned_equals_executed(db, client, pinned_today, seed
         if n >= 8 and rng.random() < 0.4:
             variables["after"] = rng.choice([encode_cursor(rng.randint(0, 12)), "bad"])
         token = county.token(username)
-        before = PlannedDocuments.served
-        planned = await _answer(client, document, variables, token, planned=True)
-        executed = await _answer(client, document, variables, token, planned=False)
-        assert planned == executed, (username, variables, planned, executed)
-        answer = json.loads(executed)
+        answer, by_plan = await _differ(client, document, variables, token)
         node = (answer.get("data") or {}).get("node")
         if "errors" not in answer and node and node["assignmentsOn"]["edges"]:
             served += 1  # a page with rows must have come from the plan
-            assert PlannedDocuments.served - before == 1, variables
+            assert by_plan, variables
     assert served >= 8
 
 
@@ -260,14 +259,10 @@ async def test_staff_detail_planned_equals_executed(db, client, pinned_today, se
     for username, _site in ROLE_USERS.values():
         token = county.token(username)
         for staff_id in ids:
-            before = PlannedDocuments.served
-            planned = await _answer(client, document, {"id": staff_id}, token, planned=True)
-            executed = await _answer(client, document, {"id": staff_id}, token, planned=False)
-            assert planned == executed, (username, staff_id, planned, executed)
-            answer = json.loads(executed)
+            answer, by_plan = await _differ(client, document, {"id": staff_id}, token)
             if "errors" not in answer and (answer["data"] or {}).get("node"):
                 served += 1  # a person shown must have come from the plan
-                assert PlannedDocuments.served - before == 1, (username, staff_id)
+                assert by_plan, (username, staff_id)
     assert served >= len(people)  # at least the administrator's reads
 
 
@@ -378,13 +373,9 @@ async def test_monthly_scores_planned_equals_executed(db, client, seed):
         if n >= 6 and rng.random() < 0.4:
             variables["after"] = rng.choice([encode_cursor(rng.randint(0, 10)), "bad"])
         token = county.token(username)
-        before = PlannedDocuments.served
-        planned = await _answer(client, document, variables, token, planned=True)
-        executed = await _answer(client, document, variables, token, planned=False)
-        assert planned == executed, (username, variables, planned, executed)
-        answer = json.loads(executed)
+        answer, by_plan = await _differ(client, document, variables, token)
         month = (answer.get("data") or {}).get("assessmentMonth")
         if "errors" not in answer and month and month["scores"]["edges"]:
             served += 1  # a page with rows must have come from the plan
-            assert PlannedDocuments.served - before == 1, variables
+            assert by_plan, variables
     assert served >= 6
