@@ -73,14 +73,6 @@ class JobType(relay.Node):
             result=row.result,
         )
 
-    @property
-    def finished(self) -> bool:
-        return self.status in (
-            models.JobStatus.SUCCEEDED,
-            models.JobStatus.FAILED,
-            models.JobStatus.REFUSED,
-        )
-
     @strawberry.field(description="结果文件的临时下载链接(完成后才有,15 分钟有效)")
     async def result_url(self, info: Info) -> str | None:
         if self.status is not models.JobStatus.SUCCEEDED or not self.result_key:
