@@ -11,7 +11,8 @@
      township (its head): one client, p50 / p90 of ``--reads`` requests after 5 warm-ups;
    - ``ServiceReport`` for the county centre's subtree (the whole county) over the last 365 days;
    - ``AcceptCase`` at ``--clients`` closed-loop clients (one keep-alive connection each) for
-     ``--duration`` seconds after a warm-up: p50 / p90 / p99 and requests/s;
+     ``--duration`` seconds after a warm-up: p50 / p90 / p99 and requests/s (``--clients 1 8``:
+     one load after the other); with ``--profile DIR``, py-spy samples the server meanwhile;
 4. the deadline job (``casework.jobs.alerts_for_every_county``) over all open cases, in this
    process: the first run (records the day's alerts) and a second (records nothing).
 
@@ -35,6 +36,7 @@ from pathlib import Path
 import httpx
 
 from api.gql.ids import global_id
+from bench import profile
 from bench.casework_cases import (
     captured,
     case_scans,
@@ -301,14 +303,23 @@ async def main(app_url: str, owner_url: str, workdir: Path, args) -> None:
             args.reads,
             lambda d: {k: v for k, v in d["serviceReport"].items() if not isinstance(v, dict)},
         )
-        await accept_load(
-            base_url,
-            [world.desk.token(), world.desk2.token()],
-            global_id("Window", world.counter.id),
-            args.clients,
-            args.warmup,
-            args.duration,
-        )
+        for clients in args.clients:
+            sampler = None
+            if args.profile is not None:
+                args.profile.mkdir(parents=True, exist_ok=True)
+                raw = args.profile / f"accept-{clients}.txt"
+                sampler = profile.start(server.pid, args.warmup + args.duration, raw)
+            await accept_load(
+                base_url,
+                [world.desk.token(), world.desk2.token()],
+                global_id("Window", world.counter.id),
+                clients,
+                args.warmup,
+                args.duration,
+            )
+            if sampler is not None:
+                sampler.wait(60)
+                print(profile.summarize(raw, top=25), flush=True)
     finally:
         server.terminate()
         try:
@@ -323,11 +334,20 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--clients", type=int, nargs="+", default=[8], help="acceptCase loads, one per number"
+    )
     parser.add_argument("--reads", type=int, default=40)
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="sample the server with py-spy (on PATH) during the acceptCase load; "
+        "the raw stacks go to DIR/accept-<clients>.txt",
+    )
     args = parser.parse_args()
     from tests.support.services import create_test_database
 

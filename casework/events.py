@@ -25,11 +25,18 @@ async def record_event(
     at: datetime,
     note: str | None = None,
     detail: dict[str, Any] | None = None,
+    *,
+    first: bool = False,
 ) -> CaseEvent:
     """Append a step; its number follows the case's last one (the case's row is locked by the
-    status change that precedes every step but the first)."""
-    last = await session.scalar(
-        select(func.max(CaseEvent.step)).where(CaseEvent.case_id == case.id)
+    status change that precedes every step but the first). ``first``: the case is new, its
+    first step needs no look-up."""
+    last = (
+        0
+        if first
+        else await session.scalar(
+            select(func.max(CaseEvent.step)).where(CaseEvent.case_id == case.id)
+        )
     )
     event = CaseEvent(
         id=uuid.uuid4(),

@@ -5,9 +5,13 @@ Separation of duties (受理不审批、审批不出件, 004), checked here for 
 - who decided a case never issues it.
 (Accepting and issuing one case is allowed: both are the front desk's.)
 
-Every status change is one conditional UPDATE (``WHERE status IN (expected)``): of two
+Every status change is one conditional UPDATE (``WHERE status = <the status read>``): of two
 concurrent decisions only one changes the row; the other gets STATUS_CHANGED and changes
-nothing. Each step leaves a ``CaseEvent`` and an audit record.
+nothing. Each step leaves a ``CaseEvent``, moves the case between the maintained counts
+(``casework.counts``) and leaves an audit record, in that order and last: the count rows are
+shared by every case of the site and the audit chain's head by every change in the county, so
+they are locked as late as possible, always in the same order (count rows, then the head,
+whose row is written by the flush right before the commit).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.errors import Forbidden
 from authz.guard import Actor
+from casework import counts
 from casework.common import clean_items, clean_text, get_case, get_site, get_window, local_day
 from casework.deadlines import (
     county_calendar,
@@ -68,18 +73,23 @@ async def transition(
     case: Case,
     expected: tuple[CaseStatus, ...],
     values: dict[str, Any],
-) -> None:
-    """Change the case only if its status is still one of ``expected`` (one UPDATE); the
-    object is refreshed from the row."""
+) -> CaseStatus:
+    """Change the case only if its status is still the one read, which must be one of
+    ``expected`` (one UPDATE); the object is refreshed from the row. Returns the status it
+    had: exactly the one the change moved it from (the event and the counts say so)."""
+    before = case.status
+    if before not in expected:
+        raise refuse("caseId", "STATUS_CHANGED", "办件状态已被他人改变,请刷新后重试")
     result = await session.execute(
         update(Case)
-        .where(Case.id == case.id, Case.status.in_(expected))
+        .where(Case.id == case.id, Case.status == before)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise refuse("caseId", "STATUS_CHANGED", "办件状态已被他人改变,请刷新后重试")
     await session.refresh(case)
+    return before
 
 
 async def _require_approver(
@@ -140,6 +150,7 @@ async def request_supplement(
         text,
         {"items": wanted, "daysUsed": case.days_used},
     )
+    await counts.status_changed(session, case, CaseStatus.ACCEPTED, case.status)
     audit.record(
         session, actor.label, "case.request_supplement", "Case", case.id, {"items": wanted}
     )
@@ -205,6 +216,7 @@ async def receive_supplement(
         None,
         {"items": given},
     )
+    await counts.status_changed(session, case, before, case.status)
     audit.record(session, actor.label, "case.receive", "Case", case.id, {"items": given})
     return case
 
@@ -262,6 +274,7 @@ async def decide_case(
         now,
         text,
     )
+    await counts.status_changed(session, case, CaseStatus.ACCEPTED, status)
     audit.record(
         session, actor.label, "case.decide", "Case", case.id, {"status": status.value}, text
     )
@@ -333,6 +346,7 @@ async def issue_result(
         None,
         {"window": window.number, "delivery": delivery.value, "tracking": tracking},
     )
+    await counts.status_changed(session, case, before, CaseStatus.ISSUED)
     audit.record(session, actor.label, "case.issue", "Case", case.id, {"delivery": delivery.value})
     return case
 
@@ -349,8 +363,7 @@ async def withdraw_case(
     errors.raise_if_any()
     if case.status not in OPEN_STATUSES:
         raise _wrong_status(case, "撤回(已作出决定的办件不能撤回)")
-    before = case.status
-    await transition(
+    before = await transition(
         session,
         case,
         OPEN_STATUSES,
@@ -359,5 +372,6 @@ async def withdraw_case(
     await record_event(
         session, case, EventKind.WITHDRAWN, before, CaseStatus.WITHDRAWN, actor, now, text
     )
+    await counts.status_changed(session, case, before, CaseStatus.WITHDRAWN)
     audit.record(session, actor.label, "case.withdraw", "Case", case.id, None, text)
     return case

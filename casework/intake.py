@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor
-from casework import numbers
+from casework import counts, numbers
 from casework.applicants import ApplicantData, check_applicant, store_applicant
 from casework.appointments import check_in, mark_checked_in
 from casework.common import clean_items, clean_text, get_site, get_window, local_day
@@ -204,6 +204,10 @@ async def accept_case(
             session, errors, data.appointment_id, site.id, data.matter_code, today
         )
     found = await _matter_entry(session, errors, site, window, data.matter_code)
+    # Held for the whole intake: the session's identity map keeps only what is referenced, and
+    # the policy and the number both read the county.
+    county = await session.get(Tenant, site.tenant_id)
+    assert county is not None
     policy = await casework_policy(session)
     committed: list[str] = []
     if found is not None:
@@ -217,9 +221,6 @@ async def accept_case(
     receipt = numbers.receipt_code()
     case = Case(
         id=uuid.uuid4(),
-        number=await numbers.case_number(
-            session, await _county_code(session, site.tenant_id), today
-        ),
         receipt_hash=cipher.lookup_hash(receipt),
         site_id=site.id,
         window_id=window.id,
@@ -255,9 +256,14 @@ async def accept_case(
         case.notice_id = notice.id
         case.first_receiver_id = notice.issued_by_id
     start_clock(case, calendar, today)
+
+    # Last, the rows every intake of the county shares, each held until the commit: the
+    # day's sequence (the number), the site's count, the audit chain's head (written by the
+    # flush that ends the transaction). Nothing is read from here on.
+    case.number = await numbers.case_number(session, county.code, today)
     session.add(case)
-    await session.flush()
     if appointment is not None:
+        await session.flush()  # the appointment names the case
         await mark_checked_in(session, appointment, case.id)
     await record_event(
         session,
@@ -276,7 +282,9 @@ async def accept_case(
             "route": route.value,
             "processingSite": str(processing_site_id),
         },
+        first=True,
     )
+    await counts.case_added(session, case)
     audit.record(
         session,
         actor.label,
@@ -289,14 +297,16 @@ async def accept_case(
 
 
 async def _earlier_notice(session: AsyncSession, applicant_hash: str, matter_code: str):
-    """The applicant's latest notice for the matter that no case has answered yet."""
-    answered = select(Case.notice_id).where(Case.notice_id.is_not(None))
+    """The applicant's latest notice for the matter that no case has answered yet (each of
+    the applicant's notices is looked up in ``ix_casework_cases_notice``: a ``NOT IN`` over
+    the county's answered cases would read them all)."""
+    answered = exists().where(Case.notice_id == Notice.id)
     rows = await session.execute(
         select(Notice)
         .where(
             Notice.applicant_id_hash == applicant_hash,
             Notice.matter_code == matter_code,
-            Notice.id.not_in(answered),
+            ~answered,
         )
         .order_by(Notice.issued_at.desc())
         .limit(1)

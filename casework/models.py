@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -177,6 +178,13 @@ class Case(UUIDPrimaryKey, TenantScoped, ApplicantColumns, Timestamped, Base):
             "due_date",
         ),
         Index("ix_casework_cases_tenant_issued_at", "tenant_id", "issued_at", "site_id"),
+        # 0015: intake finds whether the applicant's notice was answered by a case.
+        Index(
+            "ix_casework_cases_notice",
+            "notice_id",
+            postgresql_where=text("notice_id IS NOT NULL"),
+            sqlite_where=text("notice_id IS NOT NULL"),
+        ),
     )
 
     number: Mapped[str] = mapped_column(String(32))
@@ -256,6 +264,42 @@ class CaseSequence(UUIDPrimaryKey, TenantScoped, Base):
     kind: Mapped[str] = mapped_column(String(16))
     day: Mapped[date] = mapped_column(Date)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseCount(UUIDPrimaryKey, TenantScoped, Base):
+    """How many cases of the county are in each (accepting site, processing site, status): the
+    case list's ``totalCount`` without counting a million rows (``casework.counts``).
+
+    The contract, for whoever writes cases — it is exact only if every writer keeps it:
+    - in the transaction that inserts a case, add 1 to the row of its ``(site_id,
+      processing_site_id, status)``; in the one that changes its status, take 1 from the old
+      status's row and add 1 to the new one's. Always by the database's own arithmetic
+      (``INSERT … ON CONFLICT DO UPDATE SET cases = cases + n``, ``UPDATE … SET cases = cases
+      - 1``), never a value computed in Python, so that concurrent writers never lose a count:
+      ``casework.counts.case_added`` / ``status_changed`` do this;
+    - a bulk insert (``INSERT … SELECT``, a demo or a bench history) adds its cases with one
+      statement after it: ``casework.counts.add_cases(session, <condition naming the new
+      cases>)``;
+    - ``casework.counts.recount`` rebuilds a county's rows from its cases (a repair; not
+      safe beside concurrent intakes).
+    A case's ``site_id`` and ``processing_site_id`` never change after intake. Rows are never
+    deleted; a row may hold 0."""
+
+    __tablename__ = "casework_case_counts"
+    __table_args__ = (
+        UniqueConstraint(
+            "tenant_id",
+            "site_id",
+            "processing_site_id",
+            "status",
+            name="uq_casework_case_counts_key",  # the convention's name is over 63 characters
+        ),
+    )
+
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sites.id"))
+    processing_site_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sites.id"))
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
+    cases: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # --- 好差评, 办不成事, the county's calendar, deadline alerts, appointments -------------------

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.errors import BadRequest, Forbidden
 from authz.guard import Actor
+from casework import counts
 from casework.applicants import lookup_hash
 from casework.common import get_site
 from casework.deadlines import DeadlineState, county_calendar, due_soon_days, state_condition
@@ -95,11 +96,19 @@ async def readable_window(
 
 
 async def _page(
-    session: AsyncSession, condition: Any, order: Sequence[Any], offset: int, limit: int
+    session: AsyncSession,
+    condition: Any,
+    order: Sequence[Any],
+    offset: int,
+    limit: int,
+    total: int | None = None,
 ):
-    total = (
-        await session.execute(select(func.count()).select_from(Case).where(condition))
-    ).scalar_one()
+    """A page of the cases matching ``condition`` and their number (``count(*)`` unless the
+    caller knows it)."""
+    if total is None:
+        total = (
+            await session.execute(select(func.count()).select_from(Case).where(condition))
+        ).scalar_one()
     rows = await session.execute(
         select(Case).where(condition).order_by(*order).offset(offset).limit(limit)
     )
@@ -122,7 +131,9 @@ async def list_cases(
     limit: int,
 ) -> tuple[list[Case], int]:
     """The cases accepted at, or processed by, a site and its subtree (default: the county),
-    newest first; ``case:read`` there is required."""
+    newest first; ``case:read`` there is required. Filtered by site and status alone, the
+    total is the maintained counts' (``casework.counts``); with a date, a deadline state or a
+    search it is counted."""
     if site_id is None:
         site_id = (await require_county_center(session)).id
     await require(session, actor, "case", "read", site_id)
@@ -155,8 +166,12 @@ async def list_cases(
                     Case.matter_name.like(f"%{escaped}%", escape="\\"),
                 )
             )
+    total = None
+    if deadline_state is None and accepted_from is None and accepted_to is None and not text:
+        # Filtered by site and stored status only: the maintained counts say how many.
+        total = await counts.total(session, within, statuses)
     return await _page(
-        session, and_(*conditions), (Case.accepted_at.desc(), Case.id), offset, limit
+        session, and_(*conditions), (Case.accepted_at.desc(), Case.id), offset, limit, total
     )
 
 

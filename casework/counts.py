@@ -1,0 +1,152 @@
+"""Maintained case counts (``CaseCount``): per county, accepting site, processing site and
+status, so that the case list's ``totalCount`` is a sum over a few dozen rows instead of a
+count over up to a million cases.
+
+Every change is the database's own arithmetic on the row (``cases = cases + 1`` in an
+``INSERT … ON CONFLICT DO UPDATE``, ``cases = cases - 1`` in an ``UPDATE``), in the
+transaction that inserts the case or changes its status: concurrent writers queue on the row
+and none loses a count, and a rolled-back intake takes its count with it. A transaction that
+moves a case takes the two rows' locks in one order (by status), so two opposite moves
+(ACCEPTED → AWAITING_SUPPLEMENT and back) never deadlock.
+
+The rows of one site are hot (every intake at the county centre adds to one row): callers
+change them as late as they can, right before the commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from casework.models import Case, CaseCount, CaseStatus
+from tenants.context import session_tenant
+
+_TABLE = CaseCount.__table__
+_KEY = (_TABLE.c.tenant_id, _TABLE.c.site_id, _TABLE.c.processing_site_id, _TABLE.c.status)
+
+
+def _tenant(session: AsyncSession) -> uuid.UUID:
+    tenant_id = session_tenant(session)
+    if tenant_id is None:
+        raise RuntimeError("cases are counted inside a county")
+    return tenant_id
+
+
+def _insert(session: AsyncSession):
+    return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+
+
+async def _add(
+    session: AsyncSession,
+    site_id: uuid.UUID,
+    processing_site_id: uuid.UUID,
+    status: CaseStatus,
+    delta: int,
+) -> None:
+    if delta < 0:
+        # The row exists: the case being moved was counted in it when it got there.
+        result = await session.execute(
+            update(_TABLE)
+            .where(
+                _TABLE.c.tenant_id == _tenant(session),
+                _TABLE.c.site_id == site_id,
+                _TABLE.c.processing_site_id == processing_site_id,
+                _TABLE.c.status == status,
+            )
+            .values(cases=_TABLE.c.cases + delta)
+        )
+        if result.rowcount != 1:
+            raise RuntimeError(f"no count of {status} cases at {site_id}/{processing_site_id}")
+        return
+    statement = _insert(session)(_TABLE).values(
+        id=uuid.uuid4(),
+        tenant_id=_tenant(session),
+        site_id=site_id,
+        processing_site_id=processing_site_id,
+        status=status,
+        cases=delta,
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(_KEY), set_={"cases": _TABLE.c.cases + statement.excluded.cases}
+        )
+    )
+
+
+async def case_added(session: AsyncSession, case: Case) -> None:
+    """A new case (in the transaction that inserts it)."""
+    await _add(session, case.site_id, case.processing_site_id, case.status, 1)
+
+
+async def status_changed(
+    session: AsyncSession, case: Case, before: CaseStatus, after: CaseStatus
+) -> None:
+    """A case moved from ``before`` to ``after`` (in the transaction that moved it)."""
+    if before is after:
+        return
+    moves = sorted(((before, -1), (after, 1)), key=lambda move: move[0].value)
+    for status, delta in moves:
+        await _add(session, case.site_id, case.processing_site_id, status, delta)
+
+
+async def add_cases(session: AsyncSession, condition: ColumnElement[bool]) -> None:
+    """Count the county's cases matching ``condition`` — the rows a bulk insert just wrote —
+    into the counts, with one ``INSERT … SELECT … GROUP BY … ON CONFLICT`` statement."""
+    tenant_id = _tenant(session)
+    if session.bind.dialect.name == "postgresql":
+        new_id: Any = func.gen_random_uuid()
+    else:  # SQLite keeps a UUID as 32 hex digits
+        new_id = func.lower(func.hex(func.randomblob(16)))
+    grouped = (
+        select(
+            new_id,
+            literal(tenant_id, CaseCount.tenant_id.type),
+            Case.site_id,
+            Case.processing_site_id,
+            Case.status,
+            func.count(),
+        )
+        .where(Case.tenant_id == tenant_id, condition)
+        .group_by(Case.site_id, Case.processing_site_id, Case.status)
+    )
+    statement = _insert(session)(_TABLE).from_select(
+        ["id", "tenant_id", "site_id", "processing_site_id", "status", "cases"], grouped
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(_KEY), set_={"cases": _TABLE.c.cases + statement.excluded.cases}
+        )
+    )
+
+
+async def recount(session: AsyncSession) -> None:
+    """Rebuild the county's counts from its cases (a repair, or a loader's last step). Counts
+    every case, so it must not run beside intakes of the county."""
+    await session.execute(delete(_TABLE).where(_TABLE.c.tenant_id == _tenant(session)))
+    await add_cases(session, literal(True))
+
+
+async def total(
+    session: AsyncSession,
+    within: list[uuid.UUID] | None,
+    statuses: Sequence[CaseStatus] | None,
+) -> int:
+    """The number of the county's cases accepted at or processed by a site of ``within``
+    (``None``: anywhere in the county) in one of ``statuses`` (``None``: any) — exactly what
+    ``count(*)`` over the cases with the same filter would say."""
+    conditions: list[Any] = [CaseCount.tenant_id == _tenant(session)]
+    if within is not None:
+        conditions.append(
+            or_(CaseCount.site_id.in_(within), CaseCount.processing_site_id.in_(within))
+        )
+    if statuses:
+        conditions.append(CaseCount.status.in_(list(statuses)))
+    found = await session.scalar(
+        select(func.coalesce(func.sum(CaseCount.cases), 0)).where(*conditions)
+    )
+    return int(found or 0)
