@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sqlalchemy import Select, Uuid, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -218,16 +219,31 @@ def _actor_statement() -> Select:
 _actor = counters.WithCounters(_actor_statement)
 
 
+class Executes(Protocol):
+    """A connection's ``execute``: a plain connection, or the request's shared one."""
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Any: ...
+
+
 async def load_actor(
-    db: Database, user_id: uuid.UUID, tenant_id: uuid.UUID | None
+    db: Database,
+    user_id: uuid.UUID,
+    tenant_id: uuid.UUID | None,
+    connection: Executes | None = None,
 ) -> SignedIn | None:
     """The actor behind a verified token; None when the user or the county is gone or disabled.
 
-    One statement on a plain connection, because every authenticated request runs it.
+    One Core statement, because every authenticated request runs it: on ``connection`` (a
+    request's read connection in ``tenant_id``, which the request then goes on using) or on a
+    connection of its own.
     """
     names, statement = _actor.get()
-    async with db.read_connection(tenant_id) as conn:
-        row = (await conn.execute(statement, {"user_id": user_id, "tenant_id": tenant_id})).first()
+    parameters = {"user_id": user_id, "tenant_id": tenant_id}
+    if connection is not None:
+        row = (await connection.execute(statement, parameters)).first()
+    else:
+        async with db.read_connection(tenant_id) as conn:
+            row = (await conn.execute(statement, parameters)).first()
     if row is None:
         return None
     username, status, staff_id, tenant_status, version, *values = row

@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, nullcontext
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 from cross_web import HTTPException
 from litestar import Litestar, Request, Response, get, post
+from litestar.background_tasks import BackgroundTasks
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.status_codes import (
@@ -97,25 +99,45 @@ async def health(state: State) -> Response[dict[str, str]]:
     return Response({"status": "ok", "database": state.db.dialect})
 
 
-async def graphql_context(request: Request) -> dict[str, AppContext]:
+async def graphql_context(request: Request) -> AsyncIterator[dict[str, AppContext]]:
+    """The request's context. The caller is read on the request's own read connection, which
+    its reads then go on using (``api.gql.reads``); it is closed when the request ends, also
+    when the operation never ran (a body that is not a GraphQL request)."""
     state = request.app.state
     context = AppContext(
         db=state.db, settings=state.settings, actor=Actor.anonymous(), raw_json=True
     )
-    header = request.headers.get("authorization")
-    if header:
-        scheme, _, credentials = header.partition(" ")
-        claims = (
-            read_token(state.settings, credentials.strip()) if scheme.lower() == "bearer" else None
-        )
-        signed_in = await load_actor(state.db, claims.user_id, claims.tenant_id) if claims else None
-        if signed_in is None:
-            context.auth_failed = True
-        else:
-            context.actor = signed_in.actor
-            if signed_in.actor.tenant_id is not None:
-                context.counters[signed_in.actor.tenant_id] = signed_in.counters
-    return {"app": context}
+    try:
+        header = request.headers.get("authorization")
+        if header:
+            scheme, _, credentials = header.partition(" ")
+            claims = (
+                read_token(state.settings, credentials.strip())
+                if scheme.lower() == "bearer"
+                else None
+            )
+            signed_in = None
+            if claims is not None:
+                async with context.connection(claims.tenant_id) as connection:
+                    signed_in = await load_actor(
+                        state.db, claims.user_id, claims.tenant_id, connection
+                    )
+            if signed_in is None:
+                context.auth_failed = True
+                await context.close()  # nothing of this county may be read on it
+            else:
+                context.actor = signed_in.actor
+                if signed_in.actor.tenant_id is not None:
+                    context.counters[signed_in.actor.tenant_id] = signed_in.counters
+        yield {"app": context}
+    finally:
+        await context.close()
+
+
+async def sub_response() -> Response:
+    """The response whose headers and cookies a resolver may set. Strawberry provides it with
+    ``sync_to_thread``: a hop to a worker thread and back on every request, for a constructor."""
+    return Response({}, background=BackgroundTasks([]))
 
 
 def create_app(
@@ -136,6 +158,11 @@ def create_app(
     )
 
     class GraphQLController(base_controller):  # type: ignore[valid-type,misc]
+        dependencies: ClassVar[dict[str, Provide]] = {
+            **base_controller.dependencies,
+            "response": Provide(sub_response),
+        }
+
         def parse_json(self, data: str | bytes) -> Any:
             # A body of "x", 5 or null is valid JSON but not a GraphQL request: 400, not 500.
             parsed = super().parse_json(data)

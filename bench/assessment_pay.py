@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import random
 import statistics
 import tempfile
@@ -183,7 +184,14 @@ async def analyze(owner_url: str) -> None:
     await engine.dispose()
 
 
-async def main(url: str, owner_url: str, data_dir: Path, staff_count: int, per_person: int) -> None:
+async def main(
+    url: str,
+    owner_url: str,
+    data_dir: Path,
+    staff_count: int,
+    per_person: int,
+    profile: Path | None = None,
+) -> None:
     common.pinned_today = date(2026, 3, 16)
     db = Database(url)
     settings = Settings(database_url=url, secret_key=TEST_SECRET, data_dir=data_dir)
@@ -206,6 +214,7 @@ async def main(url: str, owner_url: str, data_dir: Path, staff_count: int, per_p
     app = create_app(settings, db)
     headers = {"Authorization": f"Bearer {county.token('admin')}"}
     latencies = []
+    profiler = cProfile.Profile() if profile else None
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://bench"
     ) as client:
@@ -215,6 +224,8 @@ async def main(url: str, owner_url: str, data_dir: Path, staff_count: int, per_p
                 "operationName": "MonthlyScores",
                 "variables": {"month": "2026-01", "first": 50},
             }
+            if profiler is not None and i == 5:
+                profiler.enable()
             started = time.perf_counter()
             response = await client.post("/graphql", json=body, headers=headers)
             elapsed = time.perf_counter() - started
@@ -223,6 +234,10 @@ async def main(url: str, owner_url: str, data_dir: Path, staff_count: int, per_p
             if i >= 5:
                 latencies.append(elapsed * 1000)
         assert data["data"]["assessmentMonth"]["scores"]["totalCount"] == staff_count
+    if profiler is not None and profile is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
+        print(f"profile of the timed MonthlyScores requests (client included): {profile}")
     print(
         f"MonthlyScores first 50: p50 {statistics.median(latencies):.1f} ms, "
         f"p90 {statistics.quantiles(latencies, n=10)[-1]:.1f} ms"
@@ -235,6 +250,7 @@ if __name__ == "__main__":
     parser.add_argument("--staff", type=int, default=2000)
     parser.add_argument("--events", type=int, default=10)
     parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--profile", type=Path, help="cProfile the MonthlyScores requests here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         created = None
@@ -245,7 +261,7 @@ if __name__ == "__main__":
             app_url, owner_url = created.app_url, created.owner_url
         try:
             upgrade(owner_url)
-            asyncio.run(main(app_url, owner_url, Path(tmp), args.staff, args.events))
+            asyncio.run(main(app_url, owner_url, Path(tmp), args.staff, args.events, args.profile))
         finally:
             if created is not None:
                 created.drop()

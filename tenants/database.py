@@ -20,6 +20,10 @@ from sqlalchemy.orm import Session
 
 from tenants.context import TENANT_KEY
 
+# Set on a session bound to a connection whose transaction already carries the tenant
+# (``Database.session(…, bind=…)``): its begin needs no ``set_config`` of its own.
+TENANT_ALREADY_SET = "onewindow.tenant_already_set"
+
 SET_TENANT_SQL = text("SELECT set_config('app.tenant_id', :tenant, true)")
 
 
@@ -58,7 +62,7 @@ def is_postgres(engine: AsyncEngine) -> bool:
 @event.listens_for(Session, "after_begin")
 def _set_rls_tenant(session: Session, transaction, connection) -> None:
     """Every transaction on PostgreSQL carries the session's tenant for the RLS policies."""
-    if connection.dialect.name != "postgresql":
+    if connection.dialect.name != "postgresql" or session.info.get(TENANT_ALREADY_SET):
         return
     tenant_id = session.info.get(TENANT_KEY)
     connection.execute(SET_TENANT_SQL, {"tenant": str(tenant_id) if tenant_id else ""})
@@ -76,10 +80,18 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def session(self, tenant_id: uuid.UUID | None) -> AsyncSession:
-        """A session that sees only ``tenant_id``'s rows (``None``: platform rows only)."""
-        session = self._factory()
+    def session(
+        self, tenant_id: uuid.UUID | None, bind: AsyncConnection | None = None
+    ) -> AsyncSession:
+        """A session that sees only ``tenant_id``'s rows (``None``: platform rows only).
+
+        With ``bind``, a connection opened by ``tenant_connection`` for the same tenant, the
+        session reads in that connection's transaction (closing the session leaves it open).
+        """
+        session = self._factory(bind=bind) if bind is not None else self._factory()
         session.info[TENANT_KEY] = tenant_id
+        if bind is not None:
+            session.info[TENANT_ALREADY_SET] = True
         return session
 
     @asynccontextmanager
@@ -96,9 +108,23 @@ class Database:
         session's CPU per read, which matters on paths every request takes.
         """
         async with self.engine.connect() as conn:
-            if self.dialect == "postgresql":
-                await conn.execute(SET_TENANT_SQL, {"tenant": str(tenant_id) if tenant_id else ""})
+            await self._set_tenant(conn, tenant_id)
             yield conn
+
+    async def tenant_connection(self, tenant_id: uuid.UUID | None) -> AsyncConnection:
+        """A checked-out connection whose transaction carries ``tenant_id`` for row-level
+        security, as ``read_connection``'s; the caller closes it (which rolls it back)."""
+        conn = await self.engine.connect()
+        try:
+            await self._set_tenant(conn, tenant_id)
+        except BaseException:
+            await conn.close()
+            raise
+        return conn
+
+    async def _set_tenant(self, conn: AsyncConnection, tenant_id: uuid.UUID | None) -> None:
+        if self.dialect == "postgresql":
+            await conn.execute(SET_TENANT_SQL, {"tenant": str(tenant_id) if tenant_id else ""})
 
     async def switch_tenant(self, session: AsyncSession, tenant_id: uuid.UUID | None) -> None:
         """Explicit platform path: let an operator's transaction act inside one tenant."""

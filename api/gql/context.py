@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from api.gql.reads import RequestReads
+from api.gql.reads import RequestReads, SharedConnection
 from api.settings import Settings
 from authz.errors import Unauthenticated
 from authz.guard import Actor
@@ -49,9 +49,21 @@ class AppContext:
     def read(self, tenant_id: uuid.UUID | None = None) -> AbstractAsyncContextManager[Any]:
         """The request's read session in ``tenant_id`` (default: the caller's county), shared
         by every resolver and loader of the request (``api.gql.reads``)."""
+        return self._request_reads().session(
+            tenant_id if tenant_id is not None else self.actor.tenant_id
+        )
+
+    def connection(
+        self, tenant_id: uuid.UUID | None
+    ) -> AbstractAsyncContextManager[SharedConnection]:
+        """Core statements in the same transaction as ``read``'s session for ``tenant_id``;
+        every statement must name the tenant (no ORM filter on a Core connection)."""
+        return self._request_reads().connection(tenant_id)
+
+    def _request_reads(self) -> RequestReads:
         if self._reads is None:
             self._reads = RequestReads(self.db)
-        return self._reads.session(tenant_id if tenant_id is not None else self.actor.tenant_id)
+        return self._reads
 
     async def close(self) -> None:
         """End the request's read transaction; the next read opens a new one."""

@@ -1,9 +1,11 @@
-"""A request's reads share one session — one transaction, one snapshot, one ``set_config`` on
-PostgreSQL — instead of a session per resolver (about five BEGIN / set_config / ROLLBACK
-cycles on a point read).
+"""A request's reads share one connection — one transaction, one snapshot, one ``set_config``
+on PostgreSQL — instead of a session per resolver (about five BEGIN / set_config / ROLLBACK
+cycles on a point read). The caller is read on it first (``api.app.graphql_context``); the
+ORM resolvers' session and the plans' Core statements (``api.planned``) then use the same
+connection and transaction.
 
-Sibling resolvers run concurrently, and an ``AsyncSession`` must not run two statements at
-once, so each statement takes the request's lock for as long as it runs. The lock is never
+Sibling resolvers run concurrently, and a connection must not run two statements at once, so
+each statement takes the request's lock for as long as it runs. The lock is never
 held across anything else: a resolver that reads, then awaits a DataLoader whose batch reads
 too, cannot deadlock. Results are buffered (``AsyncSession.execute`` fetches every row), so
 a caller iterates them after the lock is released.
@@ -17,7 +19,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from strawberry.extensions import SchemaExtension
 
 from tenants.database import Database
@@ -51,28 +53,66 @@ class SharedSession:
         return getattr(self._session, name)
 
 
+class SharedConnection:
+    """A Core connection's ``execute`` under the request's lock. Results are buffered, so the
+    rows are read after the lock is released."""
+
+    def __init__(self, connection: AsyncConnection, lock: asyncio.Lock) -> None:
+        self._connection = connection
+        self._lock = lock
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        async with self._lock:
+            return await self._connection.execute(*args, **kwargs)
+
+
 class RequestReads:
-    """The request's read sessions, one per county asked about (usually just the caller's)."""
+    """The request's read connections and sessions, one per county asked about (usually just
+    the caller's)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self._lock = asyncio.Lock()
+        self._connections: dict[uuid.UUID | None, AsyncConnection] = {}
         self._sessions: dict[uuid.UUID | None, SharedSession] = {}
+
+    async def _connection(self, tenant_id: uuid.UUID | None) -> AsyncConnection:
+        # Under the lock: two sibling resolvers asking first must not open two connections.
+        async with self._lock:
+            connection = self._connections.get(tenant_id)
+            if connection is None:
+                connection = await self.db.tenant_connection(tenant_id)
+                self._connections[tenant_id] = connection
+            return connection
+
+    @asynccontextmanager
+    async def connection(self, tenant_id: uuid.UUID | None) -> AsyncIterator[SharedConnection]:
+        """Core statements on the request's connection for ``tenant_id``: row-level security
+        applies, the ORM tenant filter does not (every statement names the tenant)."""
+        yield SharedConnection(await self._connection(tenant_id), self._lock)
 
     @asynccontextmanager
     async def session(self, tenant_id: uuid.UUID | None) -> AsyncIterator[SharedSession]:
         shared = self._sessions.get(tenant_id)
         if shared is None:
-            shared = self._sessions[tenant_id] = SharedSession(
-                self.db.session(tenant_id), self._lock
-            )
+            connection = await self._connection(tenant_id)
+            shared = self._sessions.get(tenant_id)  # another resolver may have made it meanwhile
+            if shared is None:
+                shared = self._sessions[tenant_id] = SharedSession(
+                    self.db.session(tenant_id, bind=connection), self._lock
+                )
         yield shared
 
     async def close(self) -> None:
         """End the read transactions (rolled back: a read changes nothing)."""
         sessions, self._sessions = list(self._sessions.values()), {}
-        for shared in sessions:
-            await shared._session.close()
+        connections, self._connections = list(self._connections.values()), {}
+        try:
+            for shared in sessions:
+                await shared._session.close()
+        finally:
+            for connection in connections:
+                await connection.close()
 
 
 class EndRequestReads(SchemaExtension):

@@ -83,7 +83,7 @@ async def monthly_scores(ctx: AppContext, variables: dict[str, Any]) -> dict[str
         if not await can(session, ctx.actor, "assessment", "read", where):
             return None  # normal execution raises the named denial
     params = {"tenant_id": tenant_id, "month": month, "site_id": site_id, "offset": page.offset}
-    async with ctx.db.read_connection(tenant_id) as conn:
+    async with ctx.connection(tenant_id) as conn:
         found = (await conn.execute(MONTH, params)).first()
         if found is None:
             return None  # a month never closed: normal execution answers its empty shape

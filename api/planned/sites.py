@@ -75,7 +75,7 @@ async def site_detail(ctx: AppContext, variables: dict[str, Any]) -> dict[str, A
         return None
     site_id = parsed[1]
     params = {"site_id": site_id, "tenant_id": tenant_id}
-    async with ctx.db.read_connection(tenant_id) as conn:
+    async with ctx.connection(tenant_id) as conn:
         chain = (await conn.execute(CHAIN, params)).all()
         if not chain or chain[-1].id != site_id:
             return None  # no such site here: normal execution answers null
@@ -159,7 +159,7 @@ async def site_children(ctx: AppContext, variables: dict[str, Any]) -> dict[str,
     page = page_args(variables.get("first"), variables.get("after"), ctx.settings.page_cap)
     params |= {"offset": page.offset, "limit": page.limit}
     statement = site_page(parent is not None, level is not None)
-    async with ctx.db.read_connection(tenant_id) as conn:
+    async with ctx.connection(tenant_id) as conn:
         rows = (await conn.execute(statement, params)).all()
     if not rows:
         return None  # an empty page (past the end, first: 0) has no total: normal execution

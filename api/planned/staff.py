@@ -80,7 +80,7 @@ async def site_staff(ctx: AppContext, variables: dict[str, Any]) -> dict[str, An
     async with ctx.read() as session:
         if not await can(session, ctx.actor, "staff", "read", site_id):
             return None  # normal execution raises the named denial
-    async with ctx.db.read_connection(tenant_id) as conn:
+    async with ctx.connection(tenant_id) as conn:
         if (await conn.execute(SITE_HERE, params)).first() is None:
             return None
         rows = (await conn.execute(placed_page(on), params | {"limit": page.limit})).all()
@@ -169,7 +169,7 @@ async def staff_detail(ctx: AppContext, variables: dict[str, Any]) -> dict[str, 
         if staff is None or not await can_read_staff(session, ctx.actor, staff):
             return None  # normal execution answers null, or raises the named denial
     params = {"staff_id": staff.id, "tenant_id": tenant_id, "year": TRAINING_YEAR}
-    async with ctx.db.read_connection(tenant_id) as conn:
+    async with ctx.connection(tenant_id) as conn:
         certificates = (await conn.execute(CERTIFICATES, params)).all()
         history = (await conn.execute(HISTORY, params)).all()
         hours = (await conn.execute(HOURS, params)).scalar()

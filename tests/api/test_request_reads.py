@@ -1,6 +1,6 @@
-"""A request's reads share one transaction: one BEGIN for all its resolvers and loaders (plus
-the caller's row, read on its own connection), rolled back at the end; a change runs in its
-own transaction and the reads after it see it."""
+"""A request's reads share one transaction: one BEGIN for the caller's row and all its
+resolvers, loaders and plans, rolled back at the end; a change runs in its own transaction and
+the reads after it see it; no request leaves a connection checked out."""
 
 from __future__ import annotations
 
@@ -45,8 +45,47 @@ async def test_a_point_read_is_one_transaction(client, db):
         )
     site = answer["data"]["node"]
     assert site["name"] == "一村" and [a["name"] for a in site["ancestors"]][-1] == "甲镇"
-    # the caller's row (its own connection), then every resolver and loader on one session
-    assert begins.count == 2
+    # the caller's row, then every resolver, loader and plan, on one connection
+    assert begins.count == 1
+    assert db.engine.sync_engine.pool.checkedout() == 0
+
+
+async def test_resolvers_and_the_caller_share_one_transaction(client, db):
+    county = await make_county(db, "同事务县")
+    with Begins(db) as begins:
+        answer = await gql(
+            client,
+            """query($id: ID!) { node(id: $id) { ... on Site { name children(first: 5) {
+                 totalCount edges { node { name parent { name } } } } } } me { username } }""",
+            {"id": county.site_gid("town_a")},
+            token=county.token("admin"),
+        )
+    assert answer["data"]["node"]["name"] == "甲镇"
+    assert answer["data"]["me"]["username"]
+    assert begins.count == 1
+    assert db.engine.sync_engine.pool.checkedout() == 0
+
+
+async def test_no_connection_is_left_checked_out(client, db):
+    county = await make_county(db, "归还县")
+    token = county.token("admin")
+    headers = {"Authorization": f"Bearer {token}"}
+    # a body that is not a GraphQL request: the operation never runs, the context still closes
+    refused = await client.post("/graphql", content=b"5", headers=headers)
+    assert refused.status_code == 400
+    # a token for a county and user that do not match: refused, the connection closed at once
+    answer = await client.post(
+        "/graphql",
+        json={"query": "{ me { username } }"},
+        headers={"Authorization": "Bearer not-a-token"},
+    )
+    assert answer.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # an operation that fails in a resolver
+    failed = await client.post(
+        "/graphql", json={"query": "{ node(id: \"U2l0ZTpub3Bl\") { id } }"}, headers=headers
+    )
+    assert failed.status_code == 200
+    assert db.engine.sync_engine.pool.checkedout() == 0
 
 
 async def test_reads_after_a_change_see_it(client, db):
