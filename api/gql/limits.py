@@ -13,6 +13,7 @@ from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
+from api.lru import LRU
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -168,19 +169,44 @@ def operation_cost(
 
 class RequestLimits(SchemaExtension):
     """Refuse, before anything runs: control characters in any string argument or variable
-    (``INVALID_CHARACTERS``), and an operation over the cost budget (``QUERY_TOO_COSTLY``)."""
+    (``INVALID_CHARACTERS``), and an operation over the cost budget (``QUERY_TOO_COSTLY``).
+
+    Both verdicts on the document are remembered per query text (as the parse and validation
+    caches do): a shipped document holds every operation of its file, and walking all of it
+    for its string literals cost ~10 ms a request. The cost depends on the variables only
+    through their integers (page sizes), which are part of its key.
+    """
+
+    _literals: LRU = LRU(1024)  # query text → a literal holds a refused character
+    _costs: LRU = LRU(4096)  # (query text, operation, integer variables) → cost
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
         if document is not None:
-            literals = _StringLiterals()
-            visit(document, literals)
-            if literals.refused or forbidden_text(context.variables or {}):
+            query = context.query
+            refused = self._literals.get(query) if query is not None else None
+            if refused is None:
+                literals = _StringLiterals()
+                visit(document, literals)
+                refused = literals.refused
+                if query is not None:
+                    self._literals.put(query, refused)
+            if refused or forbidden_text(context.variables or {}):
                 raise RequestRefused("输入含有不允许的控制字符", "INVALID_CHARACTERS")
-            cost = operation_cost(
-                context.schema._schema, document, context.operation_name, context.variables
+            variables = context.variables or {}
+            key = (
+                query,
+                context.operation_name,
+                tuple(sorted((k, v) for k, v in variables.items() if type(v) is int)),
             )
+            cost = self._costs.get(key) if query is not None else None
+            if cost is None:
+                cost = operation_cost(
+                    context.schema._schema, document, context.operation_name, variables
+                )
+                if query is not None:
+                    self._costs.put(key, cost)
             if cost > COST_BUDGET:
                 raise RequestRefused(
                     f"查询过于复杂(估算 {cost},上限 {COST_BUDGET}),请减少嵌套或每页条数",

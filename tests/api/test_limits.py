@@ -108,3 +108,27 @@ async def test_a_body_that_is_not_a_request_object_is_400(client, body):
 async def test_control_characters_in_literals_are_refused(client):
     answer = await gql(client, '{ publicSites(tenant: "32\\u001b0826") { totalCount } }')
     assert answer["errors"][0]["extensions"]["code"] == "INVALID_CHARACTERS"
+
+
+async def test_verdicts_kept_per_query_text_still_follow_the_variables(client, db):
+    """The literal and cost verdicts are remembered per query text; the page size and the
+    variables' text are still judged on every request."""
+    county = await make_county(db, "缓存县")
+    token = county.token("admin")
+    query = """query($n: Int) { sites(first: $n) { edges { node {
+        assignmentsOn(first: $n) { edges { node { staff { certificates { number } } } } }
+      } } } }"""
+    small = await gql(client, query, {"n": 5}, token=token)
+    assert "errors" not in small, small
+    big = await gql(client, query, {"n": 200}, token=token)
+    assert big["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert await gql(client, query, {"n": 5}, token=token) == small
+    rename = "mutation($i: UpdateSiteInput!) { updateSite(input: $i) { userErrors { code } } }"
+    for name, code in (("新村", None), ("新\x1b村", "INVALID_CHARACTERS"), ("新二村", None)):
+        answer = await gql(
+            client, rename, {"i": {"id": county.site_gid("village_a1"), "name": name}}, token=token
+        )
+        assert (answer["errors"][0]["extensions"]["code"] if "errors" in answer else None) == code
+    for _ in range(2):  # refused the first time (walked) and the second (remembered)
+        literal = await gql(client, '{ publicSites(tenant: "32\\u001b0826") { totalCount } }')
+        assert literal["errors"][0]["extensions"]["code"] == "INVALID_CHARACTERS"
