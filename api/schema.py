@@ -15,7 +15,6 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.relay import Node
@@ -33,6 +32,7 @@ from api.gql.limits import RequestLimits
 from api.gql.nodes import resolve_node
 from api.gql.reads import EndRequestReads
 from api.gql.trusted import AnonymousTrustedOnly
+from api.gql.validation import ValidationByText
 from api.planned import PlannedDocuments
 from api.settings import Settings
 from api.tenants_schema import TenantMutation
@@ -159,7 +159,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions: list = [
         EndRequestReads,
         ParserCache(maxsize=256),
-        ValidationCache(maxsize=256),
+        ValidationByText,
         QueryDepthLimiter(max_depth=settings.max_query_depth),
         MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         MaxTokensLimiter(max_token_count=settings.max_tokens),
