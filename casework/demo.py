@@ -5,8 +5,11 @@ Windows: the county centre's service areas of 002 (商事登记区 3, 医保人�
 a 办不成事 window and a dedicated window for matters kept off the comprehensive windows; each
 sub-centre and township centre a few windows.
 
-涟水县 also gets people on duty with demo accounts (password as every demo account) and a
-handful of cases in every state, entered through the real rules on past days:
+涟水县 also gets a year of history before the live period (``casework.demo_history``: cases
+across the county centre, the sub-centres and every township centre, shaped like 002's volumes,
+with their ratings, follow-ups and complaints, bulk-inserted), then people on duty with demo
+accounts (password as every demo account) and a handful of cases in every state, entered
+through the real rules on past days:
 
 | account | who |
 |---|---|
@@ -277,23 +280,16 @@ async def _cases(
     )
     if market not in departments:
         return
-    entries = (await effective_catalog(session, root.tenant_id, root.id)).entries
     await load_history(
         session,
-        tenant_id=root.tenant_id,
-        county_code=county.code,
-        root_id=root.id,
-        window_id=windows[(root.id, "A01")].id,
-        issue_window_id=windows[(root.id, "C01")].id,
-        entries=_fitting(entries, market)[:20],
-        department_id=departments[market].id,
-        clerk_id=_staff(clerk),
-        approver_id=_staff(approver),
-        issuer_id=_staff(issuer),
+        county=county,
+        sites=sites,
+        windows=list(windows.values()),
         manager_id=_staff(manager),
         cipher=cipher,
         today=today(),
     )
+    entries = (await effective_catalog(session, root.tenant_id, root.id)).entries
     counter = windows[(root.id, "A01")]
     issue_window = windows[(root.id, "C01")]
     index = 0

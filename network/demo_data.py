@@ -297,6 +297,7 @@ class _TownshipSpec:
     villages: int  # number of 村 stations
     fixed_villages: tuple[tuple[str, str], ...] = ()  # (pinyin, name) that must exist
     fixed_standard: tuple[str, ...] = ()  # pinyin keys of fixed villages that are STANDARD
+    population: int = 0  # resident population, approximate (see the county's table)
 
 
 def _build_stations(
@@ -540,8 +541,13 @@ _LIANSHUI_SUBS = (
 )
 
 # Streets: more 社区; towns: mostly 村. Totals 101 (streets) + 271 (towns) = 372.
+# Resident populations are approximate figures for the demo (about 1.1 million in all, the
+# county's order of magnitude), not official statistics; the casework history weighs the
+# townships' volumes by them.
 _LIANSHUI_TOWNSHIPS = (
-    _TownshipSpec("liancheng", "涟城街道", "001", 33.7790, 119.2620, BENCHMARK, 24, 6),
+    _TownshipSpec(
+        "liancheng", "涟城街道", "001", 33.7790, 119.2620, BENCHMARK, 24, 6, population=175_000
+    ),
     _TownshipSpec(
         "baotan",
         "保滩街道",
@@ -553,10 +559,15 @@ _LIANSHUI_TOWNSHIPS = (
         13,
         fixed_villages=(("zhouji", "周集村"), ("xiaodu", "肖渡村")),
         fixed_standard=("zhouji", "xiaodu"),
+        population=62_000,
     ),
-    _TownshipSpec("chenshi", "陈师街道", "003", 33.8060, 119.3030, STANDARD, 10, 12),
-    _TownshipSpec("zhuma", "朱码街道", "004", 33.7050, 119.2230, STANDARD, 11, 13),
-    _TownshipSpec("wugang", "五港镇", "101", 33.8820, 119.2710, STANDARD, 2, 20),
+    _TownshipSpec(
+        "chenshi", "陈师街道", "003", 33.8060, 119.3030, STANDARD, 10, 12, population=58_000
+    ),
+    _TownshipSpec(
+        "zhuma", "朱码街道", "004", 33.7050, 119.2230, STANDARD, 11, 13, population=55_000
+    ),
+    _TownshipSpec("wugang", "五港镇", "101", 33.8820, 119.2710, STANDARD, 2, 20, population=52_000),
     _TownshipSpec(
         "gaogou",
         "高沟镇",
@@ -568,18 +579,42 @@ _LIANSHUI_TOWNSHIPS = (
         27,
         fixed_villages=(("yandian", "盐店村"),),
         fixed_standard=("yandian",),
+        population=96_000,
     ),
-    _TownshipSpec("tangji", "唐集镇", "103", 33.8930, 119.3560, BENCHMARK, 2, 23),
-    _TownshipSpec("shihu", "石湖镇", "104", 33.8420, 119.1050, STANDARD, 1, 19),
-    _TownshipSpec("liangcha", "梁岔镇", "105", 33.7210, 119.3820, STANDARD, 2, 20),
-    _TownshipSpec("nanji", "南集镇", "106", 33.6980, 119.1120, STANDARD, 1, 19),
-    _TownshipSpec("huangying", "黄营镇", "107", 33.9480, 119.1830, STANDARD, 1, 19),
-    _TownshipSpec("chengji", "成集镇", "108", 33.9020, 119.1480, STANDARD, 1, 19),
-    _TownshipSpec("hongyao", "红窑镇", "109", 33.7930, 119.0560, STANDARD, 2, 20),
-    _TownshipSpec("chamiao", "岔庙镇", "110", 33.8340, 119.4210, STANDARD, 1, 19),
-    _TownshipSpec("donghuji", "东胡集镇", "111", 33.7810, 119.4470, STANDARD, 2, 22),
-    _TownshipSpec("dadong", "大东镇", "112", 33.6560, 119.3230, BENCHMARK, 2, 24),
+    _TownshipSpec(
+        "tangji", "唐集镇", "103", 33.8930, 119.3560, BENCHMARK, 2, 23, population=72_000
+    ),
+    _TownshipSpec("shihu", "石湖镇", "104", 33.8420, 119.1050, STANDARD, 1, 19, population=56_000),
+    _TownshipSpec(
+        "liangcha", "梁岔镇", "105", 33.7210, 119.3820, STANDARD, 2, 20, population=54_000
+    ),
+    _TownshipSpec("nanji", "南集镇", "106", 33.6980, 119.1120, STANDARD, 1, 19, population=50_000),
+    _TownshipSpec(
+        "huangying", "黄营镇", "107", 33.9480, 119.1830, STANDARD, 1, 19, population=46_000
+    ),
+    _TownshipSpec(
+        "chengji", "成集镇", "108", 33.9020, 119.1480, STANDARD, 1, 19, population=51_000
+    ),
+    _TownshipSpec(
+        "hongyao", "红窑镇", "109", 33.7930, 119.0560, STANDARD, 2, 20, population=61_000
+    ),
+    _TownshipSpec(
+        "chamiao", "岔庙镇", "110", 33.8340, 119.4210, STANDARD, 1, 19, population=49_000
+    ),
+    _TownshipSpec(
+        "donghuji", "东胡集镇", "111", 33.7810, 119.4470, STANDARD, 2, 22, population=66_000
+    ),
+    _TownshipSpec(
+        "dadong", "大东镇", "112", 33.6560, 119.3230, BENCHMARK, 2, 24, population=58_000
+    ),
 )
+
+
+def township_populations(county_code: str) -> dict[str, int]:
+    """Approximate resident population of each township of a demo county, by site key (0 where
+    the demo gives none)."""
+    specs = {LIANSHUI_CODE: _LIANSHUI_TOWNSHIPS, LANLING_CODE: _LANLING_TOWNSHIPS}
+    return {spec.key: spec.population for spec in specs.get(county_code, ())}
 
 
 @cache
