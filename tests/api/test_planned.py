@@ -272,6 +272,8 @@ def _planned_statements():
     yield "SiteDetail chain", sites.CHAIN
     yield "SiteDetail staff count", sites.staff_count(TODAY)
     yield "MonthlyScores month", assessment.MONTH
+    yield "MonthlyScores site and ancestors", assessment.WHERE_SITE
+    yield "MonthlyScores county centre", assessment.WHERE_COUNTY
     yield "MonthlyScores page", assessment.score_page(False)
     yield "MonthlyScores page of a subtree", assessment.score_page(True)
     yield "SiteStaff site", staff.SITE_HERE
