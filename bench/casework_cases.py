@@ -196,12 +196,13 @@ FROM (
 ) decided_rows
 """
 
-# The cases, and their maintained counts (``casework.models.CaseCount``'s contract for a bulk
-# insert) from the rows the insert returns, in one statement.
+# The cases, and their maintained counts and days (``casework.models.CaseCount`` and
+# ``CaseDay``: their contract for a bulk insert) from the rows the insert returns, in one
+# statement.
 CASES_AND_COUNTS_SQL = f"""
 WITH inserted AS (
 {CASES_SQL}
-RETURNING site_id, processing_site_id, status
+RETURNING site_id, processing_site_id, status, accepted_on, issued_at, decided_on, due_date
 ), counted AS (
     INSERT INTO casework_case_counts (id, tenant_id, site_id, processing_site_id, status, cases)
     SELECT gen_random_uuid(), :tenant, site_id, processing_site_id, status, count(*)
@@ -209,6 +210,29 @@ RETURNING site_id, processing_site_id, status
     GROUP BY site_id, processing_site_id, status
     ON CONFLICT (tenant_id, site_id, processing_site_id, status)
     DO UPDATE SET cases = casework_case_counts.cases + excluded.cases
+), days AS (
+    INSERT INTO casework_case_days (id, tenant_id, site_id, day, accepted, issued, decided,
+                                    decided_late)
+    SELECT gen_random_uuid(), :tenant, site_id, day, sum(accepted), sum(issued), sum(decided),
+        sum(late)
+    FROM (
+        SELECT site_id, accepted_on AS day, 1 AS accepted, 0 AS issued, 0 AS decided, 0 AS late
+        FROM inserted
+        UNION ALL
+        SELECT site_id, (timezone('Asia/Shanghai', issued_at))::date, 0, 1, 0, 0
+        FROM inserted WHERE issued_at IS NOT NULL
+        UNION ALL
+        SELECT site_id, decided_on, 0, 0, 1, CASE WHEN decided_on > due_date THEN 1 ELSE 0 END
+        FROM inserted
+        WHERE decided_on IS NOT NULL AND due_date IS NOT NULL
+            AND status IN ('APPROVED', 'REFUSED', 'ISSUED')
+    ) parts
+    GROUP BY site_id, day
+    ON CONFLICT (tenant_id, site_id, day) DO UPDATE SET
+        accepted = casework_case_days.accepted + excluded.accepted,
+        issued = casework_case_days.issued + excluded.issued,
+        decided = casework_case_days.decided + excluded.decided,
+        decided_late = casework_case_days.decided_late + excluded.decided_late
 )
 SELECT count(*) FROM inserted
 """

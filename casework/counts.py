@@ -1,6 +1,8 @@
-"""Maintained case counts (``CaseCount``): per county, accepting site, processing site and
-status, so that the case list's ``totalCount`` is a sum over a few dozen rows instead of a
-count over up to a million cases.
+"""Maintained case counts: per county, accepting site, processing site and status
+(``CaseCount``), so that the case list's ``totalCount`` is a sum over a few dozen rows instead
+of a count over up to a million cases; and per site and day (``CaseDay``: accepted, issued,
+decided, decided late), so that the service report sums a year of days instead of counting a
+year of cases.
 
 Every change is the database's own arithmetic on the row (``cases = cases + 1`` in an
 ``INSERT … ON CONFLICT DO UPDATE``, ``cases = cases - 1`` in an ``UPDATE``), in the
@@ -17,17 +19,35 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from casework.models import Case, CaseCount, CaseStatus
+from casework.models import DONE_STATUSES, Case, CaseCount, CaseDay, CaseStatus
 from tenants.context import session_tenant
 
 _TABLE = CaseCount.__table__
 _KEY = (_TABLE.c.tenant_id, _TABLE.c.site_id, _TABLE.c.processing_site_id, _TABLE.c.status)
+_DAYS = CaseDay.__table__
+_DAY_KEY = (_DAYS.c.tenant_id, _DAYS.c.site_id, _DAYS.c.day)
+_DAY_FIGURES = ("accepted", "issued", "decided", "decided_late")
 
 
 def _tenant(session: AsyncSession) -> uuid.UUID:
@@ -78,9 +98,36 @@ async def _add(
     )
 
 
+async def _add_day(session: AsyncSession, site_id: uuid.UUID, day: date, **deltas: int) -> None:
+    values = {figure: deltas.get(figure, 0) for figure in _DAY_FIGURES}
+    statement = _insert(session)(_DAYS).values(
+        id=uuid.uuid4(), tenant_id=_tenant(session), site_id=site_id, day=day, **values
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(_DAY_KEY),
+            set_={f: _DAYS.c[f] + statement.excluded[f] for f in deltas},
+        )
+    )
+
+
 async def case_added(session: AsyncSession, case: Case) -> None:
     """A new case (in the transaction that inserts it)."""
     await _add(session, case.site_id, case.processing_site_id, case.status, 1)
+    await _add_day(session, case.site_id, case.accepted_on, accepted=1)
+
+
+async def case_decided(session: AsyncSession, case: Case) -> None:
+    """The case was decided on ``case.decided_on`` (after ``status_changed``)."""
+    if case.decided_on is None or case.due_date is None:
+        return
+    late = int(case.decided_on > case.due_date)
+    await _add_day(session, case.site_id, case.decided_on, decided=1, decided_late=late)
+
+
+async def case_issued(session: AsyncSession, case: Case, day: date) -> None:
+    """The case's result was issued on ``day`` (China's; after ``status_changed``)."""
+    await _add_day(session, case.site_id, day, issued=1)
 
 
 async def status_changed(
@@ -94,14 +141,25 @@ async def status_changed(
         await _add(session, case.site_id, case.processing_site_id, status, delta)
 
 
+def _new_id(session: AsyncSession) -> Any:
+    if session.bind.dialect.name == "postgresql":
+        return func.gen_random_uuid()
+    return func.lower(func.hex(func.randomblob(16)))  # SQLite keeps a UUID as 32 hex digits
+
+
+def _china_day(session: AsyncSession, instant: Any) -> Any:
+    """The calendar day in China of a stored instant (UTC+8 all year: no summer time)."""
+    if session.bind.dialect.name == "postgresql":
+        return cast(func.timezone("Asia/Shanghai", instant), Date)
+    return func.date(instant, "+8 hours")  # SQLite keeps the instant as UTC text
+
+
 async def add_cases(session: AsyncSession, condition: ColumnElement[bool]) -> None:
     """Count the county's cases matching ``condition`` — the rows a bulk insert just wrote —
-    into the counts, with one ``INSERT … SELECT … GROUP BY … ON CONFLICT`` statement."""
+    into the counts and the days, with one ``INSERT … SELECT … GROUP BY … ON CONFLICT``
+    statement each."""
     tenant_id = _tenant(session)
-    if session.bind.dialect.name == "postgresql":
-        new_id: Any = func.gen_random_uuid()
-    else:  # SQLite keeps a UUID as 32 hex digits
-        new_id = func.lower(func.hex(func.randomblob(16)))
+    new_id = _new_id(session)
     grouped = (
         select(
             new_id,
@@ -122,12 +180,60 @@ async def add_cases(session: AsyncSession, condition: ColumnElement[bool]) -> No
             index_elements=list(_KEY), set_={"cases": _TABLE.c.cases + statement.excluded.cases}
         )
     )
+    await _add_days(session, condition)
+
+
+async def _add_days(session: AsyncSession, condition: ColumnElement[bool]) -> None:
+    tenant_id = _tenant(session)
+    mine = and_(Case.tenant_id == tenant_id, condition)
+    one, zero = literal(1, Integer), literal(0, Integer)
+    late = case((Case.decided_on > Case.due_date, 1), else_=0)
+    parts = union_all(
+        select(
+            Case.site_id,
+            Case.accepted_on.label("day"),
+            one.label("accepted"),
+            zero.label("issued"),
+            zero.label("decided"),
+            zero.label("decided_late"),
+        ).where(mine),
+        select(Case.site_id, _china_day(session, Case.issued_at), zero, one, zero, zero).where(
+            mine, Case.issued_at.is_not(None)
+        ),
+        select(Case.site_id, Case.decided_on, zero, zero, one, late).where(
+            mine,
+            Case.decided_on.is_not(None),
+            Case.due_date.is_not(None),
+            Case.status.in_(list(DONE_STATUSES)),
+        ),
+    ).subquery()
+    grouped = (
+        select(
+            _new_id(session),
+            literal(tenant_id, CaseDay.tenant_id.type),
+            parts.c.site_id,
+            parts.c.day,
+            *(func.sum(parts.c[f]) for f in _DAY_FIGURES),
+        )
+        .where(literal(True))  # SQLite: an INSERT … SELECT … ON CONFLICT needs a WHERE
+        .group_by(parts.c.site_id, parts.c.day)
+    )
+    statement = _insert(session)(_DAYS).from_select(
+        ["id", "tenant_id", "site_id", "day", *_DAY_FIGURES], grouped
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(_DAY_KEY),
+            set_={f: _DAYS.c[f] + statement.excluded[f] for f in _DAY_FIGURES},
+        )
+    )
 
 
 async def recount(session: AsyncSession) -> None:
-    """Rebuild the county's counts from its cases (a repair, or a loader's last step). Counts
-    every case, so it must not run beside intakes of the county."""
+    """Rebuild the county's counts and days from its cases (a repair, or a loader's last
+    step). Counts every case, so it must not run beside intakes of the county."""
     await session.execute(delete(_TABLE).where(_TABLE.c.tenant_id == _tenant(session)))
+    await session.execute(delete(_DAYS).where(_DAYS.c.tenant_id == _tenant(session)))
     await add_cases(session, literal(True))
 
 

@@ -275,6 +275,7 @@ async def decide_case(
         text,
     )
     await counts.status_changed(session, case, CaseStatus.ACCEPTED, status)
+    await counts.case_decided(session, case)
     audit.record(
         session, actor.label, "case.decide", "Case", case.id, {"status": status.value}, text
     )
@@ -347,6 +348,7 @@ async def issue_result(
         {"window": window.number, "delivery": delivery.value, "tracking": tracking},
     )
     await counts.status_changed(session, case, before, CaseStatus.ISSUED)
+    await counts.case_issued(session, case, local_day(now))
     audit.record(session, actor.label, "case.issue", "Case", case.id, {"delivery": delivery.value})
     return case
 

@@ -302,6 +302,27 @@ class CaseCount(UUIDPrimaryKey, TenantScoped, Base):
     cases: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class CaseDay(UUIDPrimaryKey, TenantScoped, Base):
+    """A site's casework of one day (China's calendar), for the service report: the cases
+    accepted there that day, issued that day, and decided that day (with a deadline), of which
+    late. Kept like ``CaseCount`` (``casework.counts``): intake adds to ``accepted`` on its
+    ``accepted_on``, the decision to ``decided`` / ``decided_late`` on its ``decided_on`` (when
+    the case has a due date; late: decided after it), the issue to ``issued`` on the China day
+    of its ``issued_at`` — in the same transaction, by the database's arithmetic; a bulk insert
+    adds its cases with ``casework.counts.add_cases``. None of these columns of a case changes
+    once set, so a day's row only grows."""
+
+    __tablename__ = "casework_case_days"
+    __table_args__ = (UniqueConstraint("tenant_id", "site_id", "day"),)
+
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("sites.id"))
+    day: Mapped[date] = mapped_column(Date)
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    issued: Mapped[int] = mapped_column(Integer, default=0)
+    decided: Mapped[int] = mapped_column(Integer, default=0)
+    decided_late: Mapped[int] = mapped_column(Integer, default=0)
+
+
 # --- 好差评, 办不成事, the county's calendar, deadline alerts, appointments -------------------
 
 

@@ -7,21 +7,24 @@ count (and do not deadlock)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from collections import defaultdict
+from datetime import UTC, date
 
 import pytest
 from sqlalchemy import func, select, update
 
 from authz.errors import Forbidden
 from casework import counts, flow, intake, reading
+from casework.common import local_day
 from casework.deadlines import DeadlineState
-from casework.models import Case, CaseCount, CaseStatus
+from casework.models import Case, CaseCount, CaseDay, CaseStatus
 from tests.casework.world import World, build_world
 from tests.support.casework import CIPHER, accept, applicant, at, decide, issue
 from tests.support.catalog import PENSION
 
 COUNTY_NAME = "计数县"
 MON = date(2025, 3, 3)
+TUE = date(2025, 3, 4)
 NO_FILTER = {
     "statuses": None,
     "deadline_state": None,
@@ -67,8 +70,41 @@ async def actual(county) -> dict[tuple, int]:
         return {(s, p, st): n for s, p, st, n in rows.tuples()}
 
 
+async def days_counted(county) -> dict[tuple, tuple[int, ...]]:
+    async with county.db.session(county.tenant_id) as session:
+        rows = await session.execute(
+            select(
+                CaseDay.site_id,
+                CaseDay.day,
+                CaseDay.accepted,
+                CaseDay.issued,
+                CaseDay.decided,
+                CaseDay.decided_late,
+            )
+        )
+        return {(s, d): tuple(n) for s, d, *n in rows.tuples() if any(n)}
+
+
+async def days_actual(county) -> dict[tuple, tuple[int, ...]]:
+    """What the report's days must say, worked out from the cases in Python."""
+    days: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    async with county.db.session(county.tenant_id) as session:
+        for case in (await session.execute(select(Case))).scalars():
+            days[(case.site_id, case.accepted_on)][0] += 1
+            if case.issued_at is not None:
+                instant = case.issued_at
+                if instant.tzinfo is None:  # SQLite gives back naive UTC
+                    instant = instant.replace(tzinfo=UTC)
+                days[(case.site_id, local_day(instant))][1] += 1
+            if case.decided_on is not None and case.due_date is not None:
+                days[(case.site_id, case.decided_on)][2] += 1
+                days[(case.site_id, case.decided_on)][3] += case.decided_on > case.due_date
+    return {key: tuple(n) for key, n in days.items()}
+
+
 async def assert_counts_exact(county) -> None:
     assert await counted(county) == await actual(county)
+    assert await days_counted(county) == await days_actual(county)
 
 
 async def _act(county, who, change):
@@ -97,7 +133,8 @@ async def test_every_step_moves_the_count(world):
     decided = await decide(county, world.approver, root_case, at(MON))
     assert decided.status is CaseStatus.APPROVED
     await assert_counts_exact(county)
-    await issue(county, world.issuer, root_case, world.issue_window, at(MON))
+    # 07:00 in China is the day before in UTC: the issue counts on China's day.
+    await issue(county, world.issuer, root_case, world.issue_window, at(TUE, 7))
     await assert_counts_exact(county)
     await _act(
         county,
@@ -167,6 +204,11 @@ async def test_bulk_inserts_add_their_counts_and_recount_repairs(world):
     async with county.db.transaction(county.tenant_id) as session:
         await session.execute(
             update(CaseCount).values(cases=0).execution_options(synchronize_session=False)
+        )
+        await session.execute(
+            update(CaseDay)
+            .values(accepted=0, issued=0, decided=0, decided_late=0)
+            .execution_options(synchronize_session=False)
         )
         await counts.add_cases(session, Case.id == case.id)
         await counts.add_cases(session, Case.id != case.id)

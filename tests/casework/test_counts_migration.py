@@ -1,7 +1,7 @@
-"""Migration 0015 fills the maintained counts from the cases already there: two counties with
-cases in several states, the migration taken back and run again — on PostgreSQL as the owner,
-whom the forced row-level security hides every county's rows from unless it counts as each
-county in turn."""
+"""Migration 0015 fills the maintained counts and days from the cases already there: two
+counties with cases in several states, the migration taken back and run again — on PostgreSQL
+as the owner, whom the forced row-level security hides every county's rows from unless it
+counts as each county in turn."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ from alembic import command
 
 from migrations.runner import alembic_config, upgrade
 from tenants.database import Database
-from tests.casework.test_counts import actual, counted
+from tests.casework.test_counts import actual, counted, days_actual, days_counted
 from tests.casework.world import build_world
-from tests.support.casework import accept, at, decide
+from tests.support.casework import accept, at, decide, issue
 from tests.support.factories import make_county
 from tests.support.services import create_test_database
 
 BEFORE = "0014_pay_carryover"
 MON = date(2025, 3, 3)
+TUE = date(2025, 3, 4)
 
 
 @pytest.fixture
@@ -51,7 +52,8 @@ async def test_the_migration_counts_the_cases_already_there(database):
                 (await accept(county, world.desk, world.counter, at(MON))).case
                 for _ in range(cases)
             ]
-            await decide(county, world.approver, accepted[0], at(MON))
+            decided = await decide(county, world.approver, accepted[0], at(MON))
+            await issue(county, world.issuer, decided, world.issue_window, at(TUE, 7))
             counties.append(county)
         await db.dispose()
 
@@ -64,5 +66,6 @@ async def test_the_migration_counts_the_cases_already_there(database):
             expected = await actual(here)
             assert sum(expected.values()) == cases
             assert await counted(here) == expected
+            assert await days_counted(here) == await days_actual(here)
     finally:
         await db.dispose()
