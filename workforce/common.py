@@ -89,11 +89,18 @@ async def workforce_policy(session: AsyncSession) -> dict[str, Any]:
 
 def effective_status(staff: Staff, on: date) -> StaffStatus:
     """The status on a day: probation ends by itself, and so does the notice period."""
-    if staff.status is StaffStatus.PROBATION and staff.probation_end and on > staff.probation_end:
+    return status_on(staff.status, staff.probation_end, staff.last_day, on)
+
+
+def status_on(
+    status: StaffStatus, probation_end: date | None, last_day: date | None, on: date
+) -> StaffStatus:
+    """``effective_status`` from the record's columns (for reads that have no ``Staff``)."""
+    if status is StaffStatus.PROBATION and probation_end and on > probation_end:
         return StaffStatus.ACTIVE
-    if staff.status is StaffStatus.NOTICE_GIVEN and staff.last_day and on > staff.last_day:
+    if status is StaffStatus.NOTICE_GIVEN and last_day and on > last_day:
         return StaffStatus.LEFT
-    return staff.status
+    return status
 
 
 async def get_staff(session: AsyncSession, staff_id: uuid.UUID, field: str = "staffId") -> Staff:

@@ -12,11 +12,11 @@ from api.gql.context import AppContext
 from api.gql.ids import global_id, parse_global_id
 from api.gql.pagination import encode_cursor, page_args
 from api.planned.common import TENANT as _TENANT
+from api.planned.common import allowed, sites_of
 from assessment.models import AssessmentMonth, AssessmentStatus, MonthlyGrade, MonthlyScore
 from assessment.months import label, query_month
 from assessment.schema.types import yuan
-from authz.guard import allowed_in
-from network.models import Site, SiteClosure, SiteLevel
+from network.models import SiteClosure
 from workforce.models import Staff
 
 # --- MonthlyScores (assessment.graphql) --------------------------------------------------------
@@ -27,16 +27,6 @@ MONTH = select(
     AssessmentMonth.good_quota,
     AssessmentMonth.good_count,
 ).where(AssessmentMonth.month == bindparam("month"), AssessmentMonth.tenant_id == _TENANT)
-# Where the read is asked: the site and its ancestors (``network.access.can``'s walk), or the
-# county centre alone when no site is named (it has no ancestors).
-WHERE_SITE = (
-    select(SiteClosure.ancestor_id)
-    .where(SiteClosure.descendant_id == bindparam("site_id"), SiteClosure.tenant_id == _TENANT)
-    .order_by(SiteClosure.depth)
-)
-WHERE_COUNTY = select(Site.id).where(
-    Site.level == SiteLevel.COUNTY_CENTER, Site.tenant_id == _TENANT
-)
 SUBTREE = select(SiteClosure.descendant_id).where(
     SiteClosure.ancestor_id == bindparam("site_id"), SiteClosure.tenant_id == _TENANT
 )
@@ -87,15 +77,9 @@ async def monthly_scores(ctx: AppContext, variables: dict[str, Any]) -> dict[str
             return None
         site_id = parsed[1]
     page = page_args(variables.get("first"), variables.get("after"), ctx.settings.page_cap)
+    if not await allowed(ctx, "assessment", "read", await sites_of(ctx, site_id)):
+        return None  # no such site, or not allowed: normal execution names the error
     params = {"tenant_id": tenant_id, "month": month, "site_id": site_id, "offset": page.offset}
-    async with ctx.connection(tenant_id) as conn:
-        where = (await conn.execute(WHERE_SITE if site_id else WHERE_COUNTY, params)).scalars()
-        sites = list(where)
-    if not sites:
-        return None  # no such site, or no county centre: normal execution names the error
-    async with ctx.read() as session:  # the county's enforcer, cached by its authz version
-        if not await allowed_in(session, ctx.actor, "assessment", "read", sites):
-            return None  # normal execution raises the named denial
     async with ctx.connection(tenant_id) as conn:
         found = (await conn.execute(MONTH, params)).first()
         if found is None:

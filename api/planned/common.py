@@ -1,13 +1,18 @@
-"""What every plan shares: its signature and the tenant parameter its statements name."""
+"""What every plan shares: its signature, the tenant parameter its statements name, and the
+site-scope check of ``network.access.can`` done with Core statements on the request's
+connection."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, select
 
 from api.gql.context import AppContext
+from authz.guard import allowed_in
+from network.models import Site, SiteClosure, SiteLevel
 
 # A plan answers the operation's ``data`` from the request context and the variables, or None
 # to step aside to normal execution.
@@ -16,3 +21,33 @@ Plan = Callable[[AppContext, dict[str, Any]], Awaitable[dict[str, Any] | None]]
 # Every statement of a plan names the caller's county for every table it reads: a read
 # connection has row-level security (PostgreSQL) but not the ORM's tenant filter.
 TENANT = bindparam("tenant_id")
+
+# A site and its ancestors, itself first (``network.tree.ancestor_ids``): the domains a role
+# bound above the site holds in. No row: no such site in this county.
+ANCESTORS = (
+    select(SiteClosure.ancestor_id)
+    .where(SiteClosure.descendant_id == bindparam("site_id"), SiteClosure.tenant_id == TENANT)
+    .order_by(SiteClosure.depth)
+)
+# The county centre, which has no ancestors.
+COUNTY_CENTER = select(Site.id).where(
+    Site.level == SiteLevel.COUNTY_CENTER, Site.tenant_id == TENANT
+)
+
+
+async def sites_of(ctx: AppContext, site_id: uuid.UUID | None) -> list[uuid.UUID]:
+    """``site_id`` and its ancestors, or the county centre when None; [] when there is none."""
+    tenant_id = ctx.actor.tenant_id
+    async with ctx.connection(tenant_id) as conn:
+        statement = ANCESTORS if site_id is not None else COUNTY_CENTER
+        rows = await conn.execute(statement, {"site_id": site_id, "tenant_id": tenant_id})
+    return list(rows.scalars())
+
+
+async def allowed(ctx: AppContext, obj: str, act: str, sites: list[uuid.UUID]) -> bool:
+    """``network.access.can`` over ``sites_of``'s answer: the county's enforcer, cached by its
+    authorization version (its session is read only when the version is new)."""
+    if not sites:
+        return False
+    async with ctx.read() as session:
+        return await allowed_in(session, ctx.actor, obj, act, sites)

@@ -12,12 +12,12 @@ from sqlalchemy import Select, bindparam, extract, func, select
 from api.gql.context import AppContext
 from api.gql.ids import global_id, parse_global_id
 from api.gql.pagination import encode_cursor, page_args
+from api.planned.common import COUNTY_CENTER, allowed, sites_of
 from api.planned.common import TENANT as _TENANT
-from network.access import can
 from network.models import Site
-from workforce.access import can_read_staff
+from workforce.access import can_read_staff, is_self
 from workforce.assignments import placing
-from workforce.common import effective_status, today
+from workforce.common import status_on, today
 from workforce.models import (
     Assignment,
     AssignmentKind,
@@ -27,15 +27,12 @@ from workforce.models import (
     Post,
     SkillLevel,
     Staff,
+    StaffStatus,
     TrainingAttendance,
     TrainingSession,
 )
 
 # --- SiteStaff (workforce.graphql) ------------------------------------------------------------
-
-SITE_HERE = select(Site.id).where(
-    Site.id == bindparam("site_id"), Site.tenant_id == bindparam("tenant_id")
-)
 
 
 @lru_cache(maxsize=4)
@@ -77,12 +74,9 @@ async def site_staff(ctx: AppContext, variables: dict[str, Any]) -> dict[str, An
     on = date.fromisoformat(raw_day) if raw_day is not None else today()
     page = page_args(variables.get("first"), variables.get("after"), ctx.settings.page_cap)
     params = {"site_id": site_id, "tenant_id": tenant_id, "offset": page.offset}
-    async with ctx.read() as session:
-        if not await can(session, ctx.actor, "staff", "read", site_id):
-            return None  # normal execution raises the named denial
+    if not await allowed(ctx, "staff", "read", await sites_of(ctx, site_id)):
+        return None  # no such site, or not allowed: normal execution names the error
     async with ctx.connection(tenant_id) as conn:
-        if (await conn.execute(SITE_HERE, params)).first() is None:
-            return None
         rows = (await conn.execute(placed_page(on), params | {"limit": page.limit})).all()
     if not rows:
         return None  # an empty page has no total: normal execution
@@ -146,6 +140,21 @@ HISTORY = (
     )
     .order_by(Assignment.start_date, Assignment.created_at)
 )
+# The person, with the county centre's id: a county-wide reader (the common case) is then
+# allowed without reading where the person works.
+PERSON = select(
+    Staff.id,
+    Staff.name,
+    Staff.id_number_masked,
+    Staff.status,
+    Staff.probation_end,
+    Staff.last_day,
+    Staff.education,
+    Staff.employment_type,
+    Staff.hire_date,
+    Staff.skill_level,
+    COUNTY_CENTER.scalar_subquery().label("county_center"),
+).where(Staff.id == bindparam("staff_id"), Staff.tenant_id == _TENANT)
 HOURS = (
     select(func.sum(TrainingSession.hours))
     .select_from(TrainingAttendance)
@@ -164,11 +173,21 @@ async def staff_detail(ctx: AppContext, variables: dict[str, Any]) -> dict[str, 
     tenant_id = ctx.actor.tenant_id
     if parsed is None or parsed[0] != "Staff" or tenant_id is None or ctx.auth_failed:
         return None
-    async with ctx.read() as session:
-        staff = await session.get(Staff, parsed[1])
-        if staff is None or not await can_read_staff(session, ctx.actor, staff):
-            return None  # normal execution answers null, or raises the named denial
-    params = {"staff_id": staff.id, "tenant_id": tenant_id, "year": TRAINING_YEAR}
+    params = {"staff_id": parsed[1], "tenant_id": tenant_id, "year": TRAINING_YEAR}
+    async with ctx.connection(tenant_id) as conn:
+        staff = (await conn.execute(PERSON, params)).first()
+    if staff is None:
+        return None  # normal execution answers null
+    # ``workforce.access.can_read_staff``: oneself, a county-wide reader, else where the
+    # person works (that walk only when the first two do not already allow it)
+    if not (
+        is_self(ctx.actor, staff.id)
+        or (staff.county_center and await allowed(ctx, "staff", "read", [staff.county_center]))
+    ):
+        async with ctx.read() as session:
+            record = await session.get(Staff, staff.id)
+            if record is None or not await can_read_staff(session, ctx.actor, record):
+                return None  # normal execution raises the named denial
     async with ctx.connection(tenant_id) as conn:
         certificates = (await conn.execute(CERTIFICATES, params)).all()
         history = (await conn.execute(HISTORY, params)).all()
@@ -178,7 +197,9 @@ async def staff_detail(ctx: AppContext, variables: dict[str, Any]) -> dict[str, 
             "id": global_id("Staff", staff.id),
             "name": staff.name,
             "maskedIdNumber": staff.id_number_masked,
-            "status": effective_status(staff, today()).name,
+            "status": status_on(
+                StaffStatus(staff.status), staff.probation_end, staff.last_day, today()
+            ).name,
             "education": Education(staff.education).name,
             "employmentType": EmploymentType(staff.employment_type).name,
             "hireDate": staff.hire_date.isoformat(),

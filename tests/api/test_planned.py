@@ -267,16 +267,16 @@ async def test_staff_detail_planned_equals_executed(db, client, pinned_today, se
 
 
 def _planned_statements():
-    from api.planned import assessment, sites, staff
+    from api.planned import assessment, common, sites, staff
 
     yield "SiteDetail chain", sites.CHAIN
     yield "SiteDetail staff count", sites.staff_count(TODAY)
     yield "MonthlyScores month", assessment.MONTH
-    yield "MonthlyScores site and ancestors", assessment.WHERE_SITE
-    yield "MonthlyScores county centre", assessment.WHERE_COUNTY
+    yield "a site and its ancestors", common.ANCESTORS
+    yield "the county centre", common.COUNTY_CENTER
     yield "MonthlyScores page", assessment.score_page(False)
     yield "MonthlyScores page of a subtree", assessment.score_page(True)
-    yield "SiteStaff site", staff.SITE_HERE
+    yield "StaffDetail person", staff.PERSON
     yield "StaffDetail certificates", staff.CERTIFICATES
     yield "StaffDetail history", staff.HISTORY
     yield "StaffDetail training hours", staff.HOURS
