@@ -51,6 +51,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from stdnum.cn import ric
 
 from assessment.events import record_system_event
+from casework import counts
 from casework.demo_history_rows import (
     GIVEN,
     LABEL,
@@ -280,6 +281,9 @@ async def load_history(
             await session.execute(
                 insert(model.__table__), [{"tenant_id": tenant_id, **r} for r in rows]
             )
+    # The maintained counts and days of the new cases (``casework.counts``' contract for a bulk
+    # insert); the history's are the county's only cases so far.
+    await counts.add_cases(session, Case.accepted_on.between(days[0], days[-1]))
     for kind, source_id, item, day, staff_id in built.substantiated:
         await record_system_event(
             session,

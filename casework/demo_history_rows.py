@@ -9,7 +9,7 @@ import random
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from stdnum.cn import ric
@@ -71,7 +71,13 @@ SUPPLEMENT_ITEMS = ("身份证明复印件", "经营场所使用证明原件", "
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=CHINA_TZ)
+    """An instant of a day in China, in UTC: SQLite keeps a timestamp's text as given, and the
+    readers (``casework.counts``' days among them) take that text as UTC."""
+    return datetime.combine(day, time(hour, minute), tzinfo=CHINA_TZ).astimezone(UTC)
+
+
+def _day_of(instant: datetime) -> date:
+    return instant.astimezone(CHINA_TZ).date()
 
 
 class Days:
@@ -363,7 +369,7 @@ def cases_of(
         else:
             issued_at = _at(cal.add(decided_on, rng.randint(0, 3)), rng.randint(9, 16))
         # 出件: someone else of the front desk, on duty the day the result is handed out.
-        issuers = [p for p in place.people_on(issued_at.date()) if p != clerk] or [
+        issuers = [p for p in place.people_on(_day_of(issued_at)) if p != clerk] or [
             p for p in people if p != clerk
         ]
         issuer = rng.choice(issuers)
@@ -397,7 +403,7 @@ def rate_cases(built: Built, rng: random.Random, cal: Days, today: date) -> None
         if case["status"] is not CaseStatus.ISSUED or rng.random() >= RATED:
             continue
         level = rng.choices([lv for lv, _ in LEVELS], [w for _, w in LEVELS])[0]
-        issued_on = case["issued_at"].date()
+        issued_on = _day_of(case["issued_at"])
         rated_on = min(issued_on + timedelta(days=rng.choice((0, 0, 0, 1, 2))), today)
         bad = level in BAD_LEVELS
         built.ratings.append(

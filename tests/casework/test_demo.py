@@ -5,14 +5,23 @@ county shaped like 002's volumes."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased
 
 from casework import numbers
+from casework.common import local_day
 from casework.demo_history import LABEL
-from casework.models import Case, CaseEvent, CaseSequence, CaseStatus, EventKind
+from casework.models import (
+    Case,
+    CaseCount,
+    CaseDay,
+    CaseEvent,
+    CaseSequence,
+    CaseStatus,
+    EventKind,
+)
 from network.demo_data import lianshui, township_populations
 from network.models import Site, SiteLevel
 from tenants.models import Tenant
@@ -106,6 +115,12 @@ def _history():
     return exists().where(intake.case_id == Case.id, intake.step == 1, intake.actor_label == LABEL)
 
 
+def _china_day(instant: datetime) -> date:
+    if instant.tzinfo is None:  # SQLite gives back naive UTC
+        instant = instant.replace(tzinfo=UTC)
+    return local_day(instant)
+
+
 def _ranks(values: list[float]) -> list[int]:
     order = sorted(range(len(values)), key=lambda i: values[i])
     ranks = [0] * len(values)
@@ -180,8 +195,9 @@ async def test_demo_history_is_a_year_across_the_county(demo_db):
                 continue
             assert len({case.accepted_by_id, case.decided_by_id, case.issued_by_id}) == 3
             assert placed(approvers, case.decided_by_id, case.processing_site_id, case.decided_on)
-            assert placed(front, case.issued_by_id, case.site_id, case.issued_at.date())
-            assert case.accepted_on <= case.decided_on <= case.issued_at.date() < today
+            issued_on = _china_day(case.issued_at)
+            assert placed(front, case.issued_by_id, case.site_id, issued_on)
+            assert case.accepted_on <= case.decided_on <= issued_on < today
         steps = Counter(
             (
                 await session.execute(
@@ -212,6 +228,35 @@ async def test_demo_history_is_a_year_across_the_county(demo_db):
         assert sequences == dict(last_of_day)
         busiest = max(last_of_day, key=lambda d: last_of_day[d])
         assert last_of_day[busiest] == len([d for _, d in all_numbers if d == busiest])
+        # The maintained counts and days (``casework.counts``) hold every case, history included.
+        total = (await session.execute(select(func.count()).select_from(Case))).scalar_one()
+        counted = (await session.execute(select(func.sum(CaseCount.cases)))).scalar_one()
+        assert counted == total
+        by_status = Counter(
+            dict(
+                (
+                    await session.execute(select(Case.status, func.count()).group_by(Case.status))
+                ).all()
+            )
+        )
+        counted_by_status = Counter()
+        for status, n in (
+            await session.execute(
+                select(CaseCount.status, func.sum(CaseCount.cases)).group_by(CaseCount.status)
+            )
+        ).all():
+            counted_by_status[status] = int(n)
+        assert +counted_by_status == +by_status
+        accepted, issued = (
+            await session.execute(select(func.sum(CaseDay.accepted), func.sum(CaseDay.issued)))
+        ).one()
+        assert accepted == total
+        issued_cases = (
+            await session.execute(
+                select(func.count()).select_from(Case).where(Case.issued_at.is_not(None))
+            )
+        ).scalar_one()
+        assert issued == issued_cases
     async with demo_db.transaction(tenant.id) as session:
         following = await numbers.case_number(session, "320826", busiest)
         assert following == f"320826-{busiest:%Y%m%d}-{last_of_day[busiest] + 1:04d}"
