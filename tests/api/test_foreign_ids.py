@@ -251,8 +251,20 @@ async def populated(two_counties) -> tuple[County, County]:
     return two_counties
 
 
+# ``_ids`` answers, per (county, inside, staff name): every case leaves the tables as they were
+# (it asserts so), so the objects found for the first case are those of every later one.
+_IDS_FOUND: dict[tuple[uuid.UUID, str, str], Ids] = {}
+
+
 async def _ids(county: County, *, inside: str, staff_name: str) -> Ids:
     """An object of every node type in ``county``; sites and staff those of ``inside``."""
+    key = (county.tenant_id, inside, staff_name)
+    if key not in _IDS_FOUND:
+        _IDS_FOUND[key] = await _find_ids(county, inside=inside, staff_name=staff_name)
+    return _IDS_FOUND[key]
+
+
+async def _find_ids(county: County, *, inside: str, staff_name: str) -> Ids:
     found: dict[str, str] = {}
     async with county.db.session(county.tenant_id) as session:
         for type_name in {t for t in ID_TYPES.values()}:
