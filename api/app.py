@@ -99,10 +99,16 @@ async def health(state: State) -> Response[dict[str, str]]:
     return Response({"status": "ok", "database": state.db.dialect})
 
 
-async def graphql_context(request: Request) -> AsyncIterator[dict[str, AppContext]]:
+async def graphql_context(
+    request: Request, response: Response
+) -> AsyncIterator[dict[str, AppContext]]:
     """The request's context. The caller is read on the request's own read connection, which
     its reads then go on using (``api.gql.reads``); it is closed when the request ends, also
-    when the operation never ran (a body that is not a GraphQL request)."""
+    when the operation never ran (a body that is not a GraphQL request).
+
+    ``response`` is not used here: asking for it orders this dependency after it (see
+    ``GraphQLController.dependencies``).
+    """
     state = request.app.state
     context = AppContext(
         db=state.db, settings=state.settings, actor=Actor.anonymous(), raw_json=True
@@ -140,6 +146,18 @@ async def sub_response() -> Response:
     return Response({}, background=BackgroundTasks([]))
 
 
+async def no_root_value(custom_context: Any) -> None:
+    """The operation's root value (none); asks for the context only to come after it."""
+    return None
+
+
+async def http_context(
+    custom_context: dict[str, AppContext], root_value: None, request: Request, response: Response
+) -> dict[str, Any]:
+    """Strawberry's context for an HTTP request: the request, the sub-response and ours."""
+    return {"request": request, "response": response, **custom_context}
+
+
 def create_app(
     settings: Settings | None = None,
     db: Database | None = None,
@@ -158,9 +176,15 @@ def create_app(
     )
 
     class GraphQLController(base_controller):  # type: ignore[valid-type,misc]
+        # One dependency per level — sub-response, our context, root value, strawberry's
+        # context — because Litestar resolves two or more at one level in an anyio task group
+        # (a task each) on every request.
         dependencies: ClassVar[dict[str, Provide]] = {
             **base_controller.dependencies,
             "response": Provide(sub_response),
+            "custom_context": Provide(graphql_context),
+            "root_value": Provide(no_root_value),
+            "context": Provide(http_context),
         }
 
         def parse_json(self, data: str | bytes) -> Any:
