@@ -26,7 +26,8 @@ Modules:
 - ``county_calendar``: the county's own closures and working days.
 - ``appointments``: slots, booking, cancellation, check-in.
 - ``applicants``, ``numbers``, ``events``, ``policy``, ``common``, ``scopes``; ``schema/``
-  (GraphQL only translates); ``demo`` and ``demo_history`` (bulk-inserted history).
+  (GraphQL only translates); ``demo``, ``demo_history`` and ``demo_history_rows`` (a year of
+  bulk-inserted history across the county).
 
 Rules never read the clock: they take ``now`` (an instant; the day is China's calendar day of
 it), which the schema layer passes (``casework.schema.clock``).

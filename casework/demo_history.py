@@ -52,6 +52,7 @@ from stdnum.cn import ric
 
 from assessment.events import record_system_event
 from casework import counts
+from casework.complaints import choose_tracker
 from casework.demo_history_rows import (
     GIVEN,
     LABEL,
@@ -267,7 +268,11 @@ async def load_history(
         )
     number_cases(built, county.code)
     rate_cases(built, rng, live, today)
-    complaints_of(built, places, rng, live, days, manager_id, cipher, county.code, root.id)
+    complaints_of(built, places, rng, live, days, cipher, county.code)
+    by_id = {site.id: site for site in sites.values()}
+    for row in built.complaints:  # 一跟到底: the tracker the live rule names on that day
+        tracker = await choose_tracker(session, by_id[row["site_id"]], row["reported_on"])
+        row["tracker_id"] = tracker.id if tracker is not None else manager_id
     for model, rows in (
         (CaseSequence, built.sequences),
         (Case, built.cases),

@@ -470,14 +470,12 @@ def complaints_of(
     rng: random.Random,
     cal: Days,
     days: list[date],
-    manager_id: uuid.UUID,
     cipher: PersonalDataCipher,
     county_code: str,
-    root_id: uuid.UUID,
 ) -> None:
-    """办不成事 reports by volume (one per ``CASES_PER_COMPLAINT`` cases of a site); the county
-    centre's are tracked by its duty manager, a township's by one of its front desk; the two
-    newest are still being tracked."""
+    """办不成事 reports by volume (one per ``CASES_PER_COMPLAINT`` cases of a site); the two
+    newest are still being tracked. Their trackers are left for the caller to name
+    (``tracker_id`` None): the live rule's choice reads the sites' managers."""
     made: list[tuple[date, dict[str, Any]]] = []
     for place in places:
         if place.site.level not in (SiteLevel.COUNTY_CENTER, SiteLevel.TOWNSHIP_CENTER):
@@ -488,7 +486,6 @@ def complaints_of(
             if not people:
                 continue
             text, proved = rng.choice(COMPLAINTS)
-            tracker = manager_id if place.site.id == root_id else rng.choice(people)
             phone = f"139{rng.randrange(10**8):08d}"
             row = {
                 "id": uuid.uuid4(),
@@ -497,7 +494,7 @@ def complaints_of(
                 "description": text,
                 "contact_phone_cipher": cipher.encrypt(phone),
                 "contact_phone_masked": phone[:3] + "****" + phone[-4:],
-                "tracker_id": tracker,
+                "tracker_id": None,
                 "reported_at": _at(day, 11, rng.randrange(60)),
                 "reported_on": day,
                 "reported_by": LABEL,
