@@ -53,7 +53,7 @@ LEVELS = (
     (RatingLevel.VERY_DISSATISFIED, 2),
 )
 OPEN_PER_STAGE = 2  # the newest bad ratings still being verified / rectified / revisited
-CASES_PER_COMPLAINT = 400
+CASES_PER_COMPLAINT = 250  # of the sampled cases: the smaller sites have none
 COMPLAINTS = (
     ("营业执照变更跑了两次仍未办成,窗口说系统不支持", True),
     ("材料清单与窗口要求不一致", True),
@@ -480,7 +480,7 @@ def complaints_of(
     for place in places:
         if place.site.level not in (SiteLevel.COUNTY_CENTER, SiteLevel.TOWNSHIP_CENTER):
             continue
-        for _ in range(max(round(place.cases / CASES_PER_COMPLAINT), 1)):
+        for _ in range(round(place.cases / CASES_PER_COMPLAINT)):
             day = rng.choice(days)
             people = place.people_on(day)
             if not people:
