@@ -10,12 +10,13 @@ headers are exactly what ``python -m bench.run`` sends). PostGraphile's side add
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from bench.context import Ctx
 from bench.operations import operation
+from bench.peer import Peer, Sides
+from bench.peers_casework import CASEWORK_PEERS
 from bench.workloads import _network as net
 from bench.workloads import (
     catalog_village_1_first200,
@@ -27,28 +28,6 @@ from bench.workloads import (
 UPDATE_SITE = operation("network.graphql", "UpdateSite")
 STAFF_DETAIL = operation("workforce.graphql", "StaffDetail")
 TRAINING_YEAR = 2026  # the contract's StaffDetail asks for trainingHours(year: 2026)
-
-
-@dataclass
-class Sides:
-    """What ``setup`` found: the bodies each server gets (several alternate, e.g. a write that
-    flips between two values so that every request changes the row) and the tenant UUID that
-    PostGraphile's token carries."""
-
-    onewindow: list[dict[str, Any]]
-    onewindow_headers: dict[str, str]
-    postgraphile: list[dict[str, Any]]
-    tenant_id: str
-
-
-@dataclass(frozen=True)
-class Peer:
-    name: str
-    description: str
-    setup: Callable[[Ctx], Awaitable[Sides]]
-    onewindow_rows: Callable[[dict[str, Any]], Any]
-    postgraphile_rows: Callable[[dict[str, Any]], Any]
-    writes: bool = False  # runs after the reads: it changes the demo data
 
 
 def _uuid(ctx: Ctx, global_id: str) -> str:
@@ -486,6 +465,7 @@ PEERS: list[Peer] = [
         _catalog_ow,
         _catalog_pgl,
     ),
+    *CASEWORK_PEERS,
     Peer(
         "update_site",
         "UpdateSite: 盐店村's address, alternating two values (a write)",

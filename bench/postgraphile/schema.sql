@@ -167,3 +167,51 @@ RETURNS SETOF bench_pgl.catalog_entry LANGUAGE sql STABLE AS $$
 $$;
 
 GRANT EXECUTE ON FUNCTION bench_pgl.effective_catalog(uuid) TO onewindow_app;
+
+-- Query.workQueue(userId, day): what the person may act on that day, earliest deadline first —
+-- casework's ``work_queue`` rule (casework/reading.py, casework/people.py) in SQL. A
+-- PostGraphile deployment would take the user from its JWT; the bench's token carries only the
+-- county, so the client names the user. The person must be placed that day (the ``placing``
+-- rule above) and neither left nor suspended (a notice period ends by itself); then
+-- - in the APPROVAL post: the cases still ACCEPTED whose processing site is theirs, routed to
+--   that site, or to the back office of a department at that site that employs them (its name
+--   in ``staff.employer``), not the ones they accepted themselves;
+-- - in a front-desk post: the cases accepted at their site that await a supplement, or were
+--   decided (APPROVED, REFUSED) by someone else, to be issued.
+DROP FUNCTION IF EXISTS bench_pgl.work_queue(uuid, date);
+CREATE FUNCTION bench_pgl.work_queue(user_id uuid, day date)
+RETURNS SETOF public.casework_cases LANGUAGE sql STABLE AS $$
+  WITH me AS (
+    SELECT p.id AS staff_id, coalesce(p.employer, '') AS employer, a.site_id, a.post
+    FROM public.users u
+    JOIN public.staff p ON p.id = u.staff_id
+    JOIN public.staff_assignments a ON a.staff_id = p.id
+    WHERE u.id = work_queue.user_id
+      AND bench_pgl.placing(a, work_queue.day)
+      AND p.status NOT IN ('LEFT', 'SUSPENDED')
+      AND NOT (p.status = 'NOTICE_GIVEN' AND p.last_day IS NOT NULL
+               AND work_queue.day > p.last_day)
+  ),
+  departments AS (
+    SELECT d.id FROM public.catalog_departments d JOIN me ON d.site_id = me.site_id
+    WHERE me.post = 'APPROVAL' AND d.name <> '' AND strpos(me.employer, d.name) > 0
+  )
+  SELECT c.* FROM public.casework_cases c CROSS JOIN me
+  WHERE (
+      me.post = 'APPROVAL'
+      AND c.status = 'ACCEPTED'
+      AND c.accepted_by_id <> me.staff_id
+      AND c.processing_site_id = me.site_id
+      AND (c.route = 'SITE'
+           OR (c.route = 'DEPARTMENT' AND c.department_id IN (SELECT id FROM departments)))
+    ) OR (
+      me.post IN ('CONSULTATION', 'GUIDANCE', 'AGENCY', 'ONLINE', 'INTAKE', 'ISSUE')
+      AND c.site_id = me.site_id
+      AND (c.status = 'AWAITING_SUPPLEMENT'
+           OR (c.status IN ('APPROVED', 'REFUSED')
+               AND (c.decided_by_id IS NULL OR c.decided_by_id <> me.staff_id)))
+    )
+  ORDER BY c.due_date IS NULL, c.due_date, c.accepted_at, c.id
+$$;
+
+GRANT EXECUTE ON FUNCTION bench_pgl.work_queue(uuid, date) TO onewindow_app;
