@@ -82,7 +82,7 @@ async def test_no_connection_is_left_checked_out(client, db):
     assert answer.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     # an operation that fails in a resolver
     failed = await client.post(
-        "/graphql", json={"query": "{ node(id: \"U2l0ZTpub3Bl\") { id } }"}, headers=headers
+        "/graphql", json={"query": '{ node(id: "U2l0ZTpub3Bl") { id } }'}, headers=headers
     )
     assert failed.status_code == 200
     assert db.engine.sync_engine.pool.checkedout() == 0
