@@ -76,7 +76,8 @@ async def transition(
 ) -> CaseStatus:
     """Change the case only if its status is still the one read, which must be one of
     ``expected`` (one UPDATE); the object is refreshed from the row. Returns the status it
-    had: exactly the one the change moved it from (the event and the counts say so)."""
+    had: exactly the one the change moved it from (the event says so); the maintained counts
+    (``casework.counts``) move with it."""
     before = case.status
     if before not in expected:
         raise refuse("caseId", "STATUS_CHANGED", "办件状态已被他人改变,请刷新后重试")
@@ -89,6 +90,7 @@ async def transition(
     if result.rowcount != 1:
         raise refuse("caseId", "STATUS_CHANGED", "办件状态已被他人改变,请刷新后重试")
     await session.refresh(case)
+    await counts.status_changed(session, case, before, case.status)
     return before
 
 
@@ -150,7 +152,6 @@ async def request_supplement(
         text,
         {"items": wanted, "daysUsed": case.days_used},
     )
-    await counts.status_changed(session, case, CaseStatus.ACCEPTED, case.status)
     audit.record(
         session, actor.label, "case.request_supplement", "Case", case.id, {"items": wanted}
     )
@@ -216,7 +217,6 @@ async def receive_supplement(
         None,
         {"items": given},
     )
-    await counts.status_changed(session, case, before, case.status)
     audit.record(session, actor.label, "case.receive", "Case", case.id, {"items": given})
     return case
 
@@ -274,7 +274,6 @@ async def decide_case(
         now,
         text,
     )
-    await counts.status_changed(session, case, CaseStatus.ACCEPTED, status)
     await counts.case_decided(session, case)
     audit.record(
         session, actor.label, "case.decide", "Case", case.id, {"status": status.value}, text
@@ -347,7 +346,6 @@ async def issue_result(
         None,
         {"window": window.number, "delivery": delivery.value, "tracking": tracking},
     )
-    await counts.status_changed(session, case, before, CaseStatus.ISSUED)
     await counts.case_issued(session, case, local_day(now))
     audit.record(session, actor.label, "case.issue", "Case", case.id, {"delivery": delivery.value})
     return case
@@ -374,6 +372,5 @@ async def withdraw_case(
     await record_event(
         session, case, EventKind.WITHDRAWN, before, CaseStatus.WITHDRAWN, actor, now, text
     )
-    await counts.status_changed(session, case, before, CaseStatus.WITHDRAWN)
     audit.record(session, actor.label, "case.withdraw", "Case", case.id, None, text)
     return case
