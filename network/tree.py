@@ -7,22 +7,40 @@ sites are closed, never moved or deleted, so a row never changes once written.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network.models import Site, SiteClosure, SiteLevel
+from tenants.context import TENANT_KEY
 from tenants.errors import refuse
+
+# session.info key: (tenant, site) → the site's ancestor ids, read once per session. A site's
+# place in the tree never changes (sites are created under a parent, never moved); ``link``
+# clears the memo anyway, so a site read before its closure rows were added is read again.
+_ANCESTORS = "network.tree.ancestor_ids"
 
 
 async def ancestor_ids(session: AsyncSession, site_id: uuid.UUID) -> list[uuid.UUID]:
-    """The site itself, then its parent, … up to the county centre."""
-    rows = await session.execute(
-        select(SiteClosure.ancestor_id)
-        .where(SiteClosure.descendant_id == site_id)
-        .order_by(SiteClosure.depth)
+    """The site itself, then its parent, … up to the county centre.
+
+    Remembered for the session: every permission check walks up from a site, and a batch (an
+    import, the demo's catalog, a request resolving many fields) checks the same few sites
+    hundreds of times."""
+    memo: dict[tuple[Any, uuid.UUID], tuple[uuid.UUID, ...]] = session.info.setdefault(
+        _ANCESTORS, {}
     )
-    return list(rows.scalars())
+    key = (session.info.get(TENANT_KEY), site_id)
+    found = memo.get(key)
+    if found is None:
+        rows = await session.execute(
+            select(SiteClosure.ancestor_id)
+            .where(SiteClosure.descendant_id == site_id)
+            .order_by(SiteClosure.depth)
+        )
+        found = memo[key] = tuple(rows.scalars())
+    return list(found)
 
 
 def ancestors_query(site_id: uuid.UUID, *, include_self: bool = False) -> Select[tuple[Site]]:
@@ -92,6 +110,7 @@ async def require_county_center(session: AsyncSession) -> Site:
 
 async def link(session: AsyncSession, site: Site, parent: Site | None) -> None:
     """Add the closure rows of a new site: itself, and each of the parent's ancestors."""
+    session.info.pop(_ANCESTORS, None)
     session.add(SiteClosure(ancestor_id=site.id, descendant_id=site.id, depth=0))
     if parent is None:
         return
