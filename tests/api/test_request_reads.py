@@ -6,36 +6,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
-
+from tests.support.engine_events import EngineEvents
 from tests.support.factories import make_county
 from tests.support.graphql import gql
 
 OPERATIONS = Path(__file__).parents[2] / "graphql" / "operations"
 
 
-class Begins:
-    """Counts transactions begun on the engine while the block runs."""
-
-    def __init__(self, db) -> None:
-        self.engine = db.engine.sync_engine
-        self.count = 0
-
-    def _begin(self, _conn) -> None:
-        self.count += 1
-
-    def __enter__(self) -> Begins:
-        event.listen(self.engine, "begin", self._begin)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        event.remove(self.engine, "begin", self._begin)
-
-
 async def test_a_point_read_is_one_transaction(client, db):
     county = await make_county(db, "事务县")
     document = (OPERATIONS / "network.graphql").read_text()
-    with Begins(db) as begins:
+    with EngineEvents(db, "begin") as begins:
         answer = await gql(
             client,
             document,
@@ -52,7 +33,7 @@ async def test_a_point_read_is_one_transaction(client, db):
 
 async def test_resolvers_and_the_caller_share_one_transaction(client, db):
     county = await make_county(db, "同事务县")
-    with Begins(db) as begins:
+    with EngineEvents(db, "begin") as begins:
         answer = await gql(
             client,
             """query($id: ID!) { node(id: $id) { ... on Site { name children(first: 5) {

@@ -6,28 +6,9 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import event
-
 from network import tree
 from network.models import Site, SiteLevel
-
-
-class _Statements:
-    """Counts the statements run on the engine while active."""
-
-    def __init__(self, db) -> None:
-        self.engine = db.engine.sync_engine
-        self.count = 0
-
-    def _seen(self, *_args) -> None:
-        self.count += 1
-
-    def __enter__(self) -> _Statements:
-        event.listen(self.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._seen)
+from tests.support.engine_events import EngineEvents
 
 
 async def test_a_site_is_walked_once_per_session(db, two_counties):
@@ -36,7 +17,7 @@ async def test_a_site_is_walked_once_per_session(db, two_counties):
     expected = [village.id, county.sites["town_a"].id, county.sites["root"].id]
     async with db.session(county.tenant_id) as session:
         assert await tree.ancestor_ids(session, village.id) == expected
-        with _Statements(db) as seen:
+        with EngineEvents(db, "before_cursor_execute") as seen:
             for _ in range(5):
                 assert await tree.ancestor_ids(session, village.id) == expected
         assert seen.count == 0
@@ -44,7 +25,7 @@ async def test_a_site_is_walked_once_per_session(db, two_counties):
         (await tree.ancestor_ids(session, village.id)).clear()
         assert await tree.ancestor_ids(session, village.id) == expected
     async with db.session(county.tenant_id) as other:
-        with _Statements(db) as seen:
+        with EngineEvents(db, "before_cursor_execute") as seen:
             assert await tree.ancestor_ids(other, village.id) == expected
         assert seen.count >= 1  # another session reads for itself
 
