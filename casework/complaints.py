@@ -131,7 +131,7 @@ async def report_unresolved(
     elif await can(session, actor, "complaint", "report", site.id):
         channel = ComplaintChannel.APP
     else:
-        raise Forbidden("complaint:report", f"site:{site.id}", site.name)
+        raise Forbidden("complaint:report", f"site:{site.id}", site.official_name)
     errors = Collector()
     description = _text(errors, "description", data.description, "反映的问题")
     phone = normalize_phone(data.contact_phone)

@@ -108,7 +108,8 @@ async def _require_approver(
         department_id=case.department_id,
     ):
         site = await get_site(session, case.processing_site_id)
-        raise Forbidden(action, f"site:{site.id}", f"{site.name}(须为该办件审批部门的审批人员)")
+        where = f"{site.official_name}(须为该办件审批部门的审批人员)"
+        raise Forbidden(action, f"site:{site.id}", where)
     assert duty is not None
     if duty.staff.id == case.accepted_by_id:
         raise refuse("caseId", "SEPARATION_OF_DUTIES", "受理人不得审批本件(受理不审批)")
