@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Executable, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casework.models import Case, Window
@@ -16,6 +19,17 @@ CHINA_TZ = ZoneInfo("Asia/Shanghai")
 ITEM_MAX = 200
 ITEMS_MAX = 50
 NOTE_MAX = 500
+
+
+async def core_rows(
+    session: AsyncSession, statement: Executable, parameters: dict[str, Any]
+) -> Sequence[Row[Any]]:
+    """A read on the session's connection and transaction, outside the ORM: for statements
+    built once per process, which name their county themselves (a ``tenant_id`` parameter;
+    row-level security still applies on PostgreSQL). The ORM's tenant filter would rebuild
+    them, and their cache key, on every execution. Nothing is autoflushed first."""
+    connection = await session.connection()
+    return (await connection.execute(statement, parameters)).all()
 
 
 def local_day(now: datetime) -> date:

@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor
 from casework import counts, numbers
 from casework.applicants import ApplicantData, check_applicant, store_applicant
 from casework.appointments import check_in, mark_checked_in
-from casework.common import clean_items, clean_text, get_site, get_window, local_day
+from casework.common import clean_items, clean_text, core_rows, get_site, get_window, local_day
 from casework.deadlines import county_calendar, limit_for, start_clock
 from casework.events import record_event
 from casework.models import (
@@ -42,13 +42,20 @@ from casework.models import (
     WindowKind,
     WindowStatus,
 )
-from casework.people import require_front_desk
-from casework.policy import casework_policy
+from casework.people import require_front_desk_post
+from casework.policy import policy_from
 from casework.routing import route_case
-from catalog.effective import catalog_version, effective_catalog, release_data
+from catalog.effective import (
+    CatalogVersion,
+    catalog_version,
+    effective_catalog,
+    release_data,
+    version_from,
+)
 from catalog.models import HandlingKind
 from network.models import Site
-from tenants import audit
+from tenants import audit, counters
+from tenants.context import session_tenant
 from tenants.errors import Collector, refuse
 from tenants.models import Tenant
 from workforce.personal import PersonalDataCipher
@@ -82,12 +89,35 @@ class Accepted:
     receipt_code: str  # shown once, on the receipt; only its keyed hash is kept
 
 
+_WINDOW_AND_SITE = (
+    select(Window, Site)
+    .join(Site, Site.id == Window.site_id)
+    .where(
+        Window.id == bindparam("window_id"),
+        Window.tenant_id == bindparam("tenant_id"),
+        Site.tenant_id == bindparam("tenant_id"),
+    )
+)
+
+
 async def _intake_window(
     session: AsyncSession, actor: Actor, window_id: uuid.UUID, now: datetime, action: str
 ) -> tuple[Window, Site]:
-    window = await get_window(session, window_id)
-    site = await get_site(session, window.site_id, "windowId")
-    await require_front_desk(session, actor, site, local_day(now), action)
+    # The window with its site: one statement, built once, naming the county itself (the
+    # ORM's tenant filter would rebuild it on every execution); both rows stay in the session.
+    found = (
+        await session.execute(
+            _WINDOW_AND_SITE,
+            {"window_id": window_id, "tenant_id": session_tenant(session)},
+            execution_options={"all_tenants": True},
+        )
+    ).first()
+    if found is None:
+        window = await get_window(session, window_id)  # NOT_FOUND under windowId
+        site = await get_site(session, window.site_id, "windowId")
+    else:
+        window, site = found
+    await require_front_desk_post(session, actor, site, local_day(now), action)
     if window.status is not WindowStatus.OPEN:
         raise refuse("windowId", "WINDOW_CLOSED", f"{window.number} 号窗口已关闭")
     if window.kind not in (WindowKind.COMPREHENSIVE, WindowKind.DEDICATED):
@@ -100,7 +130,12 @@ async def _intake_window(
 
 
 async def _matter_entry(
-    session: AsyncSession, errors: Collector, site: Site, window: Window, code: str
+    session: AsyncSession,
+    errors: Collector,
+    site: Site,
+    window: Window,
+    code: str,
+    known: CatalogVersion | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The matter's effective entry at the site and its county definition, if it may be
     accepted at this window; otherwise an error under ``matterCode``."""
@@ -108,7 +143,7 @@ async def _matter_entry(
     if not code or len(code) > 64:
         errors.add("matterCode", "REQUIRED", "请填写事项编码")
         return None
-    version = await catalog_version(session)
+    version = await catalog_version(session, known)
     folded = await effective_catalog(session, site.tenant_id, site.id, version=version)
     entry = folded.by_code.get(code)
     if entry is None or not entry["acceptedHere"]:
@@ -179,10 +214,28 @@ def _check_materials(
     return committed
 
 
-async def _county_code(session: AsyncSession, tenant_id: uuid.UUID) -> str:
-    tenant = await session.get(Tenant, tenant_id)
-    assert tenant is not None
-    return tenant.code
+@dataclass(frozen=True)
+class _County:
+    code: str
+    settings: dict[str, Any] | None
+    catalog: CatalogVersion | None
+
+
+_TENANTS = Tenant.__table__
+# The county's code (for numbers), settings (for the policy) and counters (the catalog's
+# version), in one statement built once per set of counters, naming the county itself.
+_COUNTY = counters.WithCounters(
+    lambda: select(_TENANTS.c.code, _TENANTS.c.settings, *counters.columns(_TENANTS.c.id)).where(
+        _TENANTS.c.id == bindparam("tenant_id")
+    )
+)
+
+
+async def _county(session: AsyncSession, tenant_id: uuid.UUID) -> _County:
+    names, statement = _COUNTY.get()
+    (row,) = await core_rows(session, statement, {"tenant_id": tenant_id})
+    known = dict(zip(names, row[2:], strict=True))
+    return _County(code=row[0], settings=row[1], catalog=version_from(known))
 
 
 async def accept_case(
@@ -203,12 +256,9 @@ async def accept_case(
         appointment = await check_in(
             session, errors, data.appointment_id, site.id, data.matter_code, today
         )
-    found = await _matter_entry(session, errors, site, window, data.matter_code)
-    # Held for the whole intake: the session's identity map keeps only what is referenced, and
-    # the policy and the number both read the county.
-    county = await session.get(Tenant, site.tenant_id)
-    assert county is not None
-    policy = await casework_policy(session)
+    county = await _county(session, site.tenant_id)
+    found = await _matter_entry(session, errors, site, window, data.matter_code, county.catalog)
+    policy = policy_from(county.settings)
     committed: list[str] = []
     if found is not None:
         committed = _check_materials(errors, found[0], policy, received, deferred, data.commitment)
@@ -251,10 +301,11 @@ async def accept_case(
         supplement_items=[],
     )
     store_applicant(case, cipher, applicant)
-    notice = await _earlier_notice(session, case.applicant_id_hash, case.matter_code)
+    notice = await _earlier_notice(
+        session, site.tenant_id, case.applicant_id_hash, case.matter_code
+    )
     if notice is not None:
-        case.notice_id = notice.id
-        case.first_receiver_id = notice.issued_by_id
+        case.notice_id, case.first_receiver_id = notice
     start_clock(case, calendar, today)
 
     # Last, the rows every intake of the county shares, each held until the commit: the
@@ -284,7 +335,10 @@ async def accept_case(
         },
         first=True,
     )
-    await counts.case_added(session, case)
+    # The case and its event go in with the audit row, in the flush that ends the transaction
+    # (one flush, not two); nothing here reads them.
+    with session.no_autoflush:
+        await counts.case_added(session, case)
     audit.record(
         session,
         actor.label,
@@ -296,22 +350,32 @@ async def accept_case(
     return Accepted(case, receipt)
 
 
-async def _earlier_notice(session: AsyncSession, applicant_hash: str, matter_code: str):
-    """The applicant's latest notice for the matter that no case has answered yet (each of
-    the applicant's notices is looked up in ``ix_casework_cases_notice``: a ``NOT IN`` over
-    the county's answered cases would read them all)."""
-    answered = exists().where(Case.notice_id == Notice.id)
-    rows = await session.execute(
-        select(Notice)
-        .where(
-            Notice.applicant_id_hash == applicant_hash,
-            Notice.matter_code == matter_code,
-            ~answered,
-        )
-        .order_by(Notice.issued_at.desc())
-        .limit(1)
+# Built once: the applicant's latest notice for the matter that no case has answered yet (each
+# of the applicant's notices is looked up in ``ix_casework_cases_notice``: a ``NOT IN`` over the
+# county's answered cases would read them all).
+_EARLIER_NOTICE = (
+    select(Notice.id, Notice.issued_by_id)
+    .where(
+        Notice.tenant_id == bindparam("tenant_id"),
+        Notice.applicant_id_hash == bindparam("applicant_hash"),
+        Notice.matter_code == bindparam("matter_code"),
+        ~exists().where(Case.notice_id == Notice.id, Case.tenant_id == bindparam("tenant_id")),
     )
-    return rows.scalars().first()
+    .order_by(Notice.issued_at.desc())
+    .limit(1)
+)
+
+
+async def _earlier_notice(
+    session: AsyncSession, tenant_id: uuid.UUID, applicant_hash: str, matter_code: str
+) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """(id, issued by) of the applicant's latest unanswered notice for the matter."""
+    rows = await core_rows(
+        session,
+        _EARLIER_NOTICE,
+        {"tenant_id": tenant_id, "applicant_hash": applicant_hash, "matter_code": matter_code},
+    )
+    return (rows[0][0], rows[0][1]) if rows else None
 
 
 async def notify_missing(
@@ -330,15 +394,14 @@ async def notify_missing(
     applicant = check_applicant(errors, data.applicant, today)
     missing = clean_items(errors, "missing", data.missing, "缺少的材料", required=True)
     note = clean_text(errors, "note", data.note, "说明")
-    found = await _matter_entry(session, errors, site, window, data.matter_code)
+    county = await _county(session, site.tenant_id)
+    found = await _matter_entry(session, errors, site, window, data.matter_code, county.catalog)
     errors.raise_if_any()
     assert applicant is not None and found is not None
     entry, _matter = found
     notice = Notice(
         id=uuid.uuid4(),
-        number=await numbers.notice_number(
-            session, await _county_code(session, site.tenant_id), today
-        ),
+        number=await numbers.notice_number(session, county.code, today),
         site_id=site.id,
         window_id=window.id,
         matter_code=entry["code"],

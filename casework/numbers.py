@@ -13,7 +13,9 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import date
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,23 +29,36 @@ RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECEIPT_LENGTH = 8
 
 
-async def next_sequence(session: AsyncSession, kind: str, day: date) -> int:
-    tenant_id = session_tenant(session)
-    if tenant_id is None:
-        raise RuntimeError("numbers are given inside a county")
-    dialect = session.bind.dialect.name
+@cache
+def _advance(dialect: str):
+    """The sequence's ``INSERT … ON CONFLICT DO UPDATE … RETURNING``, built once per dialect
+    (building it and its cache key anew was a good part of an intake's number)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = CaseSequence.__table__
-    statement = (
+    return (
         insert(table)
-        .values(id=uuid.uuid4(), tenant_id=tenant_id, kind=kind, day=day, last=1)
+        .values(
+            id=bindparam("id"),
+            tenant_id=bindparam("tenant_id"),
+            kind=bindparam("kind"),
+            day=bindparam("day"),
+            last=1,
+        )
         .on_conflict_do_update(
             index_elements=[table.c.tenant_id, table.c.kind, table.c.day],
             set_={"last": table.c.last + 1},
         )
         .returning(table.c.last)
     )
-    return (await session.execute(statement)).scalar_one()
+
+
+async def next_sequence(session: AsyncSession, kind: str, day: date) -> int:
+    tenant_id = session_tenant(session)
+    if tenant_id is None:
+        raise RuntimeError("numbers are given inside a county")
+    statement = _advance(session.bind.dialect.name)
+    parameters = {"id": uuid.uuid4(), "tenant_id": tenant_id, "kind": kind, "day": day}
+    return (await session.execute(statement, parameters)).scalar_one()
 
 
 async def case_number(session: AsyncSession, county_code: str, day: date) -> str:

@@ -18,16 +18,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.errors import Forbidden
 from authz.guard import Actor
+from casework.common import core_rows
 from catalog.models import Department
 from network.models import Site
-from workforce.assignments import placements
-from workforce.common import effective_status
+from tenants.context import session_tenant
+from workforce.assignments import placements, placing
+from workforce.common import effective_status, status_on
 from workforce.models import Assignment, Post, Staff, StaffStatus
 
 FRONT_DESK_POSTS = frozenset(
@@ -68,6 +71,58 @@ async def require_front_desk(
     ):
         raise Forbidden(action, f"site:{site.id}", f"{site.name}(今日不在该场所前台岗位)")
     return duty.staff
+
+
+@lru_cache(maxsize=4)
+def _placed_today(today: date) -> Select:
+    """The person's status columns and the post that places them on ``today``, built once per
+    day (``placing`` is), naming the county as ``tenant_id``."""
+    tenant = bindparam("tenant_id")
+    return (
+        select(
+            Staff.status, Staff.probation_end, Staff.last_day, Assignment.site_id, Assignment.post
+        )
+        .join(Assignment, Assignment.staff_id == Staff.id)
+        .where(
+            Staff.id == bindparam("staff_id"),
+            Staff.tenant_id == tenant,
+            Assignment.tenant_id == tenant,
+            placing(today, tenant),
+        )
+    )
+
+
+async def front_desk_post(
+    session: AsyncSession, tenant_id: uuid.UUID, staff_id: uuid.UUID, today: date
+) -> tuple[uuid.UUID, Post] | None:
+    """Where and in which post the person is placed today, as ``on_duty`` finds it, in one
+    statement of columns (intake needs neither record; None: not placed, left or suspended)."""
+    rows = await core_rows(
+        session, _placed_today(today), {"tenant_id": tenant_id, "staff_id": staff_id}
+    )
+    if not rows:
+        return None
+    # as ``placements``: one row per person is expected; were there several, the last wins
+    status, probation_end, last_day, site_id, post = rows[-1]
+    if status_on(status, probation_end, last_day, today) in (
+        StaffStatus.LEFT,
+        StaffStatus.SUSPENDED,
+    ):
+        return None
+    return site_id, post
+
+
+async def require_front_desk_post(
+    session: AsyncSession, actor: Actor, site: Site, today: date, action: str
+) -> None:
+    """``require_front_desk`` for a caller whose staff record is not needed (intake)."""
+    actor.require_tenant_user()
+    placed = None
+    tenant_id = session_tenant(session)  # the county the ORM's filter would have named
+    if actor.staff_id is not None and actor.tenant_id is not None and tenant_id is not None:
+        placed = await front_desk_post(session, tenant_id, actor.staff_id, today)
+    if placed is None or placed[0] != site.id or placed[1] not in FRONT_DESK_POSTS:
+        raise Forbidden(action, f"site:{site.id}", f"{site.name}(今日不在该场所前台岗位)")
 
 
 def employed_by(staff: Staff, department: Department) -> bool:

@@ -4,6 +4,7 @@ which a county's own settings (``Tenant.settings["casework"]``) win."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,11 +44,16 @@ DEFAULT_CASEWORK_POLICY: dict[str, Any] = {
 
 async def casework_policy(session: AsyncSession) -> dict[str, Any]:
     """The county's casework policy numbers (tenant settings over the defaults)."""
-    policy = copy.deepcopy(DEFAULT_CASEWORK_POLICY)
     tenant_id = session_tenant(session)
     if tenant_id is None:
-        return policy
+        return policy_from(None)
     tenant = await session.get(Tenant, tenant_id)
-    if tenant is not None:
-        policy.update((tenant.settings or {}).get("casework") or {})
+    return policy_from(tenant.settings if tenant is not None else None)
+
+
+def policy_from(settings: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The policy under a county's settings (``Tenant.settings``), for a caller that has read
+    them already."""
+    policy = copy.deepcopy(DEFAULT_CASEWORK_POLICY)
+    policy.update((settings or {}).get("casework") or {})
     return policy
