@@ -20,6 +20,7 @@ from strawberry.extensions import SchemaExtension
 from api.gql.trusted import shipped
 from api.lru import LRU
 from api.planned.assessment import monthly_scores
+from api.planned.casework import case_detail, cases, work_queue
 from api.planned.common import Plan
 from api.planned.sites import site_children, site_detail
 from api.planned.staff import site_staff, staff_detail
@@ -34,6 +35,9 @@ PLANS: dict[str, Plan] = {
     "workforce.graphql:StaffDetail": staff_detail,
     "network.graphql:SiteDetail": site_detail,
     "network.graphql:SiteChildren": site_children,
+    "casework.graphql:WorkQueue": work_queue,
+    "casework.graphql:Cases": cases,
+    "casework.graphql:CaseDetail": case_detail,
 }
 
 
