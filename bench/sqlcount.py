@@ -3,9 +3,10 @@
 The app is built from this tree (``api.app.create_app``) on the same database the server uses
 and driven through ``httpx.ASGITransport``, with SQLAlchemy event listeners on its engine. This
 touches no app code; it only watches. Each checkout opens and closes a transaction (``BEGIN``
-… ``ROLLBACK``), two round trips the statement count does not show (the pool does not pre-ping). A concurrent burst then counts the connections the
-pool opens: beyond ``pool_size`` every checkout opens a new connection (on SQLite a new
-aiosqlite thread plus the PRAGMAs) and closes it again on return.
+… ``ROLLBACK``), two round trips the statement count does not show (the pool does not
+pre-ping). A concurrent burst then counts the connections the pool opens: beyond
+``pool_size`` every checkout opens a new connection (on SQLite a new aiosqlite thread plus the
+PRAGMAs) and closes it again on return.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -27,6 +28,7 @@ from sqlalchemy import (
     Date,
     Integer,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -57,8 +59,61 @@ def _tenant(session: AsyncSession) -> uuid.UUID:
     return tenant_id
 
 
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name
+
+
 def _insert(session: AsyncSession):
-    return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    return postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+
+
+# The statements are built once per dialect (and set of day figures): building an upsert and
+# its ``excluded`` columns cost more than running it, on every intake and status change.
+
+
+@lru_cache(maxsize=4)
+def _count_upsert(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(_TABLE).values(
+        id=bindparam("id"),
+        tenant_id=bindparam("tenant_id"),
+        site_id=bindparam("site_id"),
+        processing_site_id=bindparam("processing_site_id"),
+        status=bindparam("status"),
+        cases=bindparam("cases"),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=list(_KEY), set_={"cases": _TABLE.c.cases + statement.excluded.cases}
+    )
+
+
+# (an UPDATE's own parameters may not be named after its table's columns)
+_COUNT_DOWN = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.tenant_id == bindparam("of_tenant"),
+        _TABLE.c.site_id == bindparam("of_site"),
+        _TABLE.c.processing_site_id == bindparam("of_processing_site"),
+        _TABLE.c.status == bindparam("of_status"),
+    )
+    .values(cases=_TABLE.c.cases + bindparam("delta"))
+)
+
+
+@lru_cache(maxsize=16)
+def _day_upsert(dialect: str, figures: tuple[str, ...]) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(_DAYS).values(
+        id=bindparam("id"),
+        tenant_id=bindparam("tenant_id"),
+        site_id=bindparam("site_id"),
+        day=bindparam("day"),
+        **{f: bindparam(f) for f in _DAY_FIGURES},
+    )
+    return statement.on_conflict_do_update(
+        index_elements=list(_DAY_KEY),
+        set_={f: _DAYS.c[f] + statement.excluded[f] for f in figures},
+    )
 
 
 async def _add(
@@ -68,46 +123,30 @@ async def _add(
     status: CaseStatus,
     delta: int,
 ) -> None:
+    row = {
+        "tenant_id": _tenant(session),
+        "site_id": site_id,
+        "processing_site_id": processing_site_id,
+        "status": status,
+    }
     if delta < 0:
         # The row exists: the case being moved was counted in it when it got there.
-        result = await session.execute(
-            update(_TABLE)
-            .where(
-                _TABLE.c.tenant_id == _tenant(session),
-                _TABLE.c.site_id == site_id,
-                _TABLE.c.processing_site_id == processing_site_id,
-                _TABLE.c.status == status,
-            )
-            .values(cases=_TABLE.c.cases + delta)
-        )
+        where = {f"of_{key.removesuffix('_id')}": value for key, value in row.items()}
+        result = await session.execute(_COUNT_DOWN, {**where, "delta": delta})
         if result.rowcount != 1:
             raise RuntimeError(f"no count of {status} cases at {site_id}/{processing_site_id}")
         return
-    statement = _insert(session)(_TABLE).values(
-        id=uuid.uuid4(),
-        tenant_id=_tenant(session),
-        site_id=site_id,
-        processing_site_id=processing_site_id,
-        status=status,
-        cases=delta,
-    )
     await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=list(_KEY), set_={"cases": _TABLE.c.cases + statement.excluded.cases}
-        )
+        _count_upsert(_dialect(session)), {**row, "id": uuid.uuid4(), "cases": delta}
     )
 
 
 async def _add_day(session: AsyncSession, site_id: uuid.UUID, day: date, **deltas: int) -> None:
     values = {figure: deltas.get(figure, 0) for figure in _DAY_FIGURES}
-    statement = _insert(session)(_DAYS).values(
-        id=uuid.uuid4(), tenant_id=_tenant(session), site_id=site_id, day=day, **values
-    )
     await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=list(_DAY_KEY),
-            set_={f: _DAYS.c[f] + statement.excluded[f] for f in deltas},
-        )
+        _day_upsert(_dialect(session), tuple(sorted(deltas))),
+        {"id": uuid.uuid4(), "tenant_id": _tenant(session), "site_id": site_id, "day": day}
+        | values,
     )
 
 
