@@ -17,7 +17,13 @@ from stdnum.exceptions import ValidationError
 
 from casework.models import ApplicantColumns, ApplicantKind
 from tenants.errors import Collector, check_length
-from workforce.personal import PHONE_RE, PersonalDataCipher, mask_phone, normalize_phone
+from workforce.personal import (
+    PHONE_RE,
+    PersonalDataCipher,
+    mask_phone,
+    normalize_phone,
+    validate_resident_id,
+)
 
 NAME_MAX = 100
 # 固定电话 (区号-号码) as well as mobiles.
@@ -63,7 +69,7 @@ def check_applicant(
         errors.add(f"{field}.idNumber", "INVALID_ID_NUMBER", "证件号码过长")
     elif data.kind is ApplicantKind.PERSON:
         try:
-            number = ric.validate(raw)
+            number = validate_resident_id(raw)
             if ric.get_birth_date(number) > today:
                 errors.add(
                     f"{field}.idNumber", "INVALID_ID_NUMBER", "公民身份号码中的出生日期不合理"
