@@ -69,7 +69,7 @@ async def require_front_desk(
         or duty.placement.site_id != site.id
         or duty.placement.post not in FRONT_DESK_POSTS
     ):
-        raise Forbidden(action, f"site:{site.id}", f"{site.name}(今日不在该场所前台岗位)")
+        raise Forbidden(action, f"site:{site.id}", f"{site.official_name}(今日不在该场所前台岗位)")
     return duty.staff
 
 
@@ -122,7 +122,7 @@ async def require_front_desk_post(
     if actor.staff_id is not None and actor.tenant_id is not None and tenant_id is not None:
         placed = await front_desk_post(session, tenant_id, actor.staff_id, today)
     if placed is None or placed[0] != site.id or placed[1] not in FRONT_DESK_POSTS:
-        raise Forbidden(action, f"site:{site.id}", f"{site.name}(今日不在该场所前台岗位)")
+        raise Forbidden(action, f"site:{site.id}", f"{site.official_name}(今日不在该场所前台岗位)")
 
 
 def employed_by(staff: Staff, department: Department) -> bool:

@@ -44,3 +44,12 @@ async def test_reporting_for_a_site_one_has_no_part_in_names_it(world):
         async with county.db.transaction(county.tenant_id) as session:
             await complaints.report_unresolved(session, stranger, CIPHER, data, at(MON))
     assert denied.value.extensions["scopeName"] == village.official_name
+
+
+async def test_accepting_off_the_front_desk_names_the_window_s_site(world):
+    county = world.county
+    with pytest.raises(Forbidden) as denied:
+        await accept(county, world.market_approver, world.counter, at(MON))
+    async with county.db.session(county.tenant_id) as session:
+        site = await session.get(Site, world.counter.site_id)
+    assert denied.value.extensions["scopeName"] == f"{site.official_name}(今日不在该场所前台岗位)"
