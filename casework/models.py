@@ -84,6 +84,10 @@ OPEN_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.AWAITING_SUPPLEMENT)
 DECIDED_STATUSES = (CaseStatus.APPROVED, CaseStatus.REFUSED)
 DONE_STATUSES = (CaseStatus.APPROVED, CaseStatus.REFUSED, CaseStatus.ISSUED)
 
+# The work queues' partial indexes (``casework.queue``): the statuses each queue holds.
+APPROVER_QUEUE_WHERE = "status IN ('ACCEPTED')"
+ISSUE_QUEUE_WHERE = "status IN ('AWAITING_SUPPLEMENT', 'APPROVED', 'REFUSED')"
+
 
 class Route(enum.StrEnum):
     DEPARTMENT = "DEPARTMENT"  # 部门后台: the matter's department decides
@@ -184,6 +188,31 @@ class Case(UUIDPrimaryKey, TenantScoped, ApplicantColumns, Timestamped, Base):
             "notice_id",
             postgresql_where=text("notice_id IS NOT NULL"),
             sqlite_where=text("notice_id IS NOT NULL"),
+        ),
+        # 0016: the work queues (``casework.queue``), each one ordered scan of its statuses;
+        # the columns the queue's other conditions read are carried, so that counting it
+        # reads the index alone.
+        Index(
+            "ix_casework_cases_approver_queue",
+            "tenant_id",
+            "processing_site_id",
+            "due_date",
+            "accepted_at",
+            "id",
+            postgresql_include=["route", "department_id", "accepted_by_id"],
+            postgresql_where=text(APPROVER_QUEUE_WHERE),
+            sqlite_where=text(APPROVER_QUEUE_WHERE),
+        ),
+        Index(
+            "ix_casework_cases_issue_queue",
+            "tenant_id",
+            "site_id",
+            "due_date",
+            "accepted_at",
+            "id",
+            postgresql_include=["status", "decided_by_id"],
+            postgresql_where=text(ISSUE_QUEUE_WHERE),
+            sqlite_where=text(ISSUE_QUEUE_WHERE),
         ),
     )
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.errors import BadRequest, Forbidden
@@ -25,8 +25,9 @@ from casework import counts
 from casework.applicants import lookup_hash
 from casework.common import get_site
 from casework.deadlines import DeadlineState, county_calendar, due_soon_days, state_condition
-from casework.models import DECIDED_STATUSES, Case, CaseStatus, Notice, Route, Window
+from casework.models import Case, CaseStatus, Notice, Route, Window
 from casework.people import FRONT_DESK_POSTS, approver_departments, is_approver_for, on_duty
+from casework.queue import QUEUE_ORDER, queue_condition
 from casework.scopes import in_sites, sites_within
 from network.access import can, require
 from network.tree import require_county_center
@@ -178,43 +179,31 @@ async def list_cases(
 async def work_queue(
     session: AsyncSession, actor: Actor, today: date, *, offset: int, limit: int
 ) -> tuple[list[Case], int]:
-    """What the caller may act on today, earliest deadline first:
-    - an approver: the running cases of the back office they staff (not the ones they
-      accepted);
-    - the front desk of a site: the supplements it awaits and the decided cases to issue (not
-      the ones they decided)."""
+    """What the caller may act on today, earliest deadline first (``casework.queue``)."""
     actor.require_tenant_user()
     duty = await on_duty(session, actor, today)
     if duty is None:
         return [], 0
-    me = duty.staff.id
-    site_id = duty.placement.site_id
-    if duty.placement.post is Post.APPROVAL:
-        departments = await approver_departments(session, duty)
-        mine = or_(
-            and_(Case.route == Route.SITE, Case.processing_site_id == site_id),
-            and_(
-                Case.route == Route.DEPARTMENT,
-                Case.processing_site_id == site_id,
-                Case.department_id.in_(departments) if departments else false(),
-            ),
-        )
-        condition = and_(mine, Case.status == CaseStatus.ACCEPTED, Case.accepted_by_id != me)
-    elif duty.placement.post in FRONT_DESK_POSTS:
-        condition = and_(
-            Case.site_id == site_id,
-            or_(
-                Case.status == CaseStatus.AWAITING_SUPPLEMENT,
-                and_(
-                    Case.status.in_(DECIDED_STATUSES),
-                    or_(Case.decided_by_id.is_(None), Case.decided_by_id != me),
-                ),
-            ),
-        )
-    else:
+    approver = duty.placement.post is Post.APPROVAL
+    if not approver and duty.placement.post not in FRONT_DESK_POSTS:
         return [], 0
-    order = (Case.due_date.is_(None), Case.due_date, Case.accepted_at, Case.id)
-    return await _page(session, condition, order, offset, limit)
+    params: dict[str, Any] = {"me": duty.staff.id, "site_id": duty.placement.site_id}
+    if approver:
+        params["departments"] = await approver_departments(session, duty)
+    total = (
+        await session.execute(
+            select(func.count()).select_from(Case).where(queue_condition(approver)), params
+        )
+    ).scalar_one()
+    rows = await session.execute(
+        select(Case)
+        .where(queue_condition(approver))
+        .order_by(*QUEUE_ORDER)
+        .offset(offset)
+        .limit(limit),
+        params,
+    )
+    return list(rows.scalars()), total
 
 
 async def public_case(

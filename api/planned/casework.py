@@ -28,18 +28,17 @@ from api.planned.common import allowed, sites_of
 from casework import deadlines
 from casework.calendar import CHINA, WorkingCalendar
 from casework.models import (
-    DECIDED_STATUSES,
     CalendarDay,
     Case,
     CaseCount,
     CaseEvent,
     CaseStatus,
     Rating,
-    Route,
     Window,
 )
 from casework.people import FRONT_DESK_POSTS, approver_departments, on_duty
 from casework.policy import DEFAULT_CASEWORK_POLICY
+from casework.queue import QUEUE_ORDER, queue_condition
 from casework.reading import can_read_case
 from casework.schema import clock
 from network.models import Site, SiteClosure
@@ -161,48 +160,13 @@ PAGE_COLUMNS = (
 
 # --- WorkQueue (casework.graphql) ---------------------------------------------------------------
 
-_ME = bindparam("me")
-_AT = bindparam("site_id")
-QUEUE_ORDER = (Case.due_date.is_(None), Case.due_date, Case.accepted_at, Case.id)
-
-
-def _queue(approver: bool) -> Any:
-    """The cases in the caller's work queue (``casework.reading.work_queue``): an approver's
-    running cases of its back office, or a front desk's awaited supplements and decided cases
-    to issue."""
-    if approver:
-        return and_(
-            Case.tenant_id == _TENANT,
-            or_(
-                and_(Case.route == Route.SITE, Case.processing_site_id == _AT),
-                and_(
-                    Case.route == Route.DEPARTMENT,
-                    Case.processing_site_id == _AT,
-                    Case.department_id.in_(bindparam("departments", expanding=True)),
-                ),
-            ),
-            Case.status == CaseStatus.ACCEPTED,
-            Case.accepted_by_id != _ME,
-        )
-    return and_(
-        Case.tenant_id == _TENANT,
-        Case.site_id == _AT,
-        or_(
-            Case.status == CaseStatus.AWAITING_SUPPLEMENT,
-            and_(
-                Case.status.in_(DECIDED_STATUSES),
-                or_(Case.decided_by_id.is_(None), Case.decided_by_id != _ME),
-            ),
-        ),
-    )
-
 
 @lru_cache(maxsize=2)
 def queue_page(approver: bool) -> Select:
     """A page of the caller's work queue, earliest deadline first."""
     return (
         select(*PAGE_COLUMNS)
-        .where(_queue(approver))
+        .where(Case.tenant_id == _TENANT, queue_condition(approver))
         .order_by(*QUEUE_ORDER)
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))
@@ -212,7 +176,11 @@ def queue_page(approver: bool) -> Select:
 @lru_cache(maxsize=2)
 def queue_total(approver: bool) -> Select:
     """How many cases the caller's work queue holds."""
-    return select(func.count()).select_from(Case).where(_queue(approver))
+    return (
+        select(func.count())
+        .select_from(Case)
+        .where(Case.tenant_id == _TENANT, queue_condition(approver))
+    )
 
 
 def _empty_queue() -> dict[str, Any]:

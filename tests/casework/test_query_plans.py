@@ -19,6 +19,7 @@ from bench.casework_cases import (
     generate_history,
     history_world,
     hot_reads,
+    plan_nodes,
     vacuum_analyze,
 )
 from casework import alerts
@@ -85,6 +86,34 @@ async def test_no_sequential_scan_of_cases(history, read):
         scans = case_scans(await explain(db, county.tenant_id, statement, parameters))
         assert scans, statement
         assert not any(scan.startswith("Seq Scan") for scan in scans), (scans, statement)
+
+
+QUEUES = {
+    "workQueue (民政局 approver)": "ix_casework_cases_approver_queue",
+    "workQueue (issue desk)": "ix_casework_cases_issue_queue",
+}
+
+
+@pytest.mark.parametrize("read", sorted(QUEUES))
+async def test_a_work_queue_reads_its_own_index_in_order(history, read):
+    """The count and the page each scan the queue's partial index alone; the page comes in
+    the queue's order (no sort), so the first 20 cost 20 rows however long the queue is."""
+    db, county, world = history
+    who, call = hot_reads(county, world, TODAY)[read]
+    actor = await who.actor()
+    with captured(db) as statements:
+        async with db.transaction(county.tenant_id) as session:
+            await call(session, actor)
+    assert len(statements) >= 2
+    for statement, parameters in statements:
+        if "casework_cases" not in statement:
+            continue
+        plan = await explain(db, county.tenant_id, statement, parameters)
+        assert case_scans(plan) in (
+            [f"Index Scan {QUEUES[read]}"],
+            [f"Index Only Scan {QUEUES[read]}"],
+        ), statement
+        assert not any(node["Node Type"] == "Sort" for node in plan_nodes(plan)), statement
 
 
 async def test_the_deadline_job_records_thousands_of_alerts(history):
