@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -116,7 +117,12 @@ def state_condition(
     state: DeadlineState, calendar: WorkingCalendar, today: date, due_soon_days: int = 1
 ) -> ColumnElement[bool]:
     """SQL: the cases in ``state`` on ``today`` (the same rule as ``deadline_state``)."""
-    soon_until = calendar.add_working_days(today, due_soon_days)
+    return state_clause(state, today, calendar.add_working_days(today, due_soon_days))
+
+
+def state_clause(state: DeadlineState, today: Any, soon_until: Any) -> ColumnElement[bool]:
+    """``state_condition`` with ``today`` and the last day that is due soon given as dates or
+    as SQL parameters (a statement built once, ``api.planned.casework``)."""
     running = Case.status == CaseStatus.ACCEPTED
     done = Case.status.in_(DONE_STATUSES)
     match state:

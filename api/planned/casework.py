@@ -7,8 +7,9 @@ it), the deadline state and the working days used (``casework.deadlines``, pure 
 case's columns, the county's calendar and today). What is planned here is the reading: one
 statement for a page of cases with their site, one for a case with everything CaseDetail shows.
 
-Cases is planned without a date range, a deadline state or a search (those step aside); its
-``totalCount`` is the maintained counts' (``casework.counts.total``), as the resolver's.
+Cases is planned without a date range or a search (those step aside); its ``totalCount`` is
+the maintained counts' (``casework.counts.total``), as the resolver's, or counted when a
+deadline state is asked for.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class Deadlines:
         self.today = clock.today()
         self._calendar: tuple[WorkingCalendar, int] | None = None
 
-    async def _county(self) -> tuple[WorkingCalendar, int]:
+    async def county(self) -> tuple[WorkingCalendar, int]:
         if self._calendar is None:
             params = {"tenant_id": self.tenant_id}
             async with self.ctx.connection(self.tenant_id) as conn:
@@ -84,12 +85,12 @@ class Deadlines:
 
     async def state(self, row: Any) -> str | None:
         # The rules read a case's columns only: a row of them stands for the case.
-        calendar, soon = await self._county() if _running(row) else (CHINA, 0)
+        calendar, soon = await self.county() if _running(row) else (CHINA, 0)
         state = deadlines.deadline_state(cast(Case, row), calendar, self.today, soon)
         return state.name if state is not None else None
 
     async def days_used(self, row: Any) -> int:
-        calendar = (await self._county())[0] if _running(row) else CHINA
+        calendar = (await self.county())[0] if _running(row) else CHINA
         return deadlines.working_days_used(cast(Case, row), calendar, self.today)
 
 
@@ -249,6 +250,8 @@ SUBTREE = select(SiteClosure.descendant_id).where(
 )
 _WITHIN = bindparam("within", expanding=True)
 _STATUSES = bindparam("statuses", expanding=True)
+_TODAY = bindparam("today")
+_SOON_UNTIL = bindparam("soon_until")
 
 
 def _filters(model: Any, within: bool, by_status: bool) -> list[Any]:
@@ -269,8 +272,26 @@ def case_total(within: bool, by_status: bool) -> Select:
     )
 
 
-@lru_cache(maxsize=4)
-def case_page(within: bool, by_status: bool) -> Select:
+def _case_filters(
+    within: bool, by_status: bool, state: deadlines.DeadlineState | None
+) -> list[Any]:
+    conditions = _filters(Case, within, by_status)
+    if state is not None:
+        conditions.append(deadlines.state_clause(state, _TODAY, _SOON_UNTIL))
+    return conditions
+
+
+@lru_cache(maxsize=32)
+def counted_total(within: bool, by_status: bool, state: deadlines.DeadlineState) -> Select:
+    """How many cases of a subtree and statuses are in a deadline state today: counted (a
+    state moves with the calendar, the maintained counts do not know it)."""
+    return select(func.count()).select_from(Case).where(*_case_filters(within, by_status, state))
+
+
+@lru_cache(maxsize=32)
+def case_page(
+    within: bool, by_status: bool, state: deadlines.DeadlineState | None = None
+) -> Select:
     """A page of the case list, newest first (``casework.reading.list_cases``)."""
     return (
         select(
@@ -280,7 +301,7 @@ def case_page(within: bool, by_status: bool) -> Select:
             Case.applicant_name,
             Case.applicant_id_masked,
         )
-        .where(*_filters(Case, within, by_status))
+        .where(*_case_filters(within, by_status, state))
         .order_by(Case.accepted_at.desc(), Case.id)
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))
@@ -297,10 +318,14 @@ async def cases(ctx: AppContext, variables: dict[str, Any]) -> dict[str, Any] | 
     tenant_id = actor.tenant_id
     if tenant_id is None or actor.is_anonymous or ctx.auth_failed:
         return None
-    if any(variables.get(name) is not None for name in ("from", "to", "deadlineState")):
-        return None  # counted, not maintained: normal execution
+    if variables.get("from") is not None or variables.get("to") is not None:
+        return None  # normal execution
     if (variables.get("search") or "").strip():
         return None
+    state_name = variables.get("deadlineState")
+    if state_name is not None and state_name not in deadlines.DeadlineState.__members__:
+        return None  # not a state: normal execution names the error
+    state = deadlines.DeadlineState[state_name] if state_name is not None else None
     page = page_args(variables.get("first"), variables.get("after"), ctx.settings.page_cap)
     statuses = _statuses(variables.get("status"))
     params: dict[str, Any] = {"tenant_id": tenant_id, "site_id": None}
@@ -319,14 +344,21 @@ async def cases(ctx: AppContext, variables: dict[str, Any]) -> dict[str, Any] | 
     params |= {"within": within, "statuses": statuses}
     params |= {"offset": page.offset, "limit": page.limit}
     by_status = bool(statuses)
+    clocks = Deadlines(ctx, tenant_id)
+    if state is None:
+        total_statement = case_total(within is not None, by_status)
+    else:
+        calendar, soon = await clocks.county()
+        params |= {
+            "today": clocks.today,
+            "soon_until": calendar.add_working_days(clocks.today, soon),
+        }
+        total_statement = counted_total(within is not None, by_status, state)
     async with ctx.connection(tenant_id) as conn:
-        total = int(
-            (await conn.execute(case_total(within is not None, by_status), params)).scalar() or 0
-        )
-        rows = (await conn.execute(case_page(within is not None, by_status), params)).all()
+        total = int((await conn.execute(total_statement, params)).scalar() or 0)
+        rows = (await conn.execute(case_page(within is not None, by_status, state), params)).all()
     if any(row.site_name is None for row in rows):
         return None
-    clocks = Deadlines(ctx, tenant_id)
     nodes = [
         {
             "id": global_id("Case", row.id),

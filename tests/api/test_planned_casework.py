@@ -342,8 +342,8 @@ async def test_work_queue_planned_equals_executed(client, casework, pinned):
 
 
 def _cases_variables(rng: random.Random, cw: Casework) -> tuple[dict, bool]:
-    """Random variables of Cases, and whether the plan is meant to take them (the date range,
-    the deadline state and a search step aside)."""
+    """Random variables of Cases, and whether the plan is meant to take them (the date range
+    and a search step aside)."""
     county = cw.world.county
     variables: dict = {}
     if rng.random() < 0.6:
@@ -362,9 +362,10 @@ def _cases_variables(rng: random.Random, cw: Casework) -> tuple[dict, bool]:
     if rng.random() < 0.15:
         variables["search"] = rng.choice(["", "  ", "李四", cw.cases[0].number])
         planned_for = not variables["search"].strip()
-    if rng.random() < 0.1:
-        variables["deadlineState"] = rng.choice(["OVERDUE", "DUE_SOON", "STOPPED"])
-        planned_for = False
+    if rng.random() < 0.25:
+        variables["deadlineState"] = rng.choice(
+            ["NORMAL", "DUE_SOON", "OVERDUE", "STOPPED", "DONE_ON_TIME", "DONE_LATE"]
+        )
     if rng.random() < 0.1:
         variables["from"] = (TODAY - timedelta(days=rng.randint(0, 40))).isoformat()
         planned_for = False
@@ -376,7 +377,7 @@ async def test_cases_planned_equals_executed(client, casework, pinned):
     rng = random.Random(len(cw.cases) * 7)
     readers = _readers(cw)
     wide = [r for r in readers if r[0] in ("admin", "supervisor", "head_a")]  # read lists
-    served = listed = 0
+    served = listed = by_state = 0
     for n in range(120):
         who, token = rng.choice(readers if rng.random() < 0.5 else wide) if n else readers[0]
         variables, planned_for = _cases_variables(rng, cw) if n else ({}, True)
@@ -387,4 +388,5 @@ async def test_cases_planned_equals_executed(client, casework, pinned):
             continue
         assert by_plan == planned_for, (who, variables)
         listed += bool(answer["data"]["cases"]["edges"])
-    assert listed >= 10 and served >= 20
+        by_state += bool(answer["data"]["cases"]["edges"]) and "deadlineState" in variables
+    assert listed >= 10 and served >= 20 and by_state >= 3
