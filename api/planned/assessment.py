@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy.sql import Executable
 
 from api.gql.context import AppContext
 from api.gql.ids import global_id, parse_global_id
@@ -123,3 +125,12 @@ async def monthly_scores(ctx: AppContext, variables: dict[str, Any]) -> dict[str
             },
         }
     }
+
+
+def statements() -> Iterator[tuple[str, Executable]]:
+    """Every statement this module runs, with a label (the tests check that each names the
+    caller's county for every table it reads)."""
+    yield "MonthlyScores month", MONTH
+    yield "MonthlyScores subtree", SUBTREE
+    for of_subtree in (False, True):
+        yield f"MonthlyScores page {of_subtree=}", score_page(of_subtree)

@@ -5,10 +5,11 @@ connection."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.sql import Executable
 
 from api.gql.context import AppContext
 from authz.guard import allowed_in
@@ -51,3 +52,10 @@ async def allowed(ctx: AppContext, obj: str, act: str, sites: list[uuid.UUID]) -
         return False
     async with ctx.read() as session:
         return await allowed_in(session, ctx.actor, obj, act, sites)
+
+
+def statements() -> Iterator[tuple[str, Executable]]:
+    """Every statement this module runs, with a label (the tests check that each names the
+    caller's county for every table it reads)."""
+    yield "a site and its ancestors", ANCESTORS
+    yield "the county centre", COUNTY_CENTER

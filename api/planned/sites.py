@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Executable
 
 from api.gql.context import AppContext
 from api.gql.ids import global_id, parse_global_id
@@ -188,3 +190,13 @@ async def site_children(ctx: AppContext, variables: dict[str, Any]) -> dict[str,
             },
         }
     }
+
+
+def statements() -> Iterator[tuple[str, Executable]]:
+    """Every statement this module runs, with a label (the tests check that each names the
+    caller's county for every table it reads)."""
+    yield "SiteDetail chain", CHAIN
+    yield "SiteDetail staff count", staff_count(date(2026, 1, 5))
+    for by_parent in (False, True):
+        for by_level in (False, True):
+            yield f"SiteChildren {by_parent=} {by_level=}", site_page(by_parent, by_level)

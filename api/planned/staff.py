@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, extract, func, select
+from sqlalchemy.sql import Executable
 
 from api.gql.context import AppContext
 from api.gql.ids import global_id, parse_global_id
@@ -226,3 +228,13 @@ async def staff_detail(ctx: AppContext, variables: dict[str, Any]) -> dict[str, 
             "trainingHours": float(Decimal(str(staff.hours or 0))),
         }
     }
+
+
+def statements() -> Iterator[tuple[str, Executable]]:
+    """Every statement this module runs, with a label (the tests check that each names the
+    caller's county for every table it reads)."""
+    yield "SiteStaff page", placed_page(date(2026, 1, 5))
+    yield "StaffDetail person", PERSON
+    yield "StaffDetail certificates", CERTIFICATES
+    yield "StaffDetail history", HISTORY
+    yield "StaffDetail training hours", HOURS

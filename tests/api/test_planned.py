@@ -266,52 +266,6 @@ async def test_staff_detail_planned_equals_executed(db, client, pinned_today, se
     assert served >= len(people)  # at least the administrator's reads
 
 
-def _planned_statements():
-    from api.planned import assessment, common, sites, staff
-
-    yield "SiteDetail chain", sites.CHAIN
-    yield "SiteDetail staff count", sites.staff_count(TODAY)
-    yield "MonthlyScores month", assessment.MONTH
-    yield "a site and its ancestors", common.ANCESTORS
-    yield "the county centre", common.COUNTY_CENTER
-    yield "MonthlyScores page", assessment.score_page(False)
-    yield "MonthlyScores page of a subtree", assessment.score_page(True)
-    yield "StaffDetail person", staff.PERSON
-    yield "StaffDetail certificates", staff.CERTIFICATES
-    yield "StaffDetail history", staff.HISTORY
-    yield "StaffDetail training hours", staff.HOURS
-    yield "SiteStaff page", staff.placed_page(TODAY)
-    for by_parent in (False, True):
-        for by_level in (False, True):
-            yield f"SiteChildren {by_parent=} {by_level=}", sites.site_page(by_parent, by_level)
-
-
-@pytest.mark.parametrize(("label", "statement"), list(_planned_statements()))
-def test_every_planned_statement_names_the_tenant_of_every_table(label, statement):
-    """A read connection has row-level security but no ORM tenant filter (and SQLite has no
-    RLS at all): each table a planned statement reads, subqueries and aliases included, must be
-    restricted to the caller's county in the statement itself."""
-    from sqlalchemy import Table
-    from sqlalchemy.sql import visitors
-    from sqlalchemy.sql.elements import BinaryExpression, BindParameter
-    from sqlalchemy.sql.selectable import Alias
-
-    read: set[str] = set()
-    restricted: set[str] = set()
-    for element in visitors.iterate(statement):
-        if isinstance(element, Table | Alias) and "tenant_id" in element.c:
-            read.add(element.name)
-        if (
-            isinstance(element, BinaryExpression)
-            and isinstance(element.right, BindParameter)
-            and element.right.key == "tenant_id"
-            and getattr(element.left, "name", None) == "tenant_id"
-        ):
-            restricted.add(element.left.table.name)
-    assert read, label
-    assert read <= restricted, (label, read - restricted)
-
-
 MONTH = date(2025, 3, 1)
 
 

@@ -17,14 +17,10 @@ from api.gql import trusted
 from api.gql.ids import global_id
 from api.gql.pagination import encode_cursor
 from api.planned import PLANS, PlannedDocuments
-from api.planned import casework as planned
 from casework import flow, ratings
 from casework.models import CalendarDay, Case, Delivery, RatingLevel
 from casework.schema import clock
 from tenants.models import Tenant
-from tests.api.test_planned import (
-    test_every_planned_statement_names_the_tenant_of_every_table as names_the_tenant,
-)
 from tests.casework.world import World, build_world
 from tests.support.casework import ALLOWANCE, CIPHER, Person, accept, applicant, at
 from tests.support.catalog import PENSION
@@ -45,31 +41,6 @@ def test_the_casework_plans_are_registered():
         "casework.graphql:Cases",
         "casework.graphql:CaseDetail",
     } <= set(PLANS)
-
-
-def _casework_statements():
-    yield "calendar days", planned.CALENDAR_DAYS
-    yield "county settings", planned.COUNTY_SETTINGS
-    yield "subtree", planned.SUBTREE
-    yield "case detail", planned.CASE
-    yield "case sites", planned.CASE_SITES
-    yield "events", planned.EVENTS
-    for approver in (False, True):
-        yield f"work queue {approver=}", planned.queue_page(approver)
-        yield f"work queue total {approver=}", planned.queue_total(approver)
-    for within in (False, True):
-        for by_status in (False, True):
-            yield f"case total {within=} {by_status=}", planned.case_total(within, by_status)
-            yield f"case page {within=} {by_status=}", planned.case_page(within, by_status)
-
-
-@pytest.mark.parametrize(("label", "statement"), list(_casework_statements()))
-def test_every_casework_statement_names_the_tenant_of_every_table(label, statement):
-    if statement is planned.COUNTY_SETTINGS:
-        # the county's own row, by its id (the tenants table has no tenant column)
-        assert "tenants.id = :tenant_id" in str(statement).replace('"', "")
-        return
-    names_the_tenant(label, statement)
 
 
 # --- a county with cases in every status ------------------------------------------------------
