@@ -80,7 +80,12 @@ def _placed_today(today: date) -> Select:
     tenant = bindparam("tenant_id")
     return (
         select(
-            Staff.status, Staff.probation_end, Staff.last_day, Assignment.site_id, Assignment.post
+            Staff.status,
+            Staff.probation_end,
+            Staff.last_day,
+            Assignment.site_id,
+            Assignment.post,
+            Staff.employer,
         )
         .join(Assignment, Assignment.staff_id == Staff.id)
         .where(
@@ -92,24 +97,59 @@ def _placed_today(today: date) -> Select:
     )
 
 
-async def front_desk_post(
+@dataclass(frozen=True)
+class Placed:
+    """Where and in which post a person is placed today, and who employs them: what
+    ``on_duty`` finds, as columns (for readers that need no record)."""
+
+    site_id: uuid.UUID
+    post: Post
+    employer: str | None
+
+
+async def placed_today(
     session: AsyncSession, tenant_id: uuid.UUID, staff_id: uuid.UUID, today: date
-) -> tuple[uuid.UUID, Post] | None:
-    """Where and in which post the person is placed today, as ``on_duty`` finds it, in one
-    statement of columns (intake needs neither record; None: not placed, left or suspended)."""
+) -> Placed | None:
+    """``on_duty``'s answer in one statement of columns (None: not placed, left or
+    suspended)."""
     rows = await core_rows(
         session, _placed_today(today), {"tenant_id": tenant_id, "staff_id": staff_id}
     )
     if not rows:
         return None
     # as ``placements``: one row per person is expected; were there several, the last wins
-    status, probation_end, last_day, site_id, post = rows[-1]
+    status, probation_end, last_day, site_id, post, employer = rows[-1]
     if status_on(status, probation_end, last_day, today) in (
         StaffStatus.LEFT,
         StaffStatus.SUSPENDED,
     ):
         return None
-    return site_id, post
+    return Placed(site_id, post, employer)
+
+
+async def front_desk_post(
+    session: AsyncSession, tenant_id: uuid.UUID, staff_id: uuid.UUID, today: date
+) -> tuple[uuid.UUID, Post] | None:
+    """Where and in which post the person is placed today (intake needs neither record)."""
+    placed = await placed_today(session, tenant_id, staff_id, today)
+    return (placed.site_id, placed.post) if placed is not None else None
+
+
+_SITE_DEPARTMENTS = select(Department.id, Department.name).where(
+    Department.site_id == bindparam("site_id"), Department.tenant_id == bindparam("tenant_id")
+)
+
+
+async def departments_staffed(
+    session: AsyncSession, tenant_id: uuid.UUID, placed: Placed
+) -> list[uuid.UUID]:
+    """``approver_departments`` for a ``Placed`` person, in one statement of columns."""
+    if placed.post is not Post.APPROVAL:
+        return []
+    rows = await core_rows(
+        session, _SITE_DEPARTMENTS, {"tenant_id": tenant_id, "site_id": placed.site_id}
+    )
+    return [id_ for id_, name in rows if employs(placed.employer, name)]
 
 
 async def require_front_desk_post(
@@ -126,7 +166,12 @@ async def require_front_desk_post(
 
 
 def employed_by(staff: Staff, department: Department) -> bool:
-    return bool(department.name) and department.name in (staff.employer or "")
+    return employs(staff.employer, department.name)
+
+
+def employs(employer: str | None, department_name: str | None) -> bool:
+    """Whether a person's employer (``Staff.employer``, free text) names the department."""
+    return bool(department_name) and department_name in (employer or "")
 
 
 async def approver_departments(session: AsyncSession, duty: OnDuty) -> list[uuid.UUID]:

@@ -13,7 +13,13 @@ from sqlalchemy import select
 from authz.errors import Forbidden
 from casework import intake
 from casework.models import Case
-from casework.people import front_desk_post, on_duty
+from casework.people import (
+    approver_departments,
+    departments_staffed,
+    front_desk_post,
+    on_duty,
+    placed_today,
+)
 from tests.casework.world import World, build_world
 from tests.support.casework import CIPHER, accept, applicant, at, move
 from tests.support.catalog import PENSION
@@ -84,7 +90,17 @@ async def _both(world: World, who, day: date):
     async with county.db.session(county.tenant_id) as session:
         duty = await on_duty(session, actor, day)
         placed = await front_desk_post(session, county.tenant_id, who.staff.id, day)
-    return duty, placed
+        # the work queue's plan reads the same as columns, with the departments staffed
+        columns = await placed_today(session, county.tenant_id, who.staff.id, day)
+        if duty is None:
+            assert columns is None
+        else:
+            assert columns is not None
+            assert (columns.site_id, columns.post) == (duty.placement.site_id, duty.placement.post)
+            staffed = await departments_staffed(session, county.tenant_id, columns)
+            assert staffed == await approver_departments(session, duty)
+            return duty, placed, staffed
+    return duty, placed, []
 
 
 async def test_front_desk_post_is_who_is_on_duty(worlds):
@@ -99,9 +115,11 @@ async def test_front_desk_post_is_who_is_on_duty(worlds):
     ]
     moved = ours.desk2
     await move(ours.county, moved, "town_a", Post.ISSUE, date(2025, 4, 1))
+    staffed: list[bool] = []
     for day in (DAY, date(2025, 4, 1)):
         for who in [*people, moved]:
-            duty, placed = await _both(ours, who, day)
+            duty, placed, departments = await _both(ours, who, day)
+            staffed.append(bool(departments))
             assert duty is not None
             assert placed == (duty.placement.site_id, duty.placement.post)
     assert (await _both(ours, moved, DAY))[1] == (ours.county.sites["root"].id, Post.INTAKE)
@@ -109,6 +127,7 @@ async def test_front_desk_post_is_who_is_on_duty(worlds):
         ours.county.sites["town_a"].id,
         Post.ISSUE,
     )
+    assert any(staffed), "no department's approver was compared"
     # a staff id of another county is nobody here
     async with ours.county.db.session(ours.county.tenant_id) as session:
         assert (
@@ -136,7 +155,7 @@ async def test_a_suspended_clerk_is_not_on_duty(worlds):
     assert before.case.accepted_by_id == clerk.staff.id
     async with county.db.transaction(county.tenant_id) as session:
         await staff_service.suspend(session, await county.actor("admin"), clerk.staff.id, "调查")
-    duty, placed = await _both(theirs, clerk, DAY)
+    duty, placed, _departments = await _both(theirs, clerk, DAY)
     assert duty is None and placed is None
     with pytest.raises(Forbidden):
         await accept(county, clerk, theirs.counter, at(DAY))

@@ -5,7 +5,8 @@ Start PostgreSQL and Redis with ``infra/dev-services``. Settings come from the e
 - ``ONEWINDOW_TEST_PG_OWNER_DSN``: the owner role on a maintenance database
   (default ``postgresql://onewindow_owner:onewindow_owner@127.0.0.1:5432/postgres``)
 - ``ONEWINDOW_TEST_PG_APP_USER`` / ``ONEWINDOW_TEST_PG_APP_PASSWORD`` (default onewindow_app)
-- ``ONEWINDOW_TEST_REDIS_URL`` (default ``redis://127.0.0.1:6379/15``)
+- ``ONEWINDOW_TEST_REDIS_URL`` (default ``redis://127.0.0.1:6379/15``, and 14, 13, … for the
+  other pytest-xdist workers)
 
 A missing service skips the tests that need it, except under ``CI=true`` where it fails them
 (see :func:`require_or_skip`).
@@ -33,7 +34,18 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 POSTGRES_APP_USER = os.environ.get("ONEWINDOW_TEST_PG_APP_USER", "onewindow_app")
 POSTGRES_APP_PASSWORD = os.environ.get("ONEWINDOW_TEST_PG_APP_PASSWORD", "onewindow_app")
-REDIS_URL = os.environ.get("ONEWINDOW_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _worker_number() -> int:
+    """0, or the pytest-xdist worker's number (``gw3`` → 3): each worker flushes its own Redis
+    database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw")) if worker.removeprefix("gw").isdigit() else 0
+
+
+REDIS_URL = os.environ.get(
+    "ONEWINDOW_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _worker_number()}"
+)
 
 CONNECT_TIMEOUT = 2.0
 DATABASE_SQL = Path(__file__).resolve().parents[2] / "infra" / "database.sql"

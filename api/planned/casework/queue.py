@@ -15,7 +15,7 @@ from api.gql.pagination import page_args
 from api.planned.casework.common import PAGE_COLUMNS, Deadlines, connection, day, matter_of, site_of
 from api.planned.common import TENANT as _TENANT
 from casework.models import Case, CaseStatus
-from casework.people import FRONT_DESK_POSTS, approver_departments, on_duty
+from casework.people import FRONT_DESK_POSTS, departments_staffed, placed_today
 from casework.queue import QUEUE_ORDER, queue_condition
 from casework.schema import clock
 from workforce.models import Post
@@ -61,18 +61,21 @@ async def work_queue(ctx: AppContext, variables: dict[str, Any]) -> dict[str, An
         return None
     page = page_args(variables.get("first"), variables.get("after"), ctx.settings.page_cap)
     today = clock.today()
+    if actor.staff_id is None:
+        return _empty_queue()
     async with ctx.read() as session:
-        duty = await on_duty(session, actor, today)
-        if duty is None:
+        # ``casework.people.on_duty`` and ``approver_departments``, as columns
+        placed = await placed_today(session, tenant_id, actor.staff_id, today)
+        if placed is None:
             return _empty_queue()
-        approver = duty.placement.post is Post.APPROVAL
-        if not approver and duty.placement.post not in FRONT_DESK_POSTS:
+        approver = placed.post is Post.APPROVAL
+        if not approver and placed.post not in FRONT_DESK_POSTS:
             return _empty_queue()
-        departments = await approver_departments(session, duty) if approver else []
+        departments = await departments_staffed(session, tenant_id, placed) if approver else []
     params = {
         "tenant_id": tenant_id,
-        "me": duty.staff.id,
-        "site_id": duty.placement.site_id,
+        "me": actor.staff_id,
+        "site_id": placed.site_id,
         "offset": page.offset,
         "limit": page.limit,
     }
