@@ -79,9 +79,27 @@ def pytest_configure(config):
     )
 
 
+# The fixtures that load the whole demo: a session's worth of work on each backend, done by
+# one pytest-xdist worker only (``xdist_group`` below).
+DEMO_FIXTURES = frozenset({"demo_backend", "demo_db", "demo_client"})
+
+
+def _xdist_group(item, demo_files: set[str]) -> str:
+    """Which worker group a test runs in (``--dist loadgroup``): its file's, so that a module's
+    fixtures are built once, or "demo" for every file that loads the demo."""
+    path = item.nodeid.split("::", 1)[0]
+    return "demo" if path in demo_files else path
+
+
 def pytest_collection_modifyitems(config, items):
+    demo_files = {
+        item.nodeid.split("::", 1)[0]
+        for item in items
+        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ()))
+    }
     selected, deselected = [], []
     for item in items:
+        item.add_marker(pytest.mark.xdist_group(_xdist_group(item, demo_files)))
         # Keep the event loop of the session for all async tests (session-scoped fixtures).
         if asyncio.iscoroutinefunction(getattr(item, "function", None)):
             item.add_marker(pytest.mark.asyncio(loop_scope="session"))
