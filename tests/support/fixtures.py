@@ -79,27 +79,44 @@ def pytest_configure(config):
     )
 
 
-# The fixtures that load the whole demo: a session's worth of work on each backend, done by
-# one pytest-xdist worker only (``xdist_group`` below).
+# The fixtures that load the whole demo: a session's worth of work on each backend. The files
+# that use them run on one pytest-xdist worker (``pytest_xdist_make_scheduler``), so the demo is
+# loaded once; the controller knows files by name only, hence the list (checked at collection).
 DEMO_FIXTURES = frozenset({"demo_backend", "demo_db", "demo_client"})
+DEMO_FILES = frozenset(
+    {
+        "tests/assessment/test_demo.py",
+        "tests/casework/test_demo.py",
+        "tests/catalog/test_demo.py",
+        "tests/network/test_contract.py",
+        "tests/workforce/test_demo.py",
+    }
+)
 
 
-def _xdist_group(item, demo_files: set[str]) -> str:
-    """Which worker group a test runs in (``--dist loadgroup``): its file's, so that a module's
-    fixtures are built once, or "demo" for every file that loads the demo."""
-    path = item.nodeid.split("::", 1)[0]
-    return "demo" if path in demo_files else path
+def pytest_xdist_make_scheduler(config, log):
+    """A test file per worker at a time (its module fixtures are built once), and the files
+    of ``DEMO_FILES`` as one."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class DemoFilesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = super()._split_scope(nodeid)
+            return "demo" if path in DEMO_FILES else path
+
+    return DemoFilesTogether(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
-    demo_files = {
+    unlisted = {
         item.nodeid.split("::", 1)[0]
         for item in items
         if DEMO_FIXTURES & set(getattr(item, "fixturenames", ()))
-    }
+    } - DEMO_FILES
+    if unlisted:
+        raise pytest.UsageError(f"add {sorted(unlisted)} to DEMO_FILES (tests/support/fixtures.py)")
     selected, deselected = [], []
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(_xdist_group(item, demo_files)))
         # Keep the event loop of the session for all async tests (session-scoped fixtures).
         if asyncio.iscoroutinefunction(getattr(item, "function", None)):
             item.add_marker(pytest.mark.asyncio(loop_scope="session"))
