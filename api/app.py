@@ -39,7 +39,7 @@ from authz.guard import Actor
 from casework.jobs import inline_alerts
 from tenants.base import utcnow
 from tenants.database import Database
-from workers.queue import drain_inline_jobs, use_job_modules, warm_inline_jobs
+from workers.queue import stop_inline_jobs, use_job_modules, warm_inline_jobs
 
 log = logging.getLogger("onewindow")
 # gen0 allocations, gen0 runs per gen1 run, gen1 runs per full run (CPython's: 700, 10, 10)
@@ -220,7 +220,7 @@ def create_app(
         finally:
             if warming is not None:
                 await asyncio.gather(warming, return_exceptions=True)
-            await drain_inline_jobs()  # a started import or export finishes before we stop
+            await stop_inline_jobs()  # a started import or export finishes before we stop
             if db is None:
                 await database.dispose()
 

@@ -119,6 +119,19 @@ class _InlineRunner:
         while self._running:
             await asyncio.gather(*list(self._running), return_exceptions=True)
 
+    async def stop(self) -> None:
+        """Drain, then end the job processes: left to the interpreter's exit, a server
+        stopped by SIGTERM left them behind, blocked on their queue for ever."""
+        await self.drain()
+        processes, self._processes = self._processes, None
+        if processes is not None:
+            await asyncio.get_running_loop().run_in_executor(None, processes.shutdown, True)
+
+    def process_ids(self) -> set[int]:
+        """The live job processes (tests)."""
+        pool = self._processes
+        return set(pool._processes or {}) if pool is not None else set()
+
 
 def _lower_priority() -> None:
     with contextlib.suppress(OSError, AttributeError):  # Linux: a thread's own nice value
@@ -170,6 +183,15 @@ def use_job_modules(*modules: str) -> None:
 
 async def drain_inline_jobs() -> None:
     await _RUNNER.drain()
+
+
+async def stop_inline_jobs() -> None:
+    """The app's shutdown: every started job finishes, then its processes end."""
+    await _RUNNER.stop()
+
+
+def inline_job_processes() -> set[int]:
+    return _RUNNER.process_ids()
 
 
 class ArqQueue:
