@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from strawberry.extensions import SchemaExtension
 
+from tenants import prepared
 from tenants.database import Database
 
 
@@ -55,15 +56,20 @@ class SharedSession:
 
 class SharedConnection:
     """A Core connection's ``execute`` under the request's lock. Results are buffered, so the
-    rows are read after the lock is released."""
+    rows are read after the lock is released. A statement built once runs by the driver after
+    its first execution (``tenants.prepared``)."""
 
     def __init__(self, connection: AsyncConnection, lock: asyncio.Lock) -> None:
         self._connection = connection
         self._lock = lock
 
-    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+    async def execute(
+        self, statement: Any, parameters: dict[str, Any] | None = None, **kwargs: Any
+    ) -> Any:
         async with self._lock:
-            return await self._connection.execute(*args, **kwargs)
+            if kwargs:
+                return await self._connection.execute(statement, parameters, **kwargs)
+            return await prepared.execute(self._connection, statement, parameters)
 
 
 class RequestReads:
