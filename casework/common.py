@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casework.models import Case, Window
 from network.models import Site
+from tenants import prepared
 from tenants.errors import Collector, refuse
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
@@ -27,9 +28,10 @@ async def core_rows(
     """A read on the session's connection and transaction, outside the ORM: for statements
     built once per process, which name their county themselves (a ``tenant_id`` parameter;
     row-level security still applies on PostgreSQL). The ORM's tenant filter would rebuild
-    them, and their cache key, on every execution. Nothing is autoflushed first."""
+    them, and their cache key, on every execution. Nothing is autoflushed first. A SELECT runs
+    by the driver after its first execution (``tenants.prepared``)."""
     connection = await session.connection()
-    return (await connection.execute(statement, parameters)).all()
+    return (await prepared.execute(connection, statement, parameters)).all()
 
 
 def local_day(now: datetime) -> date:
