@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -137,18 +137,40 @@ def hash_of(row: Any) -> str:
     )
 
 
+def _head_statements(dialect: str) -> tuple[Any, Any]:
+    """The head's upsert and its hash update, built once per dialect: built per row, their
+    construction and cache keys were half of an audited write's chain work."""
+    statements = _HEAD_STATEMENTS.get(dialect)
+    if statements is None:
+        table = AuditChainHead.__table__
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        advance = (
+            insert(table)
+            .values(id=bindparam("head_id"), tenant_id=bindparam("county"), seq=1, hash=GENESIS)
+            .on_conflict_do_update(
+                index_elements=[table.c.tenant_id], set_={"seq": table.c.seq + 1}
+            )
+            .returning(table.c.seq, table.c.hash)
+        )
+        keep_hash = (
+            table.update()
+            .where(table.c.tenant_id == bindparam("county"))
+            .values(hash=bindparam("last_hash"))
+        )
+        statements = _HEAD_STATEMENTS[dialect] = (advance, keep_hash)
+    return statements
+
+
+_HEAD_STATEMENTS: dict[str, tuple[Any, Any]] = {}
+
+
 def _advance_head(connection: Connection, tenant_id: uuid.UUID) -> tuple[int, str]:
     """Take the county's next number (locking its head until the transaction ends); returns
     (number, hash of the row before it)."""
-    table = AuditChainHead.__table__
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(table)
-        .values(id=uuid.uuid4(), tenant_id=tenant_id, seq=1, hash=GENESIS)
-        .on_conflict_do_update(index_elements=[table.c.tenant_id], set_={"seq": table.c.seq + 1})
-        .returning(table.c.seq, table.c.hash)
-    )
-    seq, previous = connection.execute(statement).one()
+    advance, _ = _head_statements(connection.dialect.name)
+    seq, previous = connection.execute(
+        advance, {"head_id": uuid.uuid4(), "county": tenant_id}
+    ).one()
     return int(seq), previous
 
 
@@ -162,10 +184,8 @@ def _chain(mapper, connection: Connection, target: AuditEvent) -> None:
     target.seq = seq
     target.prev_hash = previous
     target.hash = hash_of(target)
-    table = AuditChainHead.__table__
-    connection.execute(
-        table.update().where(table.c.tenant_id == target.tenant_id).values(hash=target.hash)
-    )
+    _, keep_hash = _head_statements(connection.dialect.name)
+    connection.execute(keep_hash, {"county": target.tenant_id, "last_hash": target.hash})
 
 
 @dataclass(frozen=True)
