@@ -9,10 +9,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network.models import Site, SiteClosure, SiteLevel
+from tenants import prepared
 from tenants.context import TENANT_KEY
 from tenants.errors import refuse
 
@@ -34,13 +35,32 @@ async def ancestor_ids(session: AsyncSession, site_id: uuid.UUID) -> list[uuid.U
     key = (session.info.get(TENANT_KEY), site_id)
     found = memo.get(key)
     if found is None:
-        rows = await session.execute(
-            select(SiteClosure.ancestor_id)
-            .where(SiteClosure.descendant_id == site_id)
-            .order_by(SiteClosure.depth)
-        )
+        tenant_id = key[0]
+        if tenant_id is None or session.new:
+            # the platform's rows, or closure rows not flushed yet: the ORM (its autoflush)
+            rows = await session.execute(
+                select(SiteClosure.ancestor_id)
+                .where(SiteClosure.descendant_id == site_id)
+                .order_by(SiteClosure.depth)
+            )
+        else:
+            connection = await session.connection()
+            parameters = {"site_id": site_id, "tenant_id": tenant_id}
+            rows = await prepared.execute(connection, _ANCESTOR_IDS, parameters)
         found = memo[key] = tuple(rows.scalars())
     return list(found)
+
+
+# Built once and naming the county itself, run on the session's connection (by the driver
+# after its first time): the ORM's tenant filter would rebuild it on every write's check.
+_ANCESTOR_IDS = (
+    select(SiteClosure.ancestor_id)
+    .where(
+        SiteClosure.descendant_id == bindparam("site_id"),
+        SiteClosure.tenant_id == bindparam("tenant_id"),
+    )
+    .order_by(SiteClosure.depth)
+)
 
 
 def ancestors_query(site_id: uuid.UUID, *, include_self: bool = False) -> Select[tuple[Site]]:

@@ -106,7 +106,10 @@ async def execute(
     if sync is not None and (sync._has_events or sync.engine._has_events):
         sync.dispatch.before_cursor_execute(sync, None, prepared.sql, arguments, None, False)
     try:
-        records = await adapted.driver_connection.fetch(prepared.sql, *arguments)
+        # The adapter's own lock, as its cursor takes it: two tasks sharing a session (a
+        # request's sibling resolvers) must not run two statements on one connection at once.
+        async with adapted._execute_mutex:
+            records = await adapted.driver_connection.fetch(prepared.sql, *arguments)
     except Exception as error:  # as SQLAlchemy's own path would raise it
         try:
             adapted._handle_exception(error)

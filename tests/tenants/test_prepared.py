@@ -6,6 +6,7 @@ listeners."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -106,3 +107,16 @@ async def test_a_driver_error_is_sqlalchemys_error(db):
             await prepared.execute(connection, broken, {"site_id": "not a uuid"})
     finally:
         await connection.close()
+
+
+async def test_concurrent_tasks_on_one_connection_take_turns(db, county_connection):
+    """Sibling resolvers share a request's connection; the driver must never be asked to run
+    two statements on it at once (asyncpg refuses: "another operation is in progress")."""
+    county, connection = county_connection
+    parameters = {"tenant_id": county.tenant_id, "level": SiteLevel.VILLAGE_STATION}
+    expected = (await prepared.execute(connection, SITES, parameters)).all()
+
+    async def read() -> list:
+        return (await prepared.execute(connection, SITES, parameters)).all()
+
+    assert await asyncio.gather(*(read() for _ in range(8))) == [expected] * 8
