@@ -14,8 +14,11 @@ module's constant) does not need that work done again on every execution:
   SQLAlchemy ``Row``s through the kept metadata, so a caller gets the rows and the result
   methods (``all``, ``first``, ``scalar`` …) it would have got.
 
-Only SELECTs whose SQL does not depend on their parameters are taken (no expanding ``IN`` or
-literal-execute parameters), only on a connection whose transaction SQLAlchemy has begun (a
+An expanding ``IN`` parameter makes the SQL depend on the length of its list: SQLAlchemy expands
+the statement once per set of lengths (up to 64 of them), and the driver runs each. Values the
+statement carries for literal-execute parameters are rendered once. Only SELECTs are taken,
+not a statement whose SQL would depend on a value given at execution (a literal-execute
+parameter given then), only on a connection whose transaction SQLAlchemy has begun (a
 request's read connection, which ``set_config`` began), and only on PostgreSQL; anything else
 runs through SQLAlchemy as before. A driver error is raised as SQLAlchemy would raise it, and
 the engine's ``before_cursor_execute`` listeners still see every statement (with no cursor and
@@ -37,13 +40,27 @@ from sqlalchemy.sql import Select
 _MISSING = object()
 
 
+# Where each positional argument comes from: a value the statement carries (already
+# processed), a parameter given at execution, or one element of a list given for an expanding
+# ``IN`` parameter.
+_CARRIED, _GIVEN, _ELEMENT = 0, 1, 2
+_VARIANTS_PER_STATEMENT = 64  # distinct list lengths kept; beyond them, SQLAlchemy's path
+
+
 @dataclass(frozen=True, slots=True)
-class _Prepared:
+class _Variant:
+    """The SQL for one set of list lengths, and where its ``$n`` arguments come from."""
+
     sql: str
-    names: tuple[str, ...]  # the statement's parameters, in ``$n`` order
-    defaults: dict[str, Any]  # the values the statement carries itself
-    processors: dict[str, Any]  # bind processors by parameter name
+    sources: tuple[tuple[int, Any, int, Any], ...]  # (kind, value or name, index, processor)
+
+
+@dataclass(slots=True)
+class _Prepared:
+    compiled: Any
     metadata: Any  # the result metadata of the first execution (keys, result processors)
+    expanding: tuple[str, ...]  # the expanding parameters given at execution
+    variants: dict[tuple[int, ...], _Variant]
 
 
 # Per statement object (weakly: a statement built per call is forgotten with it); ``None``
@@ -51,36 +68,86 @@ class _Prepared:
 _PREPARED: weakref.WeakKeyDictionary[Select, _Prepared | None] = weakref.WeakKeyDictionary()
 
 
-def _prepare(connection: AsyncConnection, statement: Select, first: Result) -> _Prepared | None:
+def _prepare(
+    connection: AsyncConnection, statement: Select, first: Result, parameters: dict[str, Any]
+) -> _Prepared | None:
     compiled = statement.compile(dialect=connection.dialect)
-    if compiled.literal_execute_params or compiled.post_compile_params:
-        return None  # the SQL text depends on the parameters
-    names = tuple(compiled.positiontup or ())
-    defaults = {}
-    for name in names:
-        bind = compiled.binds[name]
-        if bind.callable is not None:
-            return None  # a value computed at each execution
-        if bind.value is not None or not bind.required:
-            defaults[name] = bind.value
+    if not _takeable(compiled):
+        return None
+    names = compiled.bind_names
+    if any(names[bind] in parameters for bind in compiled.literal_execute_params):
+        return None  # a value given at execution is rendered into the SQL text
+    expanding = []
+    for bind in compiled.post_compile_params:
+        if names[bind] in parameters:
+            expanding.append(names[bind])
+        elif bind.value is None:
+            return None  # SQLAlchemy names the missing list
     return _Prepared(
-        sql=compiled.string,
-        names=names,
-        defaults=defaults,
-        processors=dict(compiled._bind_processors),
+        compiled=compiled,
         metadata=first._metadata,  # type: ignore[attr-defined]
+        expanding=tuple(expanding),
+        variants={},
     )
 
 
-def _arguments(prepared: _Prepared, parameters: dict[str, Any]) -> list[Any] | None:
+def _takeable(compiled: Any) -> bool:
+    """What a statement alone decides: no value computed at each execution, no tuple lists,
+    and every literal-execute value carried by the statement."""
+    if any(bind.callable is not None for bind in compiled.binds.values()):
+        return False
+    if any(bind.value is None for bind in compiled.literal_execute_params):
+        return False
+    return all(
+        bind.expanding and not bind.type._is_tuple_type for bind in compiled.post_compile_params
+    )
+
+
+def takeable(statement: Any, dialect: Any) -> bool:
+    """Whether ``statement`` can run by the driver (given no literal-execute value at
+    execution): a SELECT the statement's own values decide."""
+    return isinstance(statement, Select) and _takeable(statement.compile(dialect=dialect))
+
+
+def _variant(prepared: _Prepared, parameters: dict[str, Any]) -> _Variant | None:
+    """The SQL for these list lengths: SQLAlchemy expands the lists (and renders the
+    literal-execute values the statement carries) once per set of lengths."""
+    compiled = prepared.compiled
+    given = set(prepared.expanding)
+    expanded = compiled.construct_expanded_state(parameters)
+    element_of = {
+        element: (name, index)
+        for name, elements in expanded.parameter_expansion.items()
+        for index, element in enumerate(elements)
+    }
+    processors = {**compiled._bind_processors, **expanded.processors}
+    sources = []
+    for key in expanded.positiontup or ():
+        processor = processors.get(key)
+        if key in element_of:
+            name, index = element_of[key]
+            if name in given:
+                sources.append((_ELEMENT, name, index, processor))
+                continue
+        elif key in parameters:  # given at execution (a default given this time counts)
+            sources.append((_GIVEN, key, 0, processor))
+            continue
+        value = expanded.parameters[key]  # carried by the statement
+        sources.append((_CARRIED, processor(value) if processor else value, 0, None))
+    return _Variant(expanded.statement, tuple(sources))
+
+
+def _arguments(variant: _Variant, parameters: dict[str, Any]) -> list[Any] | None:
     arguments = []
-    for name in prepared.names:
-        value = parameters.get(name, _MISSING)
+    for kind, source, index, processor in variant.sources:
+        if kind == _CARRIED:
+            arguments.append(source)
+            continue
+        value = parameters.get(source, _MISSING)
         if value is _MISSING:
-            value = prepared.defaults.get(name, _MISSING)
-            if value is _MISSING:
-                return None  # SQLAlchemy names the missing parameter
-        processor = prepared.processors.get(name)
+            return None  # SQLAlchemy names the missing parameter
+        if kind == _ELEMENT:
+            value = value[index]
         arguments.append(processor(value) if processor is not None else value)
     return arguments
 
@@ -91,31 +158,33 @@ async def execute(
     """``connection.execute(statement, parameters)``, by the driver when it can be."""
     if connection.dialect.name != "postgresql" or not isinstance(statement, Select):
         return await connection.execute(statement, parameters)
+    parameters = parameters or {}
     prepared = _PREPARED.get(statement, _MISSING)
     if prepared is _MISSING:
         result = await connection.execute(statement, parameters)
-        _PREPARED[statement] = _prepare(connection, statement, result)
+        _PREPARED[statement] = _prepare(connection, statement, result, parameters)
         return result
-    arguments = _arguments(prepared, parameters or {}) if prepared is not None else None
+    variant = _variant_for(prepared, parameters) if prepared is not None else None
+    arguments = _arguments(variant, parameters) if variant is not None else None
     fairy = await connection.get_raw_connection()
     adapted = fairy.dbapi_connection
     if arguments is None or adapted is None or adapted._transaction is None:
         return await connection.execute(statement, parameters)
-    assert isinstance(prepared, _Prepared)
+    assert isinstance(variant, _Variant) and isinstance(prepared, _Prepared)
     sync = connection.sync_connection
     if sync is not None and (sync._has_events or sync.engine._has_events):
-        sync.dispatch.before_cursor_execute(sync, None, prepared.sql, arguments, None, False)
+        sync.dispatch.before_cursor_execute(sync, None, variant.sql, arguments, None, False)
     try:
         # The adapter's own lock, as its cursor takes it: two tasks sharing a session (a
         # request's sibling resolvers) must not run two statements on one connection at once.
         async with adapted._execute_mutex:
-            records = await adapted.driver_connection.fetch(prepared.sql, *arguments)
+            records = await adapted.driver_connection.fetch(variant.sql, *arguments)
     except Exception as error:  # as SQLAlchemy's own path would raise it
         try:
             adapted._handle_exception(error)
         except Exception as translated:
             raise exc.DBAPIError.instance(
-                prepared.sql,
+                variant.sql,
                 arguments,
                 translated,
                 connection.dialect.loaded_dbapi.Error,
@@ -123,6 +192,17 @@ async def execute(
             ) from error
         raise
     return IteratorResult(prepared.metadata, iter(records))
+
+
+def _variant_for(prepared: _Prepared, parameters: dict[str, Any]) -> _Variant | None:
+    try:
+        lengths = tuple(len(parameters[name]) for name in prepared.expanding)
+    except (KeyError, TypeError):
+        return None  # a list missing or not a list: SQLAlchemy says what is wrong
+    variant = prepared.variants.get(lengths)
+    if variant is None and len(prepared.variants) < _VARIANTS_PER_STATEMENT:
+        variant = prepared.variants[lengths] = _variant(prepared, parameters)
+    return variant
 
 
 def is_prepared(statement: Any) -> bool:

@@ -15,6 +15,7 @@ from types import ModuleType
 
 import pytest
 from sqlalchemy import Select, Table, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import Executable, visitors
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 from sqlalchemy.sql.selectable import Alias
@@ -23,6 +24,7 @@ import api.planned
 from api.planned import PLANS
 from casework.models import Case
 from network.models import Site, SiteClosure
+from tenants import prepared
 from tenants.models import Tenant
 
 
@@ -67,6 +69,13 @@ def test_every_planned_statement_names_the_tenant_of_every_table(label, statemen
         assert "tenants.id = :tenant_id" in str(statement).replace('"', ""), label
         return
     assert read <= restricted, (label, read - restricted)
+
+
+@pytest.mark.parametrize(("label", "statement"), list(_statements()))
+def test_every_planned_statement_can_run_by_the_driver(label, statement):
+    """On PostgreSQL a plan's statements run straight on asyncpg after their first execution
+    (``tenants.prepared``); one that could not would quietly pay SQLAlchemy's path again."""
+    assert prepared.takeable(statement, postgresql.asyncpg.dialect()), label
 
 
 def test_every_plan_lists_its_statements():

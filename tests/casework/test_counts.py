@@ -217,7 +217,8 @@ async def test_bulk_inserts_add_their_counts_and_recount_repairs(world):
 
 async def test_the_case_list_total_is_the_count(world):
     county = world.county
-    await town_intake(world)
+    for _ in range(4):  # cases of its own: the test holds whichever tests ran before it
+        await town_intake(world)
     admin = await county.actor("admin")
     head = await county.actor("head_a")
     town = county.sites["town_a"].id

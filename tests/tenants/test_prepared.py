@@ -30,8 +30,17 @@ SITES = (
     .where(Site.tenant_id == bindparam("tenant_id"), Site.level == bindparam("level"))
     .order_by(Site.name)
 )
-# Its SQL depends on how many ids are given: SQLAlchemy's path, every time.
-EXPANDING = select(Site.id).where(Site.id.in_(bindparam("ids", expanding=True)))
+# Its SQL depends on how many ids are given: one variant per length. The levels are carried by
+# the statement (an expanding list of its own) and so is a literal-execute value.
+EXPANDING = (
+    select(Site.id)
+    .where(
+        Site.id.in_(bindparam("ids", expanding=True)),
+        Site.level.in_([SiteLevel.COUNTY_CENTER, SiteLevel.TOWNSHIP_CENTER]),
+        Site.name != bindparam("never", "无此名", literal_execute=True),
+    )
+    .order_by(Site.id)
+)
 ONE = select(Site.name).where(Site.id == bindparam("site_id"))
 
 
@@ -85,13 +94,24 @@ async def test_row_level_security_still_applies(db, county_connection, two_count
         assert answer  # SQLite has no RLS: statements on a connection name their county
 
 
-async def test_sql_that_depends_on_its_parameters_stays_with_sqlalchemy(db, county_connection):
+async def test_lists_of_every_length_and_carried_values(db, county_connection):
     county, connection = county_connection
-    ids = [county.sites["root"].id, county.sites["town_a"].id]
-    for chosen in (ids, ids[:1], ids):
+    root, town_a, town_b = (county.sites[k].id for k in ("root", "town_a", "town_b"))
+    village = county.sites["village_a1"].id  # not of the statement's levels
+    for chosen in ([root, town_a], [town_b], [], [root, town_a, town_b, village], [town_a]):
         rows = (await prepared.execute(connection, EXPANDING, {"ids": chosen})).all()
-        assert sorted(r.id for r in rows) == sorted(chosen)
-    assert not prepared.is_prepared(EXPANDING)
+        assert [r.id for r in rows] == sorted(set(chosen) - {village}), chosen
+    assert prepared.is_prepared(EXPANDING) is (db.dialect == "postgresql")
+    # a literal-execute value given at execution would change the SQL's text: SQLAlchemy's path
+    given = select(Site.id).where(
+        Site.name == bindparam("name", literal_execute=True),
+        Site.tenant_id == bindparam("tenant_id"),
+    )
+    for _ in range(2):
+        parameters = {"name": county.sites["root"].name, "tenant_id": county.tenant_id}
+        found = await prepared.execute(connection, given, parameters)
+        assert found.scalar_one() == root
+    assert not prepared.is_prepared(given)
 
 
 @pytest.mark.postgresql_only
