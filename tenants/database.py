@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import bindparam, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session
 
+from tenants import prepared
 from tenants.context import TENANT_KEY
 
 # Set on a session bound to a connection whose transaction already carries the tenant
@@ -25,6 +26,8 @@ from tenants.context import TENANT_KEY
 TENANT_ALREADY_SET = "onewindow.tenant_already_set"
 
 SET_TENANT_SQL = text("SELECT set_config('app.tenant_id', :tenant, true)")
+# The same as a SELECT built once, which a request's connection runs by the driver.
+SET_TENANT = select(func.set_config("app.tenant_id", bindparam("tenant"), True))
 
 
 def create_engine(url: str, **kwargs) -> AsyncEngine:
@@ -124,7 +127,9 @@ class Database:
 
     async def _set_tenant(self, conn: AsyncConnection, tenant_id: uuid.UUID | None) -> None:
         if self.dialect == "postgresql":
-            await conn.execute(SET_TENANT_SQL, {"tenant": str(tenant_id) if tenant_id else ""})
+            await prepared.begin(conn)  # so that set_config, the first statement, can go by driver
+            tenant = {"tenant": str(tenant_id) if tenant_id else ""}
+            await prepared.execute(conn, SET_TENANT, tenant)
 
     async def switch_tenant(self, session: AsyncSession, tenant_id: uuid.UUID | None) -> None:
         """Explicit platform path: let an operator's transaction act inside one tenant."""

@@ -205,6 +205,21 @@ def _variant_for(prepared: _Prepared, parameters: dict[str, Any]) -> _Variant | 
     return variant
 
 
+async def begin(connection: AsyncConnection) -> None:
+    """Begin the connection's transaction now, for SQLAlchemy and on the server, so that its
+    first statement (a request's ``set_config``) can run by the driver too. SQLAlchemy's
+    asyncpg adapter would otherwise send ``BEGIN`` lazily, with the first statement it runs
+    itself; a transaction begun here is ended by SQLAlchemy as any other."""
+    if not connection.in_transaction():
+        await connection.begin()
+    if connection.dialect.name != "postgresql":
+        return
+    adapted = (await connection.get_raw_connection()).dbapi_connection
+    if adapted is not None and adapted._transaction is None:
+        async with adapted._execute_mutex:
+            await adapted._start_transaction()
+
+
 def is_prepared(statement: Any) -> bool:
     """Whether ``statement`` runs by the driver from now on (tests)."""
     return _PREPARED.get(statement) is not None
