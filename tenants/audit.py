@@ -20,6 +20,7 @@ inserted behind the application's back, even by the tables' owner.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -137,31 +138,24 @@ def hash_of(row: Any) -> str:
     )
 
 
+@functools.cache
 def _head_statements(dialect: str) -> tuple[Any, Any]:
     """The head's upsert and its hash update, built once per dialect: built per row, their
     construction and cache keys were half of an audited write's chain work."""
-    statements = _HEAD_STATEMENTS.get(dialect)
-    if statements is None:
-        table = AuditChainHead.__table__
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        advance = (
-            insert(table)
-            .values(id=bindparam("head_id"), tenant_id=bindparam("county"), seq=1, hash=GENESIS)
-            .on_conflict_do_update(
-                index_elements=[table.c.tenant_id], set_={"seq": table.c.seq + 1}
-            )
-            .returning(table.c.seq, table.c.hash)
-        )
-        keep_hash = (
-            table.update()
-            .where(table.c.tenant_id == bindparam("county"))
-            .values(hash=bindparam("last_hash"))
-        )
-        statements = _HEAD_STATEMENTS[dialect] = (advance, keep_hash)
-    return statements
-
-
-_HEAD_STATEMENTS: dict[str, tuple[Any, Any]] = {}
+    table = AuditChainHead.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    advance = (
+        insert(table)
+        .values(id=bindparam("head_id"), tenant_id=bindparam("county"), seq=1, hash=GENESIS)
+        .on_conflict_do_update(index_elements=[table.c.tenant_id], set_={"seq": table.c.seq + 1})
+        .returning(table.c.seq, table.c.hash)
+    )
+    keep_hash = (
+        table.update()
+        .where(table.c.tenant_id == bindparam("county"))
+        .values(hash=bindparam("last_hash"))
+    )
+    return advance, keep_hash
 
 
 def _advance_head(connection: Connection, tenant_id: uuid.UUID) -> tuple[int, str]:

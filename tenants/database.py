@@ -25,8 +25,8 @@ from tenants.context import TENANT_KEY
 # (``Database.session(…, bind=…)``): its begin needs no ``set_config`` of its own.
 TENANT_ALREADY_SET = "onewindow.tenant_already_set"
 
-SET_TENANT_SQL = text("SELECT set_config('app.tenant_id', :tenant, true)")
-# The same as a SELECT built once, which a request's connection runs by the driver.
+# The transaction's tenant for the RLS policies; a SELECT built once, so that a request's
+# connection runs it by the driver (``tenants.prepared``).
 SET_TENANT = select(func.set_config("app.tenant_id", bindparam("tenant"), True))
 
 
@@ -68,7 +68,7 @@ def _set_rls_tenant(session: Session, transaction, connection) -> None:
     if connection.dialect.name != "postgresql" or session.info.get(TENANT_ALREADY_SET):
         return
     tenant_id = session.info.get(TENANT_KEY)
-    connection.execute(SET_TENANT_SQL, {"tenant": str(tenant_id) if tenant_id else ""})
+    connection.execute(SET_TENANT, {"tenant": str(tenant_id) if tenant_id else ""})
 
 
 class Database:
@@ -135,7 +135,7 @@ class Database:
         """Explicit platform path: let an operator's transaction act inside one tenant."""
         session.info[TENANT_KEY] = tenant_id
         if self.dialect == "postgresql" and session.in_transaction():
-            await session.execute(SET_TENANT_SQL, {"tenant": str(tenant_id) if tenant_id else ""})
+            await session.execute(SET_TENANT, {"tenant": str(tenant_id) if tenant_id else ""})
 
     async def ping(self) -> bool:
         async with self.engine.connect() as conn:
