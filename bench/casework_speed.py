@@ -8,7 +8,8 @@
    on) and, over HTTP from this process, the contract's documents:
    - ``WorkQueue`` first page (20) as 民政局's approver at the county centre and as the county
      centre's issue desk, ``Cases`` first page (20) county-wide (the county office) and for a
-     township (its head): one client, p50 / p90 of ``--reads`` requests after 5 warm-ups;
+     township (its head): one client (wrk on one connection) for ``--read-seconds`` after a
+     2-second warm-up, p50 / p99;
    - ``ServiceReport`` for the county centre's subtree (the whole county) over the last 365 days;
    - ``AcceptCase`` at ``--clients`` closed-loop clients (one keep-alive connection each) for
      ``--duration`` seconds after a warm-up: p50 / p90 / p99 and requests/s (``--clients 1 8``:
@@ -47,7 +48,8 @@ from bench.casework_cases import (
     vacuum_analyze,
     without_secondary_indexes,
 )
-from bench.server import free_port
+from bench.server import cpu_seconds, free_port, wait_quiet
+from bench.wrk import run_wrk, wrk_script
 from casework.common import local_day
 from casework.jobs import alerts_for_every_county
 from migrations.runner import upgrade
@@ -123,24 +125,48 @@ async def post(client: httpx.AsyncClient, token: str, name: str, variables: dict
 
 
 async def timed_reads(
-    base_url: str, label: str, token: str, name: str, variables: dict, reads: int, show
-) -> list[float]:
-    latencies = []
+    base_url: str,
+    label: str,
+    token: str,
+    name: str,
+    variables: dict,
+    seconds: float,
+    show,
+    workdir: Path,
+) -> dict[str, float]:
+    """One client at a time: the answer checked once (httpx), then wrk on one keep-alive
+    connection for ``seconds`` (a C client, as ``bench.versus``: a Python client's own
+    request and response handling is milliseconds of the figure on this 2-core machine)."""
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-        for i in range(reads + 5):
-            started = time.perf_counter()
-            data = await post(client, token, name, variables)
-            elapsed = (time.perf_counter() - started) * 1000
-            if i == 0:
-                print(f"  {label}: {show(data)}", flush=True)
-            if i >= 5:
-                latencies.append(elapsed)
-    print(f"{label}: {quantiles(latencies)}", flush=True)
-    return latencies
+        data = await post(client, token, name, variables)
+    print(f"  {label}: {show(data)}", flush=True)
+    script = workdir / "read.lua"
+    body = {"query": DOCUMENT, "operationName": name, "variables": variables}
+    script.write_text(wrk_script([body], {"Authorization": f"Bearer {token}"}), encoding="utf-8")
+    url = f"{base_url}/graphql"
+    await asyncio.to_thread(run_wrk, url, script, connections=1, threads=1, seconds=2)
+    numbers, _ = await asyncio.to_thread(
+        run_wrk, url, script, connections=1, threads=1, seconds=seconds
+    )
+    failed = numbers["graphql_errors"] + numbers["non2xx"] + numbers.get("socket_errors", 0)
+    if failed:
+        raise AssertionError(f"{label}: {failed:g} failed answers under wrk")
+    print(
+        f"{label}: p50 {numbers['p50_us'] / 1000:.1f} ms, p99 {numbers['p99_us'] / 1000:.1f} ms,"
+        f" {numbers['rps']:.0f} req/s (wrk, 1 connection, n={numbers['requests']:g})",
+        flush=True,
+    )
+    return numbers
 
 
 async def accept_load(
-    base_url: str, tokens: list[str], window_id: str, clients: int, warmup: float, duration: float
+    base_url: str,
+    server_pid: int,
+    tokens: list[str],
+    window_id: str,
+    clients: int,
+    warmup: float,
+    duration: float,
 ) -> None:
     applicant = {"kind": "PERSON", "name": "基准申请人", "idNumber": id_number(), "phone": None}
     variables = {
@@ -175,11 +201,15 @@ async def accept_load(
                 else:
                     latencies.append((end - start) * 1000)
 
-    await asyncio.gather(*(client_loop(i) for i in range(clients)))
+    loops = [asyncio.create_task(client_loop(i)) for i in range(clients)]
+    await asyncio.sleep(max(0.0, warm_end - time.monotonic()))
+    cpu_before = cpu_seconds(server_pid)
+    await asyncio.gather(*loops)
+    cpu_ms = (cpu_seconds(server_pid) - cpu_before) * 1000 / max(1, len(latencies))
     print(
         f"acceptCase at {clients} clients: {quantiles(latencies)}, "
-        f"{len(latencies) / duration:.1f} req/s, errors {len(errors)}"
-        + (f" (e.g. {errors[0]})" if errors else ""),
+        f"{len(latencies) / duration:.1f} req/s, server CPU {cpu_ms:.1f} ms/req, "
+        f"errors {len(errors)}" + (f" (e.g. {errors[0]})" if errors else ""),
         flush=True,
     )
 
@@ -243,6 +273,8 @@ async def main(app_url: str, owner_url: str, workdir: Path, args) -> None:
     server, base_url = start_server(app_url, workdir / "data", workdir / "server.log")
     try:
         await wait_healthy(base_url, server)
+        quiet = await wait_quiet(server.pid)
+        print(f"server quiet (start-up jobs done) {quiet:.1f} s after /health", flush=True)
         page = {"first": 20}
         await timed_reads(
             base_url,
@@ -250,8 +282,9 @@ async def main(app_url: str, owner_url: str, workdir: Path, args) -> None:
             world.approver.token(),
             "WorkQueue",
             page,
-            args.reads,
+            args.read_seconds,
             lambda d: f"totalCount {d['workQueue']['totalCount']}",
+            workdir,
         )
         await timed_reads(
             base_url,
@@ -259,8 +292,9 @@ async def main(app_url: str, owner_url: str, workdir: Path, args) -> None:
             world.issuer.token(),
             "WorkQueue",
             page,
-            args.reads,
+            args.read_seconds,
             lambda d: f"totalCount {d['workQueue']['totalCount']}",
+            workdir,
         )
         await timed_reads(
             base_url,
@@ -268,8 +302,9 @@ async def main(app_url: str, owner_url: str, workdir: Path, args) -> None:
             county.token("admin"),
             "Cases",
             page,
-            args.reads,
+            args.read_seconds,
             lambda d: f"totalCount {d['cases']['totalCount']}",
+            workdir,
         )
         await timed_reads(
             base_url,
@@ -277,8 +312,9 @@ async def main(app_url: str, owner_url: str, workdir: Path, args) -> None:
             county.token("head_a"),
             "Cases",
             {**page, "siteId": county.site_gid("town_a")},
-            args.reads,
+            args.read_seconds,
             lambda d: f"totalCount {d['cases']['totalCount']}",
+            workdir,
         )
         await timed_reads(
             base_url,
@@ -286,8 +322,9 @@ async def main(app_url: str, owner_url: str, workdir: Path, args) -> None:
             county.token("admin"),
             "Cases",
             {**page, "deadlineState": "OVERDUE"},
-            args.reads,
+            args.read_seconds,
             lambda d: f"totalCount {d['cases']['totalCount']}",
+            workdir,
         )
         year = {
             "siteId": county.site_gid("root"),
@@ -300,8 +337,9 @@ async def main(app_url: str, owner_url: str, workdir: Path, args) -> None:
             county.token("admin"),
             "ServiceReport",
             year,
-            args.reads,
+            args.read_seconds,
             lambda d: {k: v for k, v in d["serviceReport"].items() if not isinstance(v, dict)},
+            workdir,
         )
         for clients in args.clients:
             sampler = None
@@ -311,6 +349,7 @@ async def main(app_url: str, owner_url: str, workdir: Path, args) -> None:
                 sampler = profile.start(server.pid, args.warmup + args.duration, raw)
             await accept_load(
                 base_url,
+                server.pid,
                 [world.desk.token(), world.desk2.token()],
                 global_id("Window", world.counter.id),
                 clients,
@@ -337,7 +376,10 @@ if __name__ == "__main__":
     parser.add_argument(
         "--clients", type=int, nargs="+", default=[8], help="acceptCase loads, one per number"
     )
-    parser.add_argument("--reads", type=int, default=40)
+    parser.add_argument("--reads", type=int, default=40, help="in-process calls per read")
+    parser.add_argument(
+        "--read-seconds", type=float, default=8.0, help="wrk's time per read over HTTP"
+    )
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--keep-database", action="store_true")

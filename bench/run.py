@@ -37,6 +37,7 @@ from bench.server import (
     machine_busy_seconds,
     prepared,
     rss_megabytes,
+    wait_quiet,
 )
 from bench.workloads import discover, workload_name
 
@@ -364,6 +365,8 @@ async def run_backend(name: str, modules: list[ModuleType], workdir: Path, args)
             )
             took = await server.wait_healthy(args.startup_timeout)
             print(f"  healthy after {took:.1f} s (migrations + demo load)", flush=True)
+            quiet = await wait_quiet(server.pid)
+            print(f"  … and quiet (start-up jobs done) after {quiet:.1f} s more", flush=True)
             tokens: dict = {}
             for module in modules:
                 try:

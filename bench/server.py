@@ -215,6 +215,24 @@ def cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+async def wait_quiet(
+    pid: int, *, share: float = 0.05, window: float = 1.0, limit: float = 120.0
+) -> float:
+    """Wait until process ``pid`` and its descendants use less than ``share`` of one core over
+    ``window`` seconds; returns the seconds waited. A server that has just answered ``/health``
+    may still be busy: the embedded default spawns its inline job processes and runs the
+    deadline job at start-up (seconds of CPU each), which would otherwise be measured as the
+    first workload's."""
+    started = time.monotonic()
+    before = cpu_seconds(pid)
+    while True:
+        await asyncio.sleep(window)
+        after = cpu_seconds(pid)
+        if after - before < share * window or time.monotonic() - started > limit:
+            return time.monotonic() - started
+        before = after
+
+
 def rss_megabytes(pid: int) -> float:
     """Resident memory of process ``pid`` and its live descendants, in MB."""
     total_kb = 0

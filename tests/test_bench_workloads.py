@@ -14,8 +14,9 @@ from bench.peers import (
     PGL_STAFF_DETAIL,
     PGL_UPDATE_SITE,
 )
-from bench.versus import chosen, wrk_script
+from bench.versus import chosen
 from bench.workloads import discover, workload_name
+from bench.wrk import wrk_script
 from graphql import parse
 
 
