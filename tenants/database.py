@@ -28,6 +28,8 @@ TENANT_ALREADY_SET = "onewindow.tenant_already_set"
 # The transaction's tenant for the RLS policies; a SELECT built once, so that a request's
 # connection runs it by the driver (``tenants.prepared``).
 SET_TENANT = select(func.set_config("app.tenant_id", bindparam("tenant"), True))
+# The same, rendered for one simple query with the BEGIN (``tenants.prepared.begin_with``).
+SET_TENANT_TEXT = "SELECT set_config('app.tenant_id', '{tenant}', true)"
 
 
 def create_engine(url: str, **kwargs) -> AsyncEngine:
@@ -103,6 +105,19 @@ class Database:
             yield session
 
     @asynccontextmanager
+    async def transaction_on(
+        self, connection: AsyncConnection, tenant_id: uuid.UUID | None
+    ) -> AsyncIterator[AsyncSession]:
+        """``transaction``, continuing the transaction of ``connection`` (opened by
+        ``tenant_connection`` for the same ``tenant_id``): the session commits or rolls it back
+        as its own. The caller closes the connection."""
+        session = self._factory(bind=connection, join_transaction_mode="control_fully")
+        session.info[TENANT_KEY] = tenant_id
+        session.info[TENANT_ALREADY_SET] = True
+        async with session, session.begin():
+            yield session
+
+    @asynccontextmanager
     async def read_connection(self, tenant_id: uuid.UUID | None) -> AsyncIterator[AsyncConnection]:
         """A Core connection for the hottest reads, rolled back at the end.
 
@@ -126,10 +141,15 @@ class Database:
         return conn
 
     async def _set_tenant(self, conn: AsyncConnection, tenant_id: uuid.UUID | None) -> None:
-        if self.dialect == "postgresql":
-            await prepared.begin(conn)  # so that set_config, the first statement, can go by driver
-            tenant = {"tenant": str(tenant_id) if tenant_id else ""}
-            await prepared.execute(conn, SET_TENANT, tenant)
+        if self.dialect != "postgresql":
+            return
+        # A UUID's text is hex digits and dashes: safe to render, so that BEGIN and set_config
+        # go in one round trip (the app's commonest statement pair: every request, every read).
+        tenant = str(uuid.UUID(str(tenant_id))) if tenant_id else ""
+        if await prepared.begin_with(conn, SET_TENANT_TEXT.format(tenant=tenant)):
+            return
+        await prepared.begin(conn)  # so that set_config, the first statement, can go by driver
+        await prepared.execute(conn, SET_TENANT, {"tenant": tenant})
 
     async def switch_tenant(self, session: AsyncSession, tenant_id: uuid.UUID | None) -> None:
         """Explicit platform path: let an operator's transaction act inside one tenant."""

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
+from asyncpg.transaction import TransactionState
 from sqlalchemy import exc
 from sqlalchemy.engine import Result
 from sqlalchemy.engine.result import IteratorResult
@@ -179,19 +180,26 @@ async def execute(
         # request's sibling resolvers) must not run two statements on one connection at once.
         async with adapted._execute_mutex:
             records = await adapted.driver_connection.fetch(variant.sql, *arguments)
-    except Exception as error:  # as SQLAlchemy's own path would raise it
-        try:
-            adapted._handle_exception(error)
-        except Exception as translated:
-            raise exc.DBAPIError.instance(
-                variant.sql,
-                arguments,
-                translated,
-                connection.dialect.loaded_dbapi.Error,
-                dialect=connection.dialect,
-            ) from error
-        raise
+    except Exception as error:
+        _raise_translated(connection, adapted, variant.sql, arguments, error)
     return IteratorResult(prepared.metadata, iter(records))
+
+
+def _raise_translated(
+    connection: AsyncConnection, adapted: Any, sql: str, arguments: Any, error: Exception
+) -> NoReturn:
+    """Raise ``error`` of the driver as SQLAlchemy's own path would: ``DBAPIError``."""
+    try:
+        adapted._handle_exception(error)
+    except Exception as translated:
+        raise exc.DBAPIError.instance(
+            sql,
+            arguments,
+            translated,
+            connection.dialect.loaded_dbapi.Error,
+            dialect=connection.dialect,
+        ) from error
+    raise error
 
 
 def _variant_for(prepared: _Prepared, parameters: dict[str, Any]) -> _Variant | None:
@@ -218,6 +226,49 @@ async def begin(connection: AsyncConnection) -> None:
     if adapted is not None and adapted._transaction is None:
         async with adapted._execute_mutex:
             await adapted._start_transaction()
+
+
+async def begin_with(connection: AsyncConnection, sql: str) -> bool:
+    """Begin the connection's transaction and run ``sql`` in it, in one round trip: ``BEGIN;
+    <sql>`` as one simple query (a request's ``set_config``, whose value the caller renders).
+    The transaction is then SQLAlchemy's and the driver's as if each had begun it, and ends
+    as any other. ``False`` (nothing done) when the connection is not PostgreSQL's, already
+    in a transaction on the server, or not in plain ``BEGIN`` mode: the caller then begins
+    and runs ``sql`` apart. ``sql`` is sent as text, never with parameters: it must hold no
+    value a caller chose."""
+    if not connection.in_transaction():
+        await connection.begin()
+    if connection.dialect.name != "postgresql":
+        return False
+    adapted = (await connection.get_raw_connection()).dbapi_connection
+    if (
+        adapted is None
+        or adapted._transaction is not None
+        or adapted.isolation_level is not None  # autocommit, or a level BEGIN would name
+        or adapted.readonly
+        or adapted.deferrable
+    ):
+        return False
+    driver = adapted.driver_connection
+    async with adapted._execute_mutex:
+        if driver._top_xact is not None or driver.is_in_transaction():
+            return False
+        transaction = driver.transaction()
+        sync = connection.sync_connection
+        text = f"BEGIN; {sql}"
+        if sync is not None and (sync._has_events or sync.engine._has_events):
+            sync.dispatch.before_cursor_execute(sync, None, text, (), None, False)
+        try:
+            await driver.execute(text)
+        except Exception as error:
+            if driver.is_in_transaction():  # BEGIN ran, the statement failed: end it here
+                await driver.execute("ROLLBACK")
+            _raise_translated(connection, adapted, text, (), error)
+        # What ``Transaction.start`` and the adapter's ``_start_transaction`` record.
+        driver._top_xact = transaction
+        transaction._state = TransactionState.STARTED
+        adapted._transaction = transaction
+    return True
 
 
 def is_prepared(statement: Any) -> bool:

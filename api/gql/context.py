@@ -77,17 +77,29 @@ class AppContext:
         """A transaction factory bound to the caller's county (or ``tenant_id``: a platform
         operator acting in a county it named), for ``run_change``.
 
-        A change runs in its own all-or-nothing transaction; the reads before it end first, so
-        that the reads after it (the payload) start a new snapshot that sees it.
+        A change runs in its own all-or-nothing transaction; the reads after it (the payload)
+        start a new transaction that sees it. When only the caller's row was read before, in
+        the same county, the change continues that transaction (``RequestReads.take``: no
+        second checkout, ``BEGIN`` or ``set_config``); otherwise the reads end first. Either
+        way each of the change's statements reads what is committed when it runs (READ
+        COMMITTED), as in a transaction of its own.
         """
         tenant_id = tenant_id if tenant_id is not None else self.actor.tenant_id
         self.counters.clear()  # a change may move them: later reads ask the database
 
         @asynccontextmanager
         async def transaction() -> AsyncIterator[AsyncSession]:
+            taken = await self._reads.take(tenant_id) if self._reads is not None else None
             await self.close()
-            async with self.db.transaction(tenant_id) as session:
-                yield session
+            if taken is None:
+                async with self.db.transaction(tenant_id) as session:
+                    yield session
+                return
+            try:
+                async with self.db.transaction_on(taken, tenant_id) as session:
+                    yield session
+            finally:
+                await taken.close()
 
         return transaction
 

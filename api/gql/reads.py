@@ -1,8 +1,8 @@
-"""A request's reads share one connection — one transaction, one snapshot, one ``set_config``
-on PostgreSQL — instead of a session per resolver (about five BEGIN / set_config / ROLLBACK
-cycles on a point read). The caller is read on it first (``api.app.graphql_context``); the
-ORM resolvers' session and the plans' Core statements (``api.planned``) then use the same
-connection and transaction.
+"""A request's reads share one connection — one transaction (READ COMMITTED: each statement
+still has its own snapshot), one ``set_config`` on PostgreSQL — instead of a session per
+resolver (about five BEGIN / set_config / ROLLBACK cycles on a point read). The caller is read
+on it first (``api.app.graphql_context``); the ORM resolvers' session and the plans' Core
+statements (``api.planned``) then use the same connection and transaction.
 
 Sibling resolvers run concurrently, and a connection must not run two statements at once, so
 each statement takes the request's lock for as long as it runs. The lock is never
@@ -108,6 +108,16 @@ class RequestReads:
                     self.db.session(tenant_id, bind=connection), self._lock
                 )
         yield shared
+
+    async def take(self, tenant_id: uuid.UUID | None) -> AsyncConnection | None:
+        """Hand the connection for ``tenant_id`` over to a change, with its transaction (begun,
+        the tenant set), when it is the only one and no ORM session reads on it — usually
+        after the caller's row alone. The change then costs no checkout, ``BEGIN`` or
+        ``set_config`` of its own; ``None`` when anything else was read."""
+        async with self._lock:
+            if self._sessions or set(self._connections) != {tenant_id}:
+                return None
+            return self._connections.pop(tenant_id)
 
     async def close(self) -> None:
         """End the read transactions (rolled back: a read changes nothing)."""

@@ -81,3 +81,48 @@ async def test_reads_after_a_change_see_it(client, db):
     site = answer["data"]["updateSite"]["site"]
     assert site["name"] == "新一村" and "新一村" in site["officialName"]
     assert site["parent"] == {"name": "甲镇"}
+
+
+UPDATE_NAME = """mutation($i: UpdateSiteInput!) { updateSite(input: $i) {
+    site { name } userErrors { code } } }"""
+
+
+async def test_a_change_continues_the_transaction_of_the_callers_row(client, db):
+    county = await make_county(db, "续事务县")
+    with EngineEvents(db, "begin") as begins, EngineEvents(db, "commit") as commits:
+        answer = await gql(
+            client,
+            UPDATE_NAME,
+            {"i": {"id": county.site_gid("village_a1"), "name": "续一村"}},
+            token=county.token("admin"),
+        )
+    assert answer["data"]["updateSite"] == {"site": {"name": "续一村"}, "userErrors": []}
+    # the caller's row and the change: one transaction, committed once; no read after it
+    # (the payload is the changed row itself)
+    assert begins.count == 1 and commits.count == 1
+    assert db.engine.sync_engine.pool.checkedout() == 0
+    seen = await gql(
+        client,
+        "query($id: ID!) { node(id: $id) { ... on Site { name } } }",
+        {"id": county.site_gid("village_a1")},
+        token=county.token("admin"),
+    )
+    assert seen["data"]["node"] == {"name": "续一村"}
+
+
+async def test_a_refused_change_on_the_callers_transaction_leaves_nothing(client, db):
+    county = await make_county(db, "拒事务县")
+    trail = "{ auditTrail(first: 1) { totalCount } }"
+    before = await gql(client, trail, token=county.token("admin"))
+    with EngineEvents(db, "commit") as commits:
+        answer = await gql(
+            client,
+            UPDATE_NAME,
+            {"i": {"id": county.site_gid("village_a1"), "name": ""}},
+            token=county.token("admin"),
+        )
+    assert answer["data"]["updateSite"]["userErrors"]
+    assert commits.count == 0
+    assert db.engine.sync_engine.pool.checkedout() == 0
+    after = await gql(client, trail, token=county.token("admin"))
+    assert after["data"]["auditTrail"]["totalCount"] == before["data"]["auditTrail"]["totalCount"]

@@ -140,3 +140,52 @@ async def test_concurrent_tasks_on_one_connection_take_turns(db, county_connecti
         return (await prepared.execute(connection, SITES, parameters)).all()
 
     assert await asyncio.gather(*(read() for _ in range(8))) == [expected] * 8
+
+
+CURRENT_TENANT = select(func.current_setting("app.tenant_id", True))
+
+
+@pytest.mark.postgresql_only
+async def test_begin_and_the_tenant_in_one_round_trip(db):
+    county = await make_county(db, "一程县")
+    with EngineEvents(db, "before_cursor_execute") as seen:
+        connection = await db.tenant_connection(county.tenant_id)
+    try:
+        assert seen.count == 1  # BEGIN and set_config: one statement, one round trip
+        adapted = (await connection.get_raw_connection()).dbapi_connection
+        assert adapted.driver_connection.is_in_transaction()
+        assert connection.in_transaction() and adapted._transaction is not None
+        setting = (await prepared.execute(connection, CURRENT_TENANT)).scalar()
+        assert setting == str(county.tenant_id)
+        site = county.sites["root"].id
+        await connection.execute(
+            Site.__table__.update().where(Site.id == site).values(address="一程路1号")
+        )
+        await connection.commit()  # ends as any transaction: the driver's COMMIT
+        assert not adapted.driver_connection.is_in_transaction()
+    finally:
+        await connection.close()
+    # committed, and the tenant was transaction-local: a new transaction starts without it
+    async with db.engine.connect() as plain:
+        assert (await plain.execute(CURRENT_TENANT)).scalar() in (None, "")
+    again = await db.tenant_connection(county.tenant_id)
+    try:
+        found = await again.execute(select(Site.address).where(Site.id == site))
+        assert found.scalar_one() == "一程路1号"
+    finally:
+        await again.close()
+
+
+@pytest.mark.postgresql_only
+async def test_a_failed_begin_leaves_no_transaction_open(db):
+    connection = await db.engine.connect()
+    try:
+        with pytest.raises(DBAPIError):
+            await prepared.begin_with(connection, "SELECT 1 / 0")
+        adapted = (await connection.get_raw_connection()).dbapi_connection
+        assert not adapted.driver_connection.is_in_transaction()
+        assert adapted._transaction is None
+    finally:
+        await connection.close()
+    async with db.engine.connect() as next_user:  # the pool hands out a clean connection
+        assert (await next_user.execute(select(literal(1)))).scalar() == 1
