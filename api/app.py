@@ -32,6 +32,7 @@ from accounts.service import authenticate, load_actor
 from accounts.tokens import issue_token, read_token
 from api.files import FILE_ROUTES
 from api.gql.context import AppContext
+from api.gql.operation_kind import is_query
 from api.schema import build_schema
 from api.settings import Settings
 from api.worker import JOB_MODULES
@@ -111,8 +112,14 @@ async def graphql_context(
     """
     state = request.app.state
     context = AppContext(
-        db=state.db, settings=state.settings, actor=Actor.anonymous(), raw_json=True
+        db=state.db,
+        settings=state.settings,
+        actor=Actor.anonymous(),
+        raw_json=True,
     )
+    # A JSON body only (an upload's multipart body is left for strawberry to stream).
+    if request.headers.get("content-type", "").lower().startswith("application/json"):
+        context.snapshot = is_query(await request.body(), state.settings.max_tokens)
     try:
         header = request.headers.get("authorization")
         if header:

@@ -32,6 +32,17 @@ class SqlCount:
     # Under concurrency: requests sent, new DB connections opened (pool overflow churn).
     burst_requests: int = 0
     burst_connects: int = 0
+    # Transactions begun (SQLAlchemy's "begin" event), and those whose BEGIN went with their
+    # first statement (``tenants.prepared.begin_with``: the statement's text starts with it).
+    begins: int = 0
+    merged_begins: int = 0
+
+    @property
+    def round_trips_per_request(self) -> float:
+        """Statements, plus a BEGIN of its own for each transaction whose BEGIN did not go
+        with its first statement, plus a COMMIT or ROLLBACK for each transaction."""
+        own_begins = self.begins - self.merged_begins
+        return (self.statements + own_begins + self.begins) / self.requests if self.requests else 0
 
     @property
     def statements_per_request(self) -> float:
@@ -79,6 +90,7 @@ async def count_sql(
     statements: list[str] = []
     checkouts = [0]
     connects = [0]
+    begins = [0]
 
     def on_execute(conn, cursor, statement, parameters, context, executemany) -> None:
         statements.append(" ".join(statement.split()))
@@ -87,6 +99,11 @@ async def count_sql(
         checkouts[0] += 1
 
     event.listen(db.engine.sync_engine, "before_cursor_execute", on_execute)
+
+    def on_begin(conn) -> None:
+        begins[0] += 1
+
+    event.listen(db.engine.sync_engine, "begin", on_begin)
 
     def on_connect(dbapi_connection, record) -> None:
         connects[0] += 1
@@ -111,12 +128,14 @@ async def count_sql(
 
             await once()  # warm: enforcer cache, prepared statements
             statements.clear()
-            checkouts[0] = 0
+            checkouts[0] = begins[0] = 0
             await once()
             sample = list(statements)
             for _ in range(repeats - 1):
                 await once()
             counted = SqlCount(repeats, len(statements), checkouts[0], sample)
+            counted.begins = begins[0]
+            counted.merged_begins = sum(1 for s in statements if s.startswith("BEGIN"))
 
             async def client_loop() -> None:
                 for _ in range(burst_per_client):

@@ -323,13 +323,13 @@ async def run_peer(
             concurrency=args.connections,
         )
         if counted is not None:
-            # A checkout costs a BEGIN and a ROLLBACK/COMMIT besides its statements (the pool
-            # does not pre-ping: ``tenants.database.create_engine``).
-            outcome.onewindow.round_trips = (
-                counted.statements_per_request + 2 * counted.checkouts_per_request
-            )
+            # A transaction costs its COMMIT or ROLLBACK besides its statements, and a BEGIN
+            # unless that went with its first statement (the pool does not pre-ping:
+            # ``tenants.database.create_engine``).
+            outcome.onewindow.round_trips = counted.round_trips_per_request
             outcome.onewindow.round_trips_note = (
                 f"{counted.statements_per_request:g} statements,"
+                f" {counted.begins / counted.requests:g} transactions,"
                 f" {counted.checkouts_per_request:g} checkouts"
             )
         outcome.postgraphile.round_trips = await pgl_round_trips(pgl, sides)

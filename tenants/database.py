@@ -129,26 +129,40 @@ class Database:
             await self._set_tenant(conn, tenant_id)
             yield conn
 
-    async def tenant_connection(self, tenant_id: uuid.UUID | None) -> AsyncConnection:
+    async def tenant_connection(
+        self, tenant_id: uuid.UUID | None, *, snapshot: bool = False
+    ) -> AsyncConnection:
         """A checked-out connection whose transaction carries ``tenant_id`` for row-level
-        security, as ``read_connection``'s; the caller closes it (which rolls it back)."""
+        security, as ``read_connection``'s; the caller closes it (which rolls it back).
+
+        With ``snapshot`` (PostgreSQL), the transaction is REPEATABLE READ: every statement in
+        it sees the same committed state, so that the reads of one answer agree with each
+        other. Not for a transaction that writes: a conditional update would then fail on a
+        row changed since, instead of re-checking it. SQLite's driver begins a transaction only
+        at a write, so there each read still sees the latest state."""
         conn = await self.engine.connect()
         try:
-            await self._set_tenant(conn, tenant_id)
+            await self._set_tenant(conn, tenant_id, snapshot=snapshot)
         except BaseException:
             await conn.close()
             raise
         return conn
 
-    async def _set_tenant(self, conn: AsyncConnection, tenant_id: uuid.UUID | None) -> None:
+    async def _set_tenant(
+        self, conn: AsyncConnection, tenant_id: uuid.UUID | None, *, snapshot: bool = False
+    ) -> None:
         if self.dialect != "postgresql":
             return
         # A UUID's text is hex digits and dashes: safe to render, so that BEGIN and set_config
         # go in one round trip (the app's commonest statement pair: every request, every read).
         tenant = str(uuid.UUID(str(tenant_id))) if tenant_id else ""
-        if await prepared.begin_with(conn, SET_TENANT_TEXT.format(tenant=tenant)):
+        if await prepared.begin_with(
+            conn, SET_TENANT_TEXT.format(tenant=tenant), snapshot=snapshot
+        ):
             return
         await prepared.begin(conn)  # so that set_config, the first statement, can go by driver
+        if snapshot:  # allowed as long as it is the transaction's first statement
+            await conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         await prepared.execute(conn, SET_TENANT, {"tenant": tenant})
 
     async def switch_tenant(self, session: AsyncSession, tenant_id: uuid.UUID | None) -> None:

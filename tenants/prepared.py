@@ -228,9 +228,11 @@ async def begin(connection: AsyncConnection) -> None:
             await adapted._start_transaction()
 
 
-async def begin_with(connection: AsyncConnection, sql: str) -> bool:
+async def begin_with(connection: AsyncConnection, sql: str, *, snapshot: bool = False) -> bool:
     """Begin the connection's transaction and run ``sql`` in it, in one round trip: ``BEGIN;
     <sql>`` as one simple query (a request's ``set_config``, whose value the caller renders).
+    With ``snapshot``, the transaction is REPEATABLE READ: all its statements see the database
+    as of its first one.
     The transaction is then SQLAlchemy's and the driver's as if each had begun it, and ends
     as any other. ``False`` (nothing done) when the connection is not PostgreSQL's, already
     in a transaction on the server, or not in plain ``BEGIN`` mode: the caller then begins
@@ -253,9 +255,10 @@ async def begin_with(connection: AsyncConnection, sql: str) -> bool:
     async with adapted._execute_mutex:
         if driver._top_xact is not None or driver.is_in_transaction():
             return False
-        transaction = driver.transaction()
+        isolation = "repeatable_read" if snapshot else None
+        transaction = driver.transaction(isolation=isolation)
         sync = connection.sync_connection
-        text = f"BEGIN; {sql}"
+        text = f"BEGIN ISOLATION LEVEL REPEATABLE READ; {sql}" if snapshot else f"BEGIN; {sql}"
         if sync is not None and (sync._has_events or sync.engine._has_events):
             sync.dispatch.before_cursor_execute(sync, None, text, (), None, False)
         try:

@@ -32,6 +32,8 @@ class AppContext:
     # True when the response is encoded by msgspec (the HTTP view): resolvers may then hand back
     # already-encoded JSON as ``msgspec.Raw``.
     raw_json: bool = False
+    # The request is a query (``api.gql.operation_kind``): its reads see one committed state.
+    snapshot: bool = False
     _loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
     _reads: RequestReads | None = None
 
@@ -62,7 +64,7 @@ class AppContext:
 
     def _request_reads(self) -> RequestReads:
         if self._reads is None:
-            self._reads = RequestReads(self.db)
+            self._reads = RequestReads(self.db, snapshot=self.snapshot)
         return self._reads
 
     async def close(self) -> None:

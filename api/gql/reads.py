@@ -76,8 +76,11 @@ class RequestReads:
     """The request's read connections and sessions, one per county asked about (usually just
     the caller's)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, snapshot: bool = False) -> None:
         self.db = db
+        # A query's reads see one committed state (``Database.tenant_connection``); a change
+        # then never continues this transaction (``take``).
+        self.snapshot = snapshot
         self._lock = asyncio.Lock()
         self._connections: dict[uuid.UUID | None, AsyncConnection] = {}
         self._sessions: dict[uuid.UUID | None, SharedSession] = {}
@@ -87,7 +90,7 @@ class RequestReads:
         async with self._lock:
             connection = self._connections.get(tenant_id)
             if connection is None:
-                connection = await self.db.tenant_connection(tenant_id)
+                connection = await self.db.tenant_connection(tenant_id, snapshot=self.snapshot)
                 self._connections[tenant_id] = connection
             return connection
 
@@ -113,9 +116,10 @@ class RequestReads:
         """Hand the connection for ``tenant_id`` over to a change, with its transaction (begun,
         the tenant set), when it is the only one and no ORM session reads on it — usually
         after the caller's row alone. The change then costs no checkout, ``BEGIN`` or
-        ``set_config`` of its own; ``None`` when anything else was read."""
+        ``set_config`` of its own; ``None`` when anything else was read, or when the reads
+        are a query's snapshot."""
         async with self._lock:
-            if self._sessions or set(self._connections) != {tenant_id}:
+            if self.snapshot or self._sessions or set(self._connections) != {tenant_id}:
                 return None
             return self._connections.pop(tenant_id)
 

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from sqlalchemy import event, select
+
+from api.gql.reads import RequestReads
+from network.models import Site
 from tests.support.engine_events import EngineEvents
 from tests.support.factories import make_county
 from tests.support.graphql import gql
@@ -126,3 +131,61 @@ async def test_a_refused_change_on_the_callers_transaction_leaves_nothing(client
     assert db.engine.sync_engine.pool.checkedout() == 0
     after = await gql(client, trail, token=county.token("admin"))
     assert after["data"]["auditTrail"]["totalCount"] == before["data"]["auditTrail"]["totalCount"]
+
+
+class Statements:
+    """The text of every statement the engine sends while the block runs."""
+
+    def __init__(self, db) -> None:
+        self.engine = db.engine.sync_engine
+        self.texts: list[str] = []
+
+    def _seen(self, _conn, _cursor, statement, *_args) -> None:
+        self.texts.append(statement)
+
+    def __enter__(self) -> Statements:
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+@pytest.mark.postgresql_only
+async def test_a_query_reads_one_snapshot_and_a_change_does_not(client, db):
+    county = await make_county(db, "快照县")
+    with Statements(db) as query:
+        await gql(
+            client,
+            "query($id: ID!) { node(id: $id) { ... on Site { name } } }",
+            {"id": county.site_gid("village_a1")},
+            token=county.token("admin"),
+        )
+    assert query.texts[0].startswith("BEGIN ISOLATION LEVEL REPEATABLE READ;")
+    with Statements(db) as change:
+        await gql(
+            client,
+            UPDATE_NAME,
+            {"i": {"id": county.site_gid("village_a1"), "name": "快照一村"}},
+            token=county.token("admin"),
+        )
+    assert change.texts[0].startswith("BEGIN;")  # READ COMMITTED, continued by the change
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.parametrize("snapshot", [True, False])
+async def test_a_snapshot_does_not_see_what_commits_after_its_first_read(db, snapshot):
+    county = await make_county(db, "一致县")
+    site = county.sites["village_a1"].id
+    name = select(Site.name).where(Site.id == site, Site.tenant_id == county.tenant_id)
+    reads = RequestReads(db, snapshot=snapshot)
+    try:
+        async with reads.connection(county.tenant_id) as connection:
+            before = (await connection.execute(name)).scalar_one()
+        async with db.transaction(county.tenant_id) as session:  # another request commits
+            (await session.get(Site, site)).name = "改后村"
+        async with reads.connection(county.tenant_id) as connection:
+            after = (await connection.execute(name)).scalar_one()
+    finally:
+        await reads.close()
+    assert after == (before if snapshot else "改后村")
