@@ -1,5 +1,5 @@
-"""A request's reads share one connection — one transaction (READ COMMITTED: each statement
-still has its own snapshot), one ``set_config`` on PostgreSQL — instead of a session per
+"""A request's reads share one connection — one transaction (a query's is one snapshot:
+``snapshot``), one ``set_config`` on PostgreSQL — instead of a session per
 resolver (about five BEGIN / set_config / ROLLBACK cycles on a point read). The caller is read
 on it first (``api.app.graphql_context``); the ORM resolvers' session and the plans' Core
 statements (``api.planned``) then use the same connection and transaction.
