@@ -233,6 +233,7 @@ async def begin_with(connection: AsyncConnection, sql: str, *, snapshot: bool = 
     <sql>`` as one simple query (a request's ``set_config``, whose value the caller renders).
     With ``snapshot``, the transaction is REPEATABLE READ: all its statements see the database
     as of its first one.
+
     The transaction is then SQLAlchemy's and the driver's as if each had begun it, and ends
     as any other. ``False`` (nothing done) when the connection is not PostgreSQL's, already
     in a transaction on the server, or not in plain ``BEGIN`` mode: the caller then begins

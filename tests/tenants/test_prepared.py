@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from network.models import Site, SiteLevel
 from tenants import prepared
+from tenants.database import Database
 from tests.support.engine_events import EngineEvents
 from tests.support.factories import make_county
 
@@ -189,3 +190,23 @@ async def test_a_failed_begin_leaves_no_transaction_open(db):
         await connection.close()
     async with db.engine.connect() as next_user:  # the pool hands out a clean connection
         assert (await next_user.execute(select(literal(1)))).scalar() == 1
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.parametrize("snapshot", [True, False])
+async def test_an_engine_with_its_own_isolation_level_begins_apart(db, snapshot):
+    """An engine configured with an isolation level: BEGIN names it, so it cannot go with the
+    tenant's statement; the transaction still carries the tenant, and a snapshot still is one."""
+    county = await make_county(db, "隔离县")
+    configured = Database(db.url, isolation_level="READ COMMITTED")
+    try:
+        connection = await configured.tenant_connection(county.tenant_id, snapshot=snapshot)
+        try:
+            isolation = (await connection.exec_driver_sql("SHOW transaction_isolation")).scalar()
+            setting = (await connection.execute(CURRENT_TENANT)).scalar()
+        finally:
+            await connection.close()
+    finally:
+        await configured.dispose()
+    assert isolation == ("repeatable read" if snapshot else "read committed")
+    assert setting == str(county.tenant_id)
