@@ -11,9 +11,11 @@
      township (its head): one client (wrk on one connection) for ``--read-seconds`` after a
      2-second warm-up, p50 / p99;
    - ``ServiceReport`` for the county centre's subtree (the whole county) over the last 365 days;
-   - ``AcceptCase`` at ``--clients`` closed-loop clients (one keep-alive connection each) for
-     ``--duration`` seconds after a warm-up: p50 / p90 / p99 and requests/s (``--clients 1 8``:
-     one load after the other); with ``--profile DIR``, py-spy samples the server meanwhile;
+   - ``AcceptCase`` by wrk at ``--clients`` keep-alive connections for ``--duration`` seconds
+     after a ``--warmup`` run: p50 / p99, requests/s and the server's CPU per request
+     (``--clients 1 8``: one load after the other; an answer with ``userErrors`` counts as
+     failed); ``--web-workers N`` serves with N web processes; with ``--profile DIR``, py-spy
+     samples the server meanwhile;
 4. the deadline job (``casework.jobs.alerts_for_every_county``) over all open cases, in this
    process: the first run (records the day's alerts) and a second (records nothing).
 
@@ -79,13 +81,16 @@ def quantiles(ms: list[float]) -> str:
     )
 
 
-def start_server(app_url: str, data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
+def start_server(
+    app_url: str, data_dir: Path, log: Path, web_workers: int = 1
+) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ONEWINDOW_")}
     env.update(
         ONEWINDOW_DATABASE_URL=app_url,
         ONEWINDOW_SECRET_KEY=TEST_SECRET,
         ONEWINDOW_DATA_DIR=str(data_dir),
+        ONEWINDOW_WEB_WORKERS=str(web_workers),
         PYTHONUNBUFFERED="1",
     )
     command = [sys.executable, "-m", "api.cli", "serve", "--host", HOST, "--port", str(port)]
@@ -162,12 +167,17 @@ async def timed_reads(
 async def accept_load(
     base_url: str,
     server_pid: int,
-    tokens: list[str],
+    token: str,
     window_id: str,
     clients: int,
     warmup: float,
     duration: float,
+    workdir: Path,
 ) -> None:
+    """``AcceptCase`` by wrk at ``clients`` keep-alive connections (one wrk thread): a warm-up
+    run, then the measured one; an answer with a non-empty ``userErrors`` counts as failed. The
+    server's CPU (its web workers and job processes included) is read from ``/proc`` around the
+    measured run."""
     applicant = {"kind": "PERSON", "name": "基准申请人", "idNumber": id_number(), "phone": None}
     variables = {
         "input": {
@@ -178,38 +188,33 @@ async def accept_load(
             "received": ["居民身份证", "户口簿", "近期半身免冠合影照片"],
         }
     }
-    latencies: list[float] = []
-    errors: list[str] = []
-    warm_end = time.monotonic() + warmup
-    deadline = warm_end + duration
-
-    async def client_loop(index: int) -> None:
-        token = tokens[index % len(tokens)]
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
-            while (start := time.monotonic()) < deadline:
-                try:
-                    data = await post(client, token, "AcceptCase", variables)
-                    problem = data["acceptCase"]["userErrors"] or None
-                except Exception as exc:  # one failed request is counted, the load goes on
-                    problem = f"{type(exc).__name__}: {exc}"[:300]
-                end = time.monotonic()
-                if start < warm_end:
-                    continue
-                if problem:
-                    errors.append(str(problem))
-                else:
-                    latencies.append((end - start) * 1000)
-
-    loops = [asyncio.create_task(client_loop(i)) for i in range(clients)]
-    await asyncio.sleep(max(0.0, warm_end - time.monotonic()))
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        data = await post(client, token, "AcceptCase", variables)
+    if data["acceptCase"]["userErrors"]:
+        raise AssertionError(f"acceptCase: {data['acceptCase']['userErrors']}")
+    script = workdir / "accept.lua"
+    body = {"query": DOCUMENT, "operationName": "AcceptCase", "variables": variables}
+    script.write_text(
+        wrk_script(
+            [body],
+            {"Authorization": f"Bearer {token}"},
+            failure_markers=('"errors"', '"userErrors":[{'),
+        ),
+        encoding="utf-8",
+    )
+    url = f"{base_url}/graphql"
+    await asyncio.to_thread(run_wrk, url, script, connections=clients, threads=1, seconds=warmup)
     cpu_before = cpu_seconds(server_pid)
-    await asyncio.gather(*loops)
-    cpu_ms = (cpu_seconds(server_pid) - cpu_before) * 1000 / max(1, len(latencies))
+    numbers, _ = await asyncio.to_thread(
+        run_wrk, url, script, connections=clients, threads=1, seconds=duration
+    )
+    served = numbers["requests"]
+    cpu_ms = (cpu_seconds(server_pid) - cpu_before) * 1000 / max(1.0, served)
+    failed = numbers["graphql_errors"] + numbers["non2xx"] + numbers.get("socket_errors", 0)
     print(
-        f"acceptCase at {clients} clients: {quantiles(latencies)}, "
-        f"{len(latencies) / duration:.1f} req/s, server CPU {cpu_ms:.1f} ms/req, "
-        f"errors {len(errors)}" + (f" (e.g. {errors[0]})" if errors else ""),
+        f"acceptCase at {clients} clients: p50 {numbers['p50_us'] / 1000:.1f} ms, "
+        f"p99 {numbers['p99_us'] / 1000:.1f} ms (wrk, n={served:g}), "
+        f"{numbers['rps']:.1f} req/s, server CPU {cpu_ms:.1f} ms/req, failed {failed:g}",
         flush=True,
     )
 
@@ -270,7 +275,9 @@ async def main(app_url: str, owner_url: str, workdir: Path, args) -> None:
             flush=True,
         )
     await service_timings(db, county, world, today, args.reads)
-    server, base_url = start_server(app_url, workdir / "data", workdir / "server.log")
+    server, base_url = start_server(
+        app_url, workdir / "data", workdir / "server.log", args.web_workers
+    )
     try:
         await wait_healthy(base_url, server)
         quiet = await wait_quiet(server.pid)
@@ -350,11 +357,12 @@ async def main(app_url: str, owner_url: str, workdir: Path, args) -> None:
             await accept_load(
                 base_url,
                 server.pid,
-                [world.desk.token(), world.desk2.token()],
+                world.desk.token(),
                 global_id("Window", world.counter.id),
                 clients,
                 args.warmup,
                 args.duration,
+                workdir,
             )
             if sampler is not None:
                 sampler.wait(60)
@@ -375,6 +383,12 @@ if __name__ == "__main__":
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument(
         "--clients", type=int, nargs="+", default=[8], help="acceptCase loads, one per number"
+    )
+    parser.add_argument(
+        "--web-workers",
+        type=int,
+        default=1,
+        help="the server's web worker processes (ONEWINDOW_WEB_WORKERS)",
     )
     parser.add_argument("--reads", type=int, default=40, help="in-process calls per read")
     parser.add_argument(

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 # wrk: one body per request, cycling through the workload's bodies; an answer with a GraphQL
-# "errors" member counts as an error (wrk itself counts non-2xx and socket errors).
+# "errors" member (or another of the given markers, e.g. a non-empty ``userErrors``) counts as
+# an error (wrk itself counts non-2xx and socket errors).
 WRK_SCRIPT = """
 local bodies = { %(bodies)s }
 local headers = { %(headers)s }
+local markers = { %(markers)s }
 n = 0
 errors = 0  -- a global: done() reads each thread's with thread:get
 local threads = {}
@@ -24,7 +26,11 @@ function request()
   return wrk.format("POST", "/graphql", headers, bodies[n])
 end
 function response(status, hdrs, body)
-  if body and string.find(body, '"errors"', 1, true) then errors = errors + 1 end
+  if body then
+    for _, marker in ipairs(markers) do
+      if string.find(body, marker, 1, true) then errors = errors + 1 break end
+    end
+  end
 end
 function done(summary, latency, requests)
   local total = 0
@@ -43,13 +49,18 @@ def _lua_string(text: str) -> str:
     return f"[{level}[{text}]{level}]"
 
 
-def wrk_script(bodies: list[dict[str, Any]], headers: dict[str, str]) -> str:
+def wrk_script(
+    bodies: list[dict[str, Any]],
+    headers: dict[str, str],
+    failure_markers: tuple[str, ...] = ('"errors"',),
+) -> str:
     encoded = ", ".join(_lua_string(json.dumps(b, ensure_ascii=False)) for b in bodies)
     all_headers = {"Content-Type": "application/json", **headers}
     lua_headers = ", ".join(
         f"[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in all_headers.items()
     )
-    return WRK_SCRIPT % {"bodies": encoded, "headers": lua_headers}
+    markers = ", ".join(_lua_string(m) for m in failure_markers)
+    return WRK_SCRIPT % {"bodies": encoded, "headers": lua_headers, "markers": markers}
 
 
 def run_wrk(

@@ -69,3 +69,9 @@ def test_wrk_script_quotes_bodies_that_contain_lua_brackets():
     script = wrk_script([body], {"Authorization": "Bearer t"})
     assert "[=====[" + json.dumps(body, ensure_ascii=False) + "]=====]" in script
     assert "[ [===[Authorization]===] ] = [===[Bearer t]===]" in script
+
+
+def test_wrk_script_counts_every_failure_marker_given():
+    script = wrk_script([{"query": "{ x }"}], {}, failure_markers=('"errors"', '"userErrors":[{'))
+    assert 'local markers = { [===["errors"]===], [===["userErrors":[{]===] }' in script
+    assert "local markers = { [===[\"errors\"]===] }" in wrk_script([{"query": "{ x }"}], {})
