@@ -14,15 +14,22 @@ module's constant) does not need that work done again on every execution:
   SQLAlchemy ``Row``s through the kept metadata, so a caller gets the rows and the result
   methods (``all``, ``first``, ``scalar`` …) it would have got.
 
+An ``INSERT``, ``UPDATE`` or ``DELETE`` with ``RETURNING`` is taken as a SELECT is (its rows
+are its result); one without is left to SQLAlchemy, whose result carries the ``rowcount`` that
+a conditional update is judged by. A statement whose execution would add values (a column's
+Python-side default or ``onupdate`` the caller did not give) misses a parameter here and runs
+through SQLAlchemy, which computes them.
+
 An expanding ``IN`` parameter makes the SQL depend on the length of its list: SQLAlchemy expands
 the statement once per set of lengths (up to 64 of them), and the driver runs each. Values the
 statement carries for literal-execute parameters are rendered once. Only SELECTs are taken,
 not a statement whose SQL would depend on a value given at execution (a literal-execute
 parameter given then), only on a connection whose transaction SQLAlchemy has begun (a
-request's read connection, which ``set_config`` began), and only on PostgreSQL; anything else
-runs through SQLAlchemy as before. A driver error is raised as SQLAlchemy would raise it, and
-the engine's ``before_cursor_execute`` listeners still see every statement (with no cursor and
-no execution context): the benches and tests that count statements count these too.
+request's read connection, which ``set_config`` began, or a change's), and only on
+PostgreSQL; anything else runs through SQLAlchemy as before. A driver error is raised as
+SQLAlchemy would raise it, and the engine's ``before_cursor_execute`` listeners still see every
+statement (with no cursor and no execution context): the benches and tests that count
+statements count these too.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Result
 from sqlalchemy.engine.result import IteratorResult
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import Delete, Insert, Select, Update
 
 _MISSING = object()
 
@@ -66,11 +73,18 @@ class _Prepared:
 
 # Per statement object (weakly: a statement built per call is forgotten with it); ``None``
 # marks a statement that cannot be taken.
-_PREPARED: weakref.WeakKeyDictionary[Select, _Prepared | None] = weakref.WeakKeyDictionary()
+_PREPARED: weakref.WeakKeyDictionary[Any, _Prepared | None] = weakref.WeakKeyDictionary()
+
+
+def _returns_rows(statement: Any) -> bool:
+    """A SELECT, or a DML statement with ``RETURNING``."""
+    if isinstance(statement, Select):
+        return True
+    return isinstance(statement, Insert | Update | Delete) and bool(statement._returning)
 
 
 def _prepare(
-    connection: AsyncConnection, statement: Select, first: Result, parameters: dict[str, Any]
+    connection: AsyncConnection, statement: Any, first: Result, parameters: dict[str, Any]
 ) -> _Prepared | None:
     compiled = statement.compile(dialect=connection.dialect)
     if not _takeable(compiled):
@@ -97,6 +111,8 @@ def _takeable(compiled: Any) -> bool:
     and every literal-execute value carried by the statement."""
     if any(bind.callable is not None for bind in compiled.binds.values()):
         return False
+    if getattr(compiled, "insert_prefetch", None) or getattr(compiled, "update_prefetch", None):
+        return False  # a Python-side default or onupdate, computed by SQLAlchemy per execution
     if any(bind.value is None for bind in compiled.literal_execute_params):
         return False
     return all(
@@ -106,8 +122,8 @@ def _takeable(compiled: Any) -> bool:
 
 def takeable(statement: Any, dialect: Any) -> bool:
     """Whether ``statement`` can run by the driver (given no literal-execute value at
-    execution): a SELECT the statement's own values decide."""
-    return isinstance(statement, Select) and _takeable(statement.compile(dialect=dialect))
+    execution): a SELECT (or DML with ``RETURNING``) the statement's own values decide."""
+    return _returns_rows(statement) and _takeable(statement.compile(dialect=dialect))
 
 
 def _variant(prepared: _Prepared, parameters: dict[str, Any]) -> _Variant | None:
@@ -157,7 +173,7 @@ async def execute(
     connection: AsyncConnection, statement: Any, parameters: dict[str, Any] | None = None
 ) -> Result:
     """``connection.execute(statement, parameters)``, by the driver when it can be."""
-    if connection.dialect.name != "postgresql" or not isinstance(statement, Select):
+    if connection.dialect.name != "postgresql" or not _returns_rows(statement):
         return await connection.execute(statement, parameters)
     parameters = parameters or {}
     prepared = _PREPARED.get(statement, _MISSING)

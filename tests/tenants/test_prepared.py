@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import String, Uuid, bindparam, cast, func, literal, select
+from sqlalchemy import String, Uuid, bindparam, cast, func, literal, select, update
 from sqlalchemy.exc import DBAPIError
 
 from network.models import Site, SiteLevel
@@ -43,6 +44,26 @@ EXPANDING = (
     .order_by(Site.id)
 )
 ONE = select(Site.name).where(Site.id == bindparam("site_id"))
+_SITES = Site.__table__
+# A write with RETURNING is taken as a read is; one without keeps SQLAlchemy's rowcount.
+RENAME_RETURNING = (
+    update(_SITES)
+    .where(_SITES.c.id == bindparam("site_id"))
+    .values(address=bindparam("new_address"), updated_at=bindparam("at"))
+    .returning(_SITES.c.address)
+)
+# ``updated_at`` left to its ``onupdate``: SQLAlchemy computes it per execution, so its path.
+RENAME_STAMPED = (
+    update(_SITES)
+    .where(_SITES.c.id == bindparam("site_id"))
+    .values(address=bindparam("new_address"))
+    .returning(_SITES.c.address, _SITES.c.updated_at)
+)
+RENAME = (
+    update(_SITES)
+    .where(_SITES.c.id == bindparam("site_id"))
+    .values(address=bindparam("new_address"))
+)
 
 
 @pytest.fixture
@@ -210,3 +231,34 @@ async def test_an_engine_with_its_own_isolation_level_begins_apart(db, snapshot)
         await configured.dispose()
     assert isolation == ("repeatable read" if snapshot else "read committed")
     assert setting == str(county.tenant_id)
+
+
+async def test_a_write_with_returning_runs_by_the_driver_one_without_keeps_its_rowcount(
+    db, county_connection
+):
+    county, connection = county_connection
+    mine = county.sites["village_a1"].id
+    at = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    for address in ("一号", "二号", "三号"):
+        parameters = {"site_id": mine, "new_address": address, "at": at}
+        assert (await prepared.execute(connection, RENAME_RETURNING, parameters)).all() == [
+            (address,)
+        ]
+    assert prepared.is_prepared(RENAME_RETURNING) is (db.dialect == "postgresql")
+    for address in ("甲号", "乙号"):
+        parameters = {"site_id": mine, "new_address": address}
+        (row,) = (await prepared.execute(connection, RENAME_STAMPED, parameters)).all()
+        assert row.address == address and row.updated_at is not None
+        assert row.updated_at.replace(tzinfo=UTC) != at
+    assert not prepared.is_prepared(RENAME_STAMPED)
+    for address in ("四号", "五号"):
+        result = await prepared.execute(
+            connection, RENAME, {"site_id": mine, "new_address": address}
+        )
+        assert result.rowcount == 1
+        missing = {"site_id": uuid.uuid4(), "new_address": address}
+        assert (await prepared.execute(connection, RENAME, missing)).rowcount == 0
+    assert not prepared.is_prepared(RENAME)
+    assert (await prepared.execute(connection, ONE, {"site_id": mine})).scalar_one()
+    found = await connection.execute(select(_SITES.c.address).where(_SITES.c.id == mine))
+    assert found.scalar_one() == "五号"
