@@ -43,6 +43,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casework.models import DONE_STATUSES, Case, CaseCount, CaseDay, CaseStatus
+from tenants import prepared
 from tenants.context import session_tenant
 
 _TABLE = CaseCount.__table__
@@ -82,9 +83,10 @@ def _count_upsert(dialect: str) -> Any:
         status=bindparam("status"),
         cases=bindparam("cases"),
     )
+    # RETURNING: a write that returns rows runs by the driver (``tenants.prepared``)
     return statement.on_conflict_do_update(
         index_elements=list(_KEY), set_={"cases": _TABLE.c.cases + statement.excluded.cases}
-    )
+    ).returning(_TABLE.c.cases)
 
 
 # (an UPDATE's own parameters may not be named after its table's columns)
@@ -113,7 +115,7 @@ def _day_upsert(dialect: str, figures: tuple[str, ...]) -> Any:
     return statement.on_conflict_do_update(
         index_elements=list(_DAY_KEY),
         set_={f: _DAYS.c[f] + statement.excluded[f] for f in figures},
-    )
+    ).returning(_DAYS.c.id)
 
 
 async def _add(
@@ -136,14 +138,17 @@ async def _add(
         if result.rowcount != 1:
             raise RuntimeError(f"no count of {status} cases at {site_id}/{processing_site_id}")
         return
-    await session.execute(
-        _count_upsert(_dialect(session)), {**row, "id": uuid.uuid4(), "cases": delta}
+    await prepared.execute(
+        await session.connection(),
+        _count_upsert(_dialect(session)),
+        {**row, "id": uuid.uuid4(), "cases": delta},
     )
 
 
 async def _add_day(session: AsyncSession, site_id: uuid.UUID, day: date, **deltas: int) -> None:
     values = {figure: deltas.get(figure, 0) for figure in _DAY_FIGURES}
-    await session.execute(
+    await prepared.execute(
+        await session.connection(),
         _day_upsert(_dialect(session), tuple(sorted(deltas))),
         {"id": uuid.uuid4(), "tenant_id": _tenant(session), "site_id": site_id, "day": day}
         | values,

@@ -19,13 +19,15 @@ import enum
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, select
+from sqlalchemy import ColumnElement, and_, bindparam, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casework.calendar import CHINA, WorkingCalendar
+from casework.common import core_rows
 from casework.models import DONE_STATUSES, CalendarDay, Case, CaseStatus
 from casework.policy import casework_policy
 from catalog.models import HandlingKind
+from tenants.context import session_tenant
 
 
 class DeadlineState(enum.StrEnum):
@@ -37,10 +39,20 @@ class DeadlineState(enum.StrEnum):
     DONE_LATE = "DONE_LATE"
 
 
+# Built once, naming the county itself (the ORM's tenant filter would rebuild it per call).
+_COUNTY_DAYS = select(CalendarDay.day, CalendarDay.working).where(
+    CalendarDay.tenant_id == bindparam("tenant_id")
+)
+
+
 async def county_calendar(session: AsyncSession) -> WorkingCalendar:
     """The county's working-day calendar: China's, with the county's own closures and working
     days (``CalendarDay``, a handful of rows) on top."""
-    rows = (await session.execute(select(CalendarDay.day, CalendarDay.working))).all()
+    tenant_id = session_tenant(session)
+    if tenant_id is None:  # a session of every county names none: the ORM's own statement
+        rows = (await session.execute(select(CalendarDay.day, CalendarDay.working))).all()
+    else:
+        rows = await core_rows(session, _COUNTY_DAYS, {"tenant_id": tenant_id})
     if not rows:
         return CHINA
     return WorkingCalendar(

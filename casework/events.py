@@ -38,10 +38,28 @@ async def record_event(
             select(func.max(CaseEvent.step)).where(CaseEvent.case_id == case.id)
         )
     )
-    event = CaseEvent(
+    event = new_event(case, (last or 0) + 1, kind, from_status, to_status, actor, at, note, detail)
+    session.add(event)
+    return event
+
+
+def new_event(
+    case: Case,
+    step: int,
+    kind: EventKind,
+    from_status: CaseStatus | None,
+    to_status: CaseStatus,
+    actor: Actor,
+    at: datetime,
+    note: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """The case's step number ``step``, not yet in any session."""
+    return CaseEvent(
         id=uuid.uuid4(),
+        tenant_id=case.tenant_id,
         case_id=case.id,
-        step=(last or 0) + 1,
+        step=step,
         at=at,
         kind=kind,
         from_status=from_status,
@@ -51,8 +69,6 @@ async def record_event(
         note=note,
         detail=detail,
     )
-    session.add(event)
-    return event
 
 
 async def events_of(

@@ -17,13 +17,14 @@ for the matter, else the person accepting.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Executable, and_, bindparam, exists, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from authz.guard import Actor
 from casework import counts, numbers
@@ -31,9 +32,10 @@ from casework.applicants import ApplicantData, check_applicant, store_applicant
 from casework.appointments import check_in, mark_checked_in
 from casework.common import clean_items, clean_text, core_rows, get_site, get_window, local_day
 from casework.deadlines import county_calendar, limit_for, start_clock
-from casework.events import record_event
+from casework.events import new_event
 from casework.models import (
     Case,
+    CaseEvent,
     CaseStatus,
     Channel,
     EventKind,
@@ -54,10 +56,12 @@ from catalog.effective import (
 )
 from catalog.models import HandlingKind
 from network.models import Site
-from tenants import audit, counters
+from tenants import audit, counters, prepared, rows
+from tenants.base import utcnow
 from tenants.context import session_tenant
 from tenants.errors import Collector, refuse
-from tenants.models import Tenant
+from tenants.models import AuditEvent, Tenant
+from workforce.models import Staff
 from workforce.personal import PersonalDataCipher
 
 
@@ -87,11 +91,16 @@ class NewNotice:
 class Accepted:
     case: Case
     receipt_code: str  # shown once, on the receipt; only its keyed hash is kept
+    site: Site  # where it was accepted, as read by the intake
+    clerk: Staff | None  # who accepted it (the caller's record), as read by the intake
 
 
-_WINDOW_AND_SITE = (
-    select(Window, Site)
+_WINDOW_SITE_AND_CLERK = (
+    select(Window, Site, Staff)
     .join(Site, Site.id == Window.site_id)
+    .outerjoin(
+        Staff, and_(Staff.id == bindparam("staff_id"), Staff.tenant_id == bindparam("tenant_id"))
+    )
     .where(
         Window.id == bindparam("window_id"),
         Window.tenant_id == bindparam("tenant_id"),
@@ -102,21 +111,27 @@ _WINDOW_AND_SITE = (
 
 async def _intake_window(
     session: AsyncSession, actor: Actor, window_id: uuid.UUID, now: datetime, action: str
-) -> tuple[Window, Site]:
-    # The window with its site: one statement, built once, naming the county itself (the
-    # ORM's tenant filter would rebuild it on every execution); both rows stay in the session.
+) -> tuple[Window, Site, Staff | None]:
+    # The window with its site and the caller's record: one statement, built once, naming
+    # the county itself (the ORM's tenant filter would rebuild it on every execution); the
+    # rows stay in the session.
     found = (
         await session.execute(
-            _WINDOW_AND_SITE,
-            {"window_id": window_id, "tenant_id": session_tenant(session)},
+            _WINDOW_SITE_AND_CLERK,
+            {
+                "window_id": window_id,
+                "staff_id": actor.staff_id,
+                "tenant_id": session_tenant(session),
+            },
             execution_options={"all_tenants": True},
         )
     ).first()
     if found is None:
         window = await get_window(session, window_id)  # NOT_FOUND under windowId
         site = await get_site(session, window.site_id, "windowId")
+        clerk = None
     else:
-        window, site = found
+        window, site, clerk = found
     await require_front_desk_post(session, actor, site, local_day(now), action)
     if window.status is not WindowStatus.OPEN:
         raise refuse("windowId", "WINDOW_CLOSED", f"{window.number} 号窗口已关闭")
@@ -126,7 +141,7 @@ async def _intake_window(
             "WINDOW_CANNOT_ACCEPT",
             f"{window.number} 号窗口不是受理窗口(综合窗口或专窗)",
         )
-    return window, site
+    return window, site, clerk
 
 
 async def _matter_entry(
@@ -243,7 +258,7 @@ async def accept_case(
 ) -> Accepted:
     """受理: a new case, numbered, routed to its back office, with its due date."""
     today = local_day(now)
-    window, site = await _intake_window(session, actor, data.window_id, now, "case:accept")
+    window, site, clerk = await _intake_window(session, actor, data.window_id, now, "case:accept")
     staff_id = actor.staff_id
     assert staff_id is not None
     errors = Collector()
@@ -308,17 +323,18 @@ async def accept_case(
         case.notice_id, case.first_receiver_id = notice
     start_clock(case, calendar, today)
 
-    # Last, the rows every intake of the county shares, each held until the commit: the
-    # day's sequence (the number), the site's count, the audit chain's head (written by the
-    # flush that ends the transaction). Nothing is read from here on.
-    case.number = await numbers.case_number(session, county.code, today)
-    session.add(case)
-    if appointment is not None:
-        await session.flush()  # the appointment names the case
-        await mark_checked_in(session, appointment, case.id)
-    await record_event(
-        session,
+    # Last, the rows every intake shares, each locked until the commit and in the order every
+    # writer takes them: the site's counts, then the county's (the day's sequence for the
+    # number, the audit chain's head). Nothing is read from here on.
+    case.tenant_id = site.tenant_id
+    case.created_at = case.updated_at = written = utcnow()  # as the flush's defaults
+    await counts.case_added(session, case)
+    connection = await session.connection()
+    sequence, link = await _number_and_link_of(connection, site.tenant_id, today)
+    case.number = numbers.case_number_of(county.code, today, sequence)
+    event = new_event(
         case,
+        1,
         EventKind.ACCEPTED,
         None,
         CaseStatus.ACCEPTED,
@@ -333,21 +349,88 @@ async def accept_case(
             "route": route.value,
             "processingSite": str(processing_site_id),
         },
-        first=True,
     )
-    # The case and its event go in with the audit row, in the flush that ends the transaction
-    # (one flush, not two); nothing here reads them.
-    with session.no_autoflush:
-        await counts.case_added(session, case)
-    audit.record(
-        session,
-        actor.label,
-        "case.accept",
-        "Case",
-        case.id,
-        {"number": case.number, "matter": case.matter_code, "site": str(site.id)},
+    trail = audit.linked_row(
+        site.tenant_id,
+        link,
+        at=written,
+        actor_label=actor.label,
+        action="case.accept",
+        object_type="Case",
+        object_id=case.id,
+        detail={"number": case.number, "matter": case.matter_code, "site": str(site.id)},
     )
-    return Accepted(case, receipt)
+    await _write_intake(connection, rows.values_of(case), rows.values_of(event), trail)
+    if appointment is not None:
+        await mark_checked_in(session, appointment, case.id)  # names the case: after it
+    return Accepted(case, receipt, site, clerk)
+
+
+@functools.cache
+def _number_and_link(dialect: str) -> tuple[Executable, ...]:
+    """The day's next case number and the audit chain's next link: on PostgreSQL one
+    statement (the sequence's upsert a ``WITH`` part of the head's, whose ``RETURNING`` adds
+    the number), elsewhere two. Only intakes take a case sequence row, always with the head
+    right after it, so the order of the two within the statement cannot deadlock."""
+    sequence = numbers.advance(dialect)
+    head, _ = audit.head_statements(dialect)
+    if dialect != "postgresql":
+        return head, sequence
+    taken = sequence.cte("case_sequence")
+    return (head.add_cte(taken).returning(select(taken.c.last).scalar_subquery()),)
+
+
+async def _number_and_link_of(
+    connection: AsyncConnection, tenant_id: uuid.UUID, day: date
+) -> tuple[int, tuple[int, str]]:
+    """(the day's case sequence, (audit number, previous hash)) — both rows locked."""
+    parameters = {
+        **numbers.advance_parameters(tenant_id, numbers.CASE, day),
+        **audit.head_parameters(tenant_id),
+    }
+    statements = _number_and_link(connection.dialect.name)
+    if len(statements) == 1:
+        seq, previous, sequence = (
+            await prepared.execute(connection, statements[0], parameters)
+        ).one()
+        return int(sequence), (int(seq), previous)
+    head, advance = statements
+    sequence = (await prepared.execute(connection, advance, parameters)).scalar_one()
+    seq, previous = (await prepared.execute(connection, head, parameters)).one()
+    return int(sequence), (int(seq), previous)
+
+
+@functools.cache
+def _intake_writes(dialect: str) -> tuple[Executable, ...]:
+    """The case, its first step and its audit row (with the chain head's new hash): on
+    PostgreSQL one statement (the others as data-modifying ``WITH`` parts; the foreign key
+    from the step to the case is checked at the statement's end), elsewhere four."""
+    keep_hash, audit_row = audit.link_statements(dialect)
+    case_row = rows.insert_all(Case.__table__, "case_").returning(Case.__table__.c.id)
+    event_row = rows.insert_all(CaseEvent.__table__, "event_")
+    if dialect != "postgresql":
+        return case_row, event_row, keep_hash, audit_row
+    audit_id = AuditEvent.__table__.c.id
+    return (
+        case_row.add_cte(event_row.returning(CaseEvent.__table__.c.id).cte("case_event"))
+        .add_cte(keep_hash.cte("audit_head"))
+        .add_cte(audit_row.returning(audit_id).cte("audit_event")),
+    )
+
+
+async def _write_intake(
+    connection: AsyncConnection,
+    case: dict[str, Any],
+    event: dict[str, Any],
+    trail: dict[str, Any],
+) -> None:
+    parameters = {
+        **rows.bound("case_", case),
+        **rows.bound("event_", event),
+        **audit.link_parameters(trail),
+    }
+    for statement in _intake_writes(connection.dialect.name):
+        await prepared.execute(connection, statement, parameters)
 
 
 # Built once: the applicant's latest notice for the matter that no case has answered yet (each
@@ -387,7 +470,7 @@ async def notify_missing(
 ) -> Notice:
     """一次性告知: one numbered notice listing everything missing for the matter."""
     today = local_day(now)
-    window, site = await _intake_window(session, actor, data.window_id, now, "case:notify")
+    window, site, _clerk = await _intake_window(session, actor, data.window_id, now, "case:notify")
     staff_id = actor.staff_id
     assert staff_id is not None
     errors = Collector()

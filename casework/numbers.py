@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casework.models import CaseSequence
+from tenants import prepared
 from tenants.context import session_tenant
 
 CASE = "case"
@@ -30,7 +31,7 @@ RECEIPT_LENGTH = 8
 
 
 @cache
-def _advance(dialect: str):
+def advance(dialect: str):
     """The sequence's ``INSERT … ON CONFLICT DO UPDATE … RETURNING``, built once per dialect
     (building it and its cache key anew was a good part of an intake's number)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -56,14 +57,23 @@ async def next_sequence(session: AsyncSession, kind: str, day: date) -> int:
     tenant_id = session_tenant(session)
     if tenant_id is None:
         raise RuntimeError("numbers are given inside a county")
-    statement = _advance(session.bind.dialect.name)
-    parameters = {"id": uuid.uuid4(), "tenant_id": tenant_id, "kind": kind, "day": day}
-    return (await session.execute(statement, parameters)).scalar_one()
+    statement = advance(session.bind.dialect.name)
+    connection = await session.connection()
+    parameters = advance_parameters(tenant_id, kind, day)
+    return (await prepared.execute(connection, statement, parameters)).scalar_one()
+
+
+def advance_parameters(tenant_id: uuid.UUID, kind: str, day: date) -> dict[str, object]:
+    """The parameters of :func:`advance` (``id``, ``tenant_id``, ``kind``, ``day``)."""
+    return {"id": uuid.uuid4(), "tenant_id": tenant_id, "kind": kind, "day": day}
+
+
+def case_number_of(county_code: str, day: date, sequence: int) -> str:
+    return f"{county_code}-{day:%Y%m%d}-{sequence:04d}"
 
 
 async def case_number(session: AsyncSession, county_code: str, day: date) -> str:
-    sequence = await next_sequence(session, CASE, day)
-    return f"{county_code}-{day:%Y%m%d}-{sequence:04d}"
+    return case_number_of(county_code, day, await next_sequence(session, CASE, day))
 
 
 async def notice_number(session: AsyncSession, county_code: str, day: date) -> str:

@@ -11,6 +11,10 @@ row is inserted (a mapper ``before_insert`` hook, so every caller gets it withou
 - the row's ``hash`` is SHA-256 over its content and ``prev_hash`` (:func:`row_hash`); the head
   keeps the last hash.
 
+A hot write may append its row itself instead (:func:`take_link`, :func:`linked_row`,
+:func:`link_statements`): the same head upsert and hash, by statements built once that the
+caller runs — on PostgreSQL together with its own rows, in one statement.
+
 The rows are never updated or deleted: on PostgreSQL the app role has only INSERT and SELECT on
 ``audit_events`` (grants, and row-level policies for SELECT and INSERT only); on SQLite
 triggers refuse UPDATE and DELETE (migration ``0010_casework_followup``). :func:`verify_chain`
@@ -31,8 +35,10 @@ from typing import Any
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.sql import Insert, Update
 
+from tenants import prepared, rows
 from tenants.base import utcnow
 from tenants.models import AuditChainHead, AuditEvent
 
@@ -139,7 +145,7 @@ def hash_of(row: Any) -> str:
 
 
 @functools.cache
-def _head_statements(dialect: str) -> tuple[Any, Any]:
+def head_statements(dialect: str) -> tuple[Any, Any]:
     """The head's upsert and its hash update, built once per dialect: built per row, their
     construction and cache keys were half of an audited write's chain work."""
     table = AuditChainHead.__table__
@@ -161,7 +167,7 @@ def _head_statements(dialect: str) -> tuple[Any, Any]:
 def _advance_head(connection: Connection, tenant_id: uuid.UUID) -> tuple[int, str]:
     """Take the county's next number (locking its head until the transaction ends); returns
     (number, hash of the row before it)."""
-    advance, _ = _head_statements(connection.dialect.name)
+    advance, _ = head_statements(connection.dialect.name)
     seq, previous = connection.execute(
         advance, {"head_id": uuid.uuid4(), "county": tenant_id}
     ).one()
@@ -178,8 +184,95 @@ def _chain(mapper, connection: Connection, target: AuditEvent) -> None:
     target.seq = seq
     target.prev_hash = previous
     target.hash = hash_of(target)
-    _, keep_hash = _head_statements(connection.dialect.name)
+    _, keep_hash = head_statements(connection.dialect.name)
     connection.execute(keep_hash, {"county": target.tenant_id, "last_hash": target.hash})
+
+
+async def take_link(connection: AsyncConnection, tenant_id: uuid.UUID) -> tuple[int, str]:
+    """:func:`_advance_head` for a caller writing its row itself: (number, previous hash),
+    the county's head locked until the transaction ends. Take it after every other lock the
+    transaction needs, as a flush does (its audit rows go last). A caller may run the head's
+    upsert (the first of :func:`head_statements`, with :func:`head_parameters`) inside a
+    statement of its own instead."""
+    advance, _ = head_statements(connection.dialect.name)
+    parameters = head_parameters(tenant_id)
+    seq, previous = (await prepared.execute(connection, advance, parameters)).one()
+    return int(seq), previous
+
+
+def head_parameters(tenant_id: uuid.UUID) -> dict[str, Any]:
+    return {"head_id": uuid.uuid4(), "county": tenant_id}
+
+
+def linked_row(
+    tenant_id: uuid.UUID,
+    link: tuple[int, str],
+    *,
+    at: datetime,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: object | None,
+    detail: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """The column values of the audit row at ``link`` (from :func:`take_link`), hash made."""
+    seq, previous = link
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC)  # SQLite keeps the text as given: UTC, as every other row's
+    row: dict[str, Any] = {
+        "id": uuid.uuid4(),
+        "tenant_id": tenant_id,
+        "at": at,
+        "actor": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id) if object_id is not None else None,
+        "detail": detail,
+        "note": note,
+        "seq": seq,
+        "prev_hash": previous,
+    }
+    row["hash"] = row_hash(
+        tenant_id=tenant_id,
+        seq=seq,
+        row_id=row["id"],
+        at=at,
+        actor=actor_label,
+        action=action,
+        object_type=object_type,
+        object_id=row["object_id"],
+        detail=detail,
+        note=note,
+        prev_hash=previous,
+    )
+    return row
+
+
+LINK_PREFIX = "audit_"
+
+
+@functools.cache
+def link_statements(dialect: str) -> tuple[Update, Insert]:
+    """The head's new hash (parameters ``audit_county``, ``audit_last_hash``) and the row
+    (``audit_<column>``: :func:`tenants.rows.bound` of :func:`linked_row`)."""
+    table = AuditChainHead.__table__
+    keep_hash = (
+        table.update()
+        .where(table.c.tenant_id == bindparam(f"{LINK_PREFIX}county"))
+        .values(hash=bindparam(f"{LINK_PREFIX}last_hash"))
+        .returning(table.c.seq)
+    )
+    return keep_hash, rows.insert_all(AuditEvent.__table__, LINK_PREFIX)
+
+
+def link_parameters(row: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of :func:`link_statements` for ``row`` (from :func:`linked_row`)."""
+    return {
+        **rows.bound(LINK_PREFIX, row),
+        f"{LINK_PREFIX}county": row["tenant_id"],
+        f"{LINK_PREFIX}last_hash": row["hash"],
+    }
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,9 @@ from casework.schema.inputs import (
 )
 from casework.schema.payloads import CasePayload, NoticePayload, WindowPayload
 from casework.schema.types import CaseType, NoticeType, WindowType
+from network.schema import SiteType, site_loader
 from workforce.personal import cipher_for
+from workforce.schema.loaders import staff_loader
 
 
 def _cipher(info: Info):
@@ -83,6 +85,11 @@ class CaseworkMutation(FeedbackMutation, CalendarMutation, AppointmentMutation):
                 note=input.note,
             )
             accepted = await intake.accept_case(session, actor, cipher, data, clock.now())
+            # The payload's site and clerk are what the intake read: no second transaction.
+            context = app_context(info)
+            site_loader(context).prime(accepted.site.id, SiteType.from_row(accepted.site))
+            if accepted.clerk is not None:
+                staff_loader(context).prime(accepted.clerk.id, accepted.clerk)
             return CaseType.from_row(accepted.case, accepted.receipt_code)
 
         case, errors = await mutate(info, change)

@@ -6,9 +6,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+
+from tenants import audit
+from tenants.models import AuditEvent
 from tests.casework.world import build_world
 from tests.support.casework import pin_now
 from tests.support.catalog import BUSINESS, MARRIAGE
+from tests.support.engine_events import EngineEvents
 from tests.support.factories import make_county
 from tests.support.graphql import error_code, gid, gql, operation, run_operation
 from tests.support.workforce import id_number
@@ -342,3 +347,50 @@ async def test_refusals_and_denials_through_graphql(db, client, monkeypatch):
         operation_name="CaseProgress",
     )
     assert error_code(unknown_county) == "NOT_FOUND"
+
+
+async def test_an_intake_is_one_transaction_and_its_trail_holds(db, client, monkeypatch):
+    """``acceptCase``: the caller's row, the intake's reads and writes and the payload's site
+    and clerk in one transaction (the payload answers from what the intake read); the audit
+    row it appends itself links into the county's chain beside rows the ORM appends."""
+    county = await make_county(db, "一事务受理县")
+    world = await build_world(county)
+    pin_now(monkeypatch, date(2025, 3, 3))
+    variables = {
+        "input": {
+            "windowId": gid("Window", world.counter.id),
+            "matterCode": MARRIAGE,
+            "applicant": _applicant(id_number(date(1990, 2, 2))),
+            "received": ["居民身份证", "户口簿", "近期半身免冠合影照片"],
+        }
+    }
+    for _ in range(2):
+        with EngineEvents(db, "begin") as begins:
+            answer = await run_operation(
+                client, DOCUMENT, "AcceptCase", variables, world.desk.token()
+            )
+        assert answer["acceptCase"]["userErrors"] == []
+        case = answer["acceptCase"]["case"]
+        assert case["site"] == {"id": county.site_gid("root"), "name": county.sites["root"].name}
+        assert case["acceptedBy"] == {"id": gid("Staff", world.desk.staff.id), "name": "收件甲"}
+        assert begins.count == 1
+        assert db.engine.sync_engine.pool.checkedout() == 0
+        # an ORM-appended row between the intakes (a window opened by the county office)
+        opened = await run_operation(
+            client,
+            DOCUMENT,
+            "OpenWindow",
+            {"input": {"siteId": county.site_gid("root"), "number": f"Z{_}", "kind": "ISSUE"}},
+            county.token("admin"),
+        )
+        assert opened["openWindow"]["userErrors"] == []
+    async with db.session(county.tenant_id) as session:
+        report = await audit.verify_chain(session)
+        accepts = (
+            await session.execute(
+                select(AuditEvent.detail).where(AuditEvent.action == "case.accept")
+            )
+        ).scalars()
+        numbers = sorted(detail["number"] for detail in accepts)
+    assert report.verified and report.length >= 4
+    assert numbers == [f"{county.code}-20250303-0001", f"{county.code}-20250303-0002"]

@@ -159,3 +159,27 @@ async def test_a_suspended_clerk_is_not_on_duty(worlds):
     assert duty is None and placed is None
     with pytest.raises(Forbidden):
         await accept(county, clerk, theirs.counter, at(DAY))
+
+
+def test_the_intakes_writes_can_run_by_the_driver():
+    """On PostgreSQL an intake's writes run straight on asyncpg after their first execution
+    (``tenants.prepared``): every column given, nothing computed per execution. One that could
+    not would quietly pay SQLAlchemy's path again."""
+    from sqlalchemy.dialects import postgresql
+
+    from casework import counts, numbers
+    from tenants import prepared
+
+    dialect = postgresql.asyncpg.dialect()
+    (write,) = intake._intake_writes("postgresql")  # the case, its step, its audit row: one
+    hot = {
+        "case, first step, audit row": write,
+        "sequence": numbers.advance("postgresql"),
+        "count": counts._count_upsert("postgresql"),
+        "day": counts._day_upsert("postgresql", ("accepted",)),
+        "number and audit head": intake._number_and_link("postgresql")[0],
+    }
+    for label, statement in hot.items():
+        assert prepared.takeable(statement, dialect), label
+    assert len(intake._intake_writes("sqlite")) == 4  # no data-modifying WITH there
+    assert len(intake._number_and_link("sqlite")) == 2
