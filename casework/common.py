@@ -30,7 +30,7 @@ async def core_rows(
     row-level security still applies on PostgreSQL). The ORM's tenant filter would rebuild
     them, and their cache key, on every execution. Nothing is autoflushed first. A SELECT runs
     by the driver after its first execution (``tenants.prepared``)."""
-    connection = await session.connection()
+    connection = await prepared.session_connection(session)
     return (await prepared.execute(connection, statement, parameters)).all()
 
 

@@ -139,7 +139,7 @@ async def _add(
             raise RuntimeError(f"no count of {status} cases at {site_id}/{processing_site_id}")
         return
     await prepared.execute(
-        await session.connection(),
+        await prepared.session_connection(session),
         _count_upsert(_dialect(session)),
         {**row, "id": uuid.uuid4(), "cases": delta},
     )
@@ -148,7 +148,7 @@ async def _add(
 async def _add_day(session: AsyncSession, site_id: uuid.UUID, day: date, **deltas: int) -> None:
     values = {figure: deltas.get(figure, 0) for figure in _DAY_FIGURES}
     await prepared.execute(
-        await session.connection(),
+        await prepared.session_connection(session),
         _day_upsert(_dialect(session), tuple(sorted(deltas))),
         {"id": uuid.uuid4(), "tenant_id": _tenant(session), "site_id": site_id, "day": day}
         | values,

@@ -329,7 +329,7 @@ async def accept_case(
     case.tenant_id = site.tenant_id
     case.created_at = case.updated_at = written = utcnow()  # as the flush's defaults
     await counts.case_added(session, case)
-    connection = await session.connection()
+    connection = await prepared.session_connection(session)
     sequence, link = await _number_and_link_of(connection, site.tenant_id, today)
     case.number = numbers.case_number_of(county.code, today, sequence)
     event = new_event(

@@ -58,7 +58,7 @@ async def next_sequence(session: AsyncSession, kind: str, day: date) -> int:
     if tenant_id is None:
         raise RuntimeError("numbers are given inside a county")
     statement = advance(session.bind.dialect.name)
-    connection = await session.connection()
+    connection = await prepared.session_connection(session)
     parameters = advance_parameters(tenant_id, kind, day)
     return (await prepared.execute(connection, statement, parameters)).scalar_one()
 

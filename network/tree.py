@@ -44,7 +44,7 @@ async def ancestor_ids(session: AsyncSession, site_id: uuid.UUID) -> list[uuid.U
                 .order_by(SiteClosure.depth)
             )
         else:
-            connection = await session.connection()
+            connection = await prepared.session_connection(session)
             parameters = {"site_id": site_id, "tenant_id": tenant_id}
             rows = await prepared.execute(connection, _ANCESTOR_IDS, parameters)
         found = memo[key] = tuple(rows.scalars())

@@ -42,7 +42,7 @@ from asyncpg.transaction import TransactionState
 from sqlalchemy import exc
 from sqlalchemy.engine import Result
 from sqlalchemy.engine.result import IteratorResult
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import Delete, Insert, Select, Update
 
 _MISSING = object()
@@ -183,8 +183,7 @@ async def execute(
         return result
     variant = _variant_for(prepared, parameters) if prepared is not None else None
     arguments = _arguments(variant, parameters) if variant is not None else None
-    fairy = await connection.get_raw_connection()
-    adapted = fairy.dbapi_connection
+    adapted = await _adapted(connection)
     if arguments is None or adapted is None or adapted._transaction is None:
         return await connection.execute(statement, parameters)
     assert isinstance(variant, _Variant) and isinstance(prepared, _Prepared)
@@ -199,6 +198,33 @@ async def execute(
     except Exception as error:
         _raise_translated(connection, adapted, variant.sql, arguments, error)
     return IteratorResult(prepared.metadata, iter(records))
+
+
+async def _adapted(connection: AsyncConnection) -> Any:
+    """The adapter of the connection's driver connection. A connection in use holds its pool
+    entry (``Connection._dbapi_connection``); only one invalidated meanwhile needs
+    ``get_raw_connection``'s revalidation, which runs in a greenlet of its own — a switch per
+    statement that the hot path does not need."""
+    sync = connection.sync_connection
+    fairy = getattr(sync, "_dbapi_connection", None) if sync is not None else None
+    if fairy is None:
+        fairy = await connection.get_raw_connection()
+    return fairy.dbapi_connection
+
+
+async def session_connection(session: AsyncSession) -> AsyncConnection:
+    """``await session.connection()``, kept for the session's transaction: every call would
+    otherwise switch to a greenlet to find the same connection again."""
+    transaction = session.sync_session.get_transaction()
+    kept = session.info.get(_SESSION_CONNECTION)
+    if transaction is not None and kept is not None and kept[0] is transaction:
+        return kept[1]
+    connection = await session.connection()
+    session.info[_SESSION_CONNECTION] = (session.sync_session.get_transaction(), connection)
+    return connection
+
+
+_SESSION_CONNECTION = "tenants.prepared.connection"
 
 
 def _raise_translated(

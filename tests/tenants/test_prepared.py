@@ -262,3 +262,15 @@ async def test_a_write_with_returning_runs_by_the_driver_one_without_keeps_its_r
     assert (await prepared.execute(connection, ONE, {"site_id": mine})).scalar_one()
     found = await connection.execute(select(_SITES.c.address).where(_SITES.c.id == mine))
     assert found.scalar_one() == "五号"
+
+
+async def test_a_sessions_connection_is_kept_for_its_transaction_only(db):
+    county = await make_county(db, "连接县")
+    async with db.session(county.tenant_id) as session:
+        first = await prepared.session_connection(session)
+        assert await prepared.session_connection(session) is first
+        assert first is await session.connection()
+        await session.commit()
+        again = await prepared.session_connection(session)
+        assert again is await session.connection()
+        assert (await prepared.execute(again, ONE, {"site_id": county.sites["root"].id})).all()
