@@ -20,7 +20,10 @@
    process: the first run (records the day's alerts) and a second (records nothing).
 
 The machine's ``/proc/loadavg`` is printed before and after: the figures are only comparable
-when nothing else runs. Run: ``python -m bench.casework_speed [--cases 1000000]``. Not a test.
+when nothing else runs. So is PostgreSQL's ``shared_buffers``: Debian's default (128MB) holds
+little of a million cases and their indexes; ``ONEWINDOW_PG_SHARED_BUFFERS=1GB
+infra/dev-services`` sets what a production server would have.
+Run: ``python -m bench.casework_speed [--cases 1000000]``. Not a test.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+from sqlalchemy import text
 
 from api.gql.ids import global_id
 from bench import profile
@@ -266,7 +270,12 @@ async def main(app_url: str, owner_url: str, workdir: Path, args) -> None:
     await vacuum_analyze(owner_url)
     print(f"VACUUM ANALYZE in {time.perf_counter() - started:.1f} s", flush=True)
 
-    print(f"loadavg before the measures: {loadavg()}", flush=True)
+    async with db.engine.connect() as connection:
+        buffers = (await connection.execute(text("show shared_buffers"))).scalar_one()
+    print(
+        f"loadavg before the measures: {loadavg()}; PostgreSQL shared_buffers {buffers}",
+        flush=True,
+    )
     for run in (1, 2):
         started = time.perf_counter()
         added = await alerts_for_every_county(db, today)
