@@ -9,7 +9,8 @@ Modules:
   complaints, calendar days, alerts, slot counts and appointments (``0010_casework_followup``).
 - ``windows``: open and close a site's windows (``window:open`` / ``window:close`` at the site).
 - ``intake``: ``acceptCase`` (front desk today, effective catalog, materials, 容缺, 告知承诺,
-  首问负责, number and receipt code) and ``notifyMissing`` (一次性告知).
+  首问负责, number and receipt code) and ``notifyMissing`` (一次性告知); ``intake_rows``: how
+  an intake's rows are written (statements built once, the audit row appended by the intake).
 - ``routing``: the back office that decides a case (the department, or the site holding the
   processing right).
 - ``flow``: 补正, decision, issue, withdrawal — separation of duties and conditional updates.

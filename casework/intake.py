@@ -17,17 +17,16 @@ for the matter, else the person accepting.
 
 from __future__ import annotations
 
-import functools
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, and_, bindparam, exists, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy import and_, bindparam, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor
-from casework import counts, numbers
+from casework import counts, intake_rows, numbers
 from casework.applicants import ApplicantData, check_applicant, store_applicant
 from casework.appointments import check_in, mark_checked_in
 from casework.common import clean_items, clean_text, core_rows, get_site, get_window, local_day
@@ -35,7 +34,6 @@ from casework.deadlines import county_calendar, limit_for, start_clock
 from casework.events import new_event
 from casework.models import (
     Case,
-    CaseEvent,
     CaseStatus,
     Channel,
     EventKind,
@@ -60,7 +58,7 @@ from tenants import audit, counters, prepared, rows
 from tenants.base import utcnow
 from tenants.context import session_tenant
 from tenants.errors import Collector, refuse
-from tenants.models import AuditEvent, Tenant
+from tenants.models import Tenant
 from workforce.models import Staff
 from workforce.personal import PersonalDataCipher
 
@@ -330,7 +328,7 @@ async def accept_case(
     case.created_at = case.updated_at = written = utcnow()  # as the flush's defaults
     await counts.case_added(session, case)
     connection = await prepared.session_connection(session)
-    sequence, link = await _number_and_link_of(connection, site.tenant_id, today)
+    sequence, link = await intake_rows.number_and_link(connection, site.tenant_id, today)
     case.number = numbers.case_number_of(county.code, today, sequence)
     event = new_event(
         case,
@@ -360,77 +358,10 @@ async def accept_case(
         object_id=case.id,
         detail={"number": case.number, "matter": case.matter_code, "site": str(site.id)},
     )
-    await _write_intake(connection, rows.values_of(case), rows.values_of(event), trail)
+    await intake_rows.write(connection, rows.values_of(case), rows.values_of(event), trail)
     if appointment is not None:
         await mark_checked_in(session, appointment, case.id)  # names the case: after it
     return Accepted(case, receipt, site, clerk)
-
-
-@functools.cache
-def _number_and_link(dialect: str) -> tuple[Executable, ...]:
-    """The day's next case number and the audit chain's next link: on PostgreSQL one
-    statement (the sequence's upsert a ``WITH`` part of the head's, whose ``RETURNING`` adds
-    the number), elsewhere two. Only intakes take a case sequence row, always with the head
-    right after it, so the order of the two within the statement cannot deadlock."""
-    sequence = numbers.advance(dialect)
-    head, _ = audit.head_statements(dialect)
-    if dialect != "postgresql":
-        return head, sequence
-    taken = sequence.cte("case_sequence")
-    return (head.add_cte(taken).returning(select(taken.c.last).scalar_subquery()),)
-
-
-async def _number_and_link_of(
-    connection: AsyncConnection, tenant_id: uuid.UUID, day: date
-) -> tuple[int, tuple[int, str]]:
-    """(the day's case sequence, (audit number, previous hash)) — both rows locked."""
-    parameters = {
-        **numbers.advance_parameters(tenant_id, numbers.CASE, day),
-        **audit.head_parameters(tenant_id),
-    }
-    statements = _number_and_link(connection.dialect.name)
-    if len(statements) == 1:
-        seq, previous, sequence = (
-            await prepared.execute(connection, statements[0], parameters)
-        ).one()
-        return int(sequence), (int(seq), previous)
-    head, advance = statements
-    sequence = (await prepared.execute(connection, advance, parameters)).scalar_one()
-    seq, previous = (await prepared.execute(connection, head, parameters)).one()
-    return int(sequence), (int(seq), previous)
-
-
-@functools.cache
-def _intake_writes(dialect: str) -> tuple[Executable, ...]:
-    """The case, its first step and its audit row (with the chain head's new hash): on
-    PostgreSQL one statement (the others as data-modifying ``WITH`` parts; the foreign key
-    from the step to the case is checked at the statement's end), elsewhere four."""
-    keep_hash, audit_row = audit.link_statements(dialect)
-    case_row = rows.insert_all(Case.__table__, "case_").returning(Case.__table__.c.id)
-    event_row = rows.insert_all(CaseEvent.__table__, "event_")
-    if dialect != "postgresql":
-        return case_row, event_row, keep_hash, audit_row
-    audit_id = AuditEvent.__table__.c.id
-    return (
-        case_row.add_cte(event_row.returning(CaseEvent.__table__.c.id).cte("case_event"))
-        .add_cte(keep_hash.cte("audit_head"))
-        .add_cte(audit_row.returning(audit_id).cte("audit_event")),
-    )
-
-
-async def _write_intake(
-    connection: AsyncConnection,
-    case: dict[str, Any],
-    event: dict[str, Any],
-    trail: dict[str, Any],
-) -> None:
-    parameters = {
-        **rows.bound("case_", case),
-        **rows.bound("event_", event),
-        **audit.link_parameters(trail),
-    }
-    for statement in _intake_writes(connection.dialect.name):
-        await prepared.execute(connection, statement, parameters)
 
 
 # Built once: the applicant's latest notice for the matter that no case has answered yet (each

@@ -167,19 +167,19 @@ def test_the_intakes_writes_can_run_by_the_driver():
     not would quietly pay SQLAlchemy's path again."""
     from sqlalchemy.dialects import postgresql
 
-    from casework import counts, numbers
+    from casework import counts, intake_rows, numbers
     from tenants import prepared
 
     dialect = postgresql.asyncpg.dialect()
-    (write,) = intake._intake_writes("postgresql")  # the case, its step, its audit row: one
+    (write,) = intake_rows.write_statements("postgresql")  # the case, its step, its audit row: one
     hot = {
         "case, first step, audit row": write,
         "sequence": numbers.advance("postgresql"),
         "count": counts._count_upsert("postgresql"),
         "day": counts._day_upsert("postgresql", ("accepted",)),
-        "number and audit head": intake._number_and_link("postgresql")[0],
+        "number and audit head": intake_rows.number_and_link_statements("postgresql")[0],
     }
     for label, statement in hot.items():
         assert prepared.takeable(statement, dialect), label
-    assert len(intake._intake_writes("sqlite")) == 4  # no data-modifying WITH there
-    assert len(intake._number_and_link("sqlite")) == 2
+    assert len(intake_rows.write_statements("sqlite")) == 4  # no data-modifying WITH there
+    assert len(intake_rows.number_and_link_statements("sqlite")) == 2
