@@ -68,6 +68,18 @@ def _applicant(number: str) -> dict:
     return {"kind": "PERSON", "name": "王五", "idNumber": number, "phone": "13900002222"}
 
 
+def _marriage_intake(world, number: str, received: list[str]) -> dict:
+    """AcceptCase's variables: 婚姻登记 at the county centre's comprehensive window."""
+    return {
+        "input": {
+            "windowId": gid("Window", world.counter.id),
+            "matterCode": MARRIAGE,
+            "applicant": _applicant(number),
+            "received": received,
+        }
+    }
+
+
 async def test_every_contract_operation_runs(db, client, monkeypatch):
     county = await make_county(db, "契约办件县")
     world = await build_world(county)
@@ -270,14 +282,7 @@ async def test_refusals_and_denials_through_graphql(db, client, monkeypatch):
     county = await make_county(db, "拒绝办件县")
     world = await build_world(county)
     pin_now(monkeypatch, date(2025, 3, 3))
-    variables = {
-        "input": {
-            "windowId": gid("Window", world.counter.id),
-            "matterCode": MARRIAGE,
-            "applicant": _applicant(id_number()),
-            "received": ["居民身份证"],
-        }
-    }
+    variables = _marriage_intake(world, id_number(), ["居民身份证"])
     missing = await gql(
         client, DOCUMENT, variables, world.desk.token(), operation_name="AcceptCase"
     )
@@ -356,14 +361,8 @@ async def test_an_intake_is_one_transaction_and_its_trail_holds(db, client, monk
     county = await make_county(db, "一事务受理县")
     world = await build_world(county)
     pin_now(monkeypatch, date(2025, 3, 3))
-    variables = {
-        "input": {
-            "windowId": gid("Window", world.counter.id),
-            "matterCode": MARRIAGE,
-            "applicant": _applicant(id_number(date(1990, 2, 2))),
-            "received": ["居民身份证", "户口簿", "近期半身免冠合影照片"],
-        }
-    }
+    everything = ["居民身份证", "户口簿", "近期半身免冠合影照片"]
+    variables = _marriage_intake(world, id_number(date(1990, 2, 2)), everything)
     for _ in range(2):
         with EngineEvents(db, "begin") as begins:
             answer = await run_operation(
