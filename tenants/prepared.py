@@ -22,11 +22,11 @@ through SQLAlchemy, which computes them.
 
 An expanding ``IN`` parameter makes the SQL depend on the length of its list: SQLAlchemy expands
 the statement once per set of lengths (up to 64 of them), and the driver runs each. Values the
-statement carries for literal-execute parameters are rendered once. Only SELECTs are taken,
-not a statement whose SQL would depend on a value given at execution (a literal-execute
-parameter given then), only on a connection whose transaction SQLAlchemy has begun (a
-request's read connection, which ``set_config`` began, or a change's), and only on
-PostgreSQL; anything else runs through SQLAlchemy as before. A driver error is raised as
+statement carries for literal-execute parameters are rendered once. Only statements that
+return rows are taken, not a statement whose SQL would depend on a value given at execution
+(a literal-execute parameter given then), only on a connection whose transaction SQLAlchemy
+has begun (a request's read connection, which ``set_config`` began, or a change's), and only
+on PostgreSQL; anything else runs through SQLAlchemy as before. A driver error is raised as
 SQLAlchemy would raise it, and the engine's ``before_cursor_execute`` listeners still see every
 statement (with no cursor and no execution context): the benches and tests that count
 statements count these too.
