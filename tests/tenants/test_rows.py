@@ -51,7 +51,7 @@ async def test_a_row_written_by_the_built_insert_reads_back(db):
             parameters = rows.bound("seq_", rows.values_of(sequence))
             result = await prepared.execute(connection, statement, parameters)
             written.append(result.scalar_one())
-        assert written == [s for s in written if isinstance(s, uuid.UUID)]
+        assert len(set(written)) == 2 and all(isinstance(i, uuid.UUID) for i in written)
         assert prepared.is_prepared(statement) is (db.dialect == "postgresql")
         found = await connection.execute(
             select(CaseSequence.__table__).where(CaseSequence.__table__.c.id.in_(written))
