@@ -4,7 +4,9 @@ its answer assembled in the selection's order — instead of by resolving it fie
 
 A plan is exact or it steps aside (returns None): anything it was not written for (another
 type behind the id, a missing object, a caller who is not a county user, any error) goes to
-normal execution, which then produces the answer or the proper error. Parsing, validation and
+normal execution, which then produces the answer or the proper error. A plan of a mutation
+(AcceptCase) steps aside only while nothing of it is committed
+(``api.planned.casework.accept``). Parsing, validation and
 the request limits have run before (they are cached per query text). ``tests/api/
 test_planned.py`` proves, for every plan, every role and a randomized county, that the planned
 answer equals normal execution's byte for byte.
@@ -21,6 +23,7 @@ from api.gql.trusted import shipped
 from api.lru import LRU
 from api.planned.assessment import monthly_scores
 from api.planned.casework import case_detail, cases, work_queue
+from api.planned.casework.accept import WriteUncertain, accept_case
 from api.planned.common import Plan
 from api.planned.sites import site_children, site_detail
 from api.planned.staff import site_staff, staff_detail
@@ -38,6 +41,7 @@ PLANS: dict[str, Plan] = {
     "casework.graphql:WorkQueue": work_queue,
     "casework.graphql:Cases": cases,
     "casework.graphql:CaseDetail": case_detail,
+    "casework.graphql:AcceptCase": accept_case,
 }
 
 
@@ -54,6 +58,8 @@ class PlannedDocuments(SchemaExtension):
         if plan is not None:
             try:
                 data = await plan(ec.context["app"], ec.variables or {})
+            except WriteUncertain:
+                raise  # a write that may have committed is not run again
             except Exception:
                 log.debug("plan stepped aside", exc_info=True)
                 data = None  # any doubt: normal execution decides (and reports the error)
@@ -69,7 +75,7 @@ class PlannedDocuments(SchemaExtension):
         if found is None:
             document = ec.graphql_document
             name = shipped().name_of(document, ec.operation_name) if document else None
-            # a name is of one operation, text and keyword included: a plan's is a query
+            # a name is of one operation, text and keyword included
             found = PLANS.get(name, False) if name else False
             self._plans.put(key, found)
         return found or None

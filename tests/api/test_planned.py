@@ -82,9 +82,12 @@ async def _differ(client, document: str, variables: dict, token: str) -> tuple[d
     return json.loads(executed), by_plan
 
 
-def test_every_plan_is_for_a_shipped_query():
+def test_every_plan_is_for_a_shipped_operation():
+    """Plans are for shipped queries, and for the one write planned so far, whose stepping
+    aside is tested on its own (tests/api/test_planned_accept.py)."""
     assert PLANS and set(PLANS) <= set(DOCUMENTS)
-    assert all(DOCUMENTS[name].startswith("query") for name in PLANS)
+    writes = {name for name in PLANS if not DOCUMENTS[name].startswith("query")}
+    assert writes == {"casework.graphql:AcceptCase"}
 
 
 @pytest.mark.parametrize("seed", [1, 2])

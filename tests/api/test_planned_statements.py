@@ -21,11 +21,14 @@ from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 from sqlalchemy.sql.selectable import Alias
 
 import api.planned
+from api.gql import trusted
 from api.planned import PLANS
 from casework.models import Case
 from network.models import Site, SiteClosure
 from tenants import prepared
 from tenants.models import Tenant
+
+DOCUMENTS = dict(trusted.operation_texts())
 
 
 def _modules() -> list[ModuleType]:
@@ -84,7 +87,11 @@ def test_every_plan_lists_its_statements():
         for name, value in vars(module).items():
             if isinstance(value, Select):
                 assert id(value) in listed, f"{module.__name__}.{name} is not in a statements()"
-    for plan in PLANS.values():
+    for name, plan in PLANS.items():
+        if DOCUMENTS[name].startswith("mutation"):
+            # a write plan runs its domain's rules in the ORM session, as the resolver does;
+            # their statements are the domain's (tests/casework/test_intake_lookups.py)
+            continue
         module = importlib.import_module(plan.__module__)
         assert list(module.statements()), f"{plan.__module__} lists no statements"
 
