@@ -5,8 +5,8 @@ its answer assembled in the selection's order — instead of by resolving it fie
 A plan is exact or it steps aside (returns None): anything it was not written for (another
 type behind the id, a missing object, a caller who is not a county user, any error) goes to
 normal execution, which then produces the answer or the proper error. A plan of a mutation
-(AcceptCase) steps aside only while nothing of it is committed
-(``api.planned.casework.accept``). Parsing, validation and
+(AcceptCase, UpdateSite) steps aside only while nothing of it is committed
+(``api.planned.writes``). Parsing, validation and
 the request limits have run before (they are cached per query text). ``tests/api/
 test_planned.py`` proves, for every plan, every role and a randomized county, that the planned
 answer equals normal execution's byte for byte.
@@ -23,10 +23,12 @@ from api.gql.trusted import shipped
 from api.lru import LRU
 from api.planned.assessment import monthly_scores
 from api.planned.casework import case_detail, cases, work_queue
-from api.planned.casework.accept import WriteUncertain, accept_case
+from api.planned.casework.accept import accept_case
 from api.planned.common import Plan
+from api.planned.site_update import update_site
 from api.planned.sites import site_children, site_detail
 from api.planned.staff import site_staff, staff_detail
+from api.planned.writes import WriteUncertain
 from graphql import ExecutionResult
 
 log = logging.getLogger("onewindow.planned")
@@ -42,6 +44,7 @@ PLANS: dict[str, Plan] = {
     "casework.graphql:Cases": cases,
     "casework.graphql:CaseDetail": case_detail,
     "casework.graphql:AcceptCase": accept_case,
+    "network.graphql:UpdateSite": update_site,
 }
 
 

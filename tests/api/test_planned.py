@@ -83,11 +83,11 @@ async def _differ(client, document: str, variables: dict, token: str) -> tuple[d
 
 
 def test_every_plan_is_for_a_shipped_operation():
-    """Plans are for shipped queries, and for the one write planned so far, whose stepping
-    aside is tested on its own (tests/api/test_planned_accept.py)."""
+    """Plans are for shipped queries, and for two writes, whose stepping aside is tested on
+    its own (tests/api/test_planned_accept.py, test_planned_update_site.py)."""
     assert PLANS and set(PLANS) <= set(DOCUMENTS)
     writes = {name for name in PLANS if not DOCUMENTS[name].startswith("query")}
-    assert writes == {"casework.graphql:AcceptCase"}
+    assert writes == {"casework.graphql:AcceptCase", "network.graphql:UpdateSite"}
 
 
 @pytest.mark.parametrize("seed", [1, 2])
