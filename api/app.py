@@ -33,6 +33,7 @@ from accounts.tokens import issue_token, read_token
 from api.files import FILE_ROUTES
 from api.gql.context import AppContext
 from api.gql.operation_kind import is_query
+from api.planned import PlannedDocuments, direct
 from api.schema import build_schema
 from api.settings import Settings
 from api.worker import JOB_MODULES
@@ -200,6 +201,28 @@ def create_app(
             if not isinstance(parsed, dict | list):
                 raise HTTPException(400, "请求体必须是 GraphQL 请求对象(JSON object)")
             return parsed
+
+        async def execute_request(
+            self, request: Request, context: Any, root_value: Any
+        ) -> Response:
+            # A trusted operation already validated and planned is answered by its plan here,
+            # before strawberry's execution (``api.planned.direct``); anything else, and any
+            # plan that steps aside, goes on to strawberry.
+            app_context = context.get("app") if isinstance(context, dict) else None
+            if (
+                app_context is not None
+                and PlannedDocuments.enabled
+                and settings.planned_documents
+                and request.headers.get("content-type", "").lower().startswith("application/json")
+            ):
+                try:
+                    body = msgspec.json.decode(await request.body())
+                except msgspec.DecodeError:
+                    body = None
+                answered = await direct.answer(app_context, body) if body is not None else None
+                if answered is not None:
+                    return self.create_response(answered, self.temporal_response)
+            return await super().execute_request(request, context, root_value)
 
         def encode_json(self, data: object) -> bytes:
             # msgspec writes UTF-8 directly and is several times faster than json.dumps

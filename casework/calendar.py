@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 
 import holidays
 
@@ -27,7 +28,11 @@ _china = holidays.China()  # grows its years lazily, on the first lookup of each
 MAX_SPAN_DAYS = 3 * 366
 
 
+@lru_cache(maxsize=16_384)
 def _official_working_day(day: date) -> bool:
+    """Whether China's calendar makes ``day`` a working day. Remembered (some 40 years of
+    days): the library's answer for a day never changes within a process, and a deadline
+    asks for the same few weeks of days on every intake, decision and page of cases."""
     with _lock:  # the library fills a year on first use; keep that single-threaded
         return _china.is_working_day(day)
 

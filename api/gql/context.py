@@ -34,6 +34,9 @@ class AppContext:
     raw_json: bool = False
     # The request is a query (``api.gql.operation_kind``): its reads see one committed state.
     snapshot: bool = False
+    # A plan already ran for this request and stepped aside (``api.planned.direct``): normal
+    # execution answers it without running the plan again.
+    plan_stepped_aside: bool = False
     _loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
     _reads: RequestReads | None = None
 

@@ -180,6 +180,14 @@ class RequestLimits(SchemaExtension):
     _literals: LRU = LRU(1024)  # query text → a literal holds a refused character
     _costs: LRU = LRU(4096)  # (query text, operation, integer variables) → cost
 
+    @classmethod
+    def known_cost(
+        cls, query: str, operation_name: str | None, variables: dict[str, Any]
+    ) -> int | None:
+        """The cost already computed for this text, operation and integer variables (None:
+        not yet; the request must then go through ``on_execute``)."""
+        return cls._costs.get((query, operation_name, _integers(variables)))
+
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
@@ -195,11 +203,7 @@ class RequestLimits(SchemaExtension):
             if refused or forbidden_text(context.variables or {}):
                 raise RequestRefused("输入含有不允许的控制字符", "INVALID_CHARACTERS")
             variables = context.variables or {}
-            key = (
-                query,
-                context.operation_name,
-                tuple(sorted((k, v) for k, v in variables.items() if type(v) is int)),
-            )
+            key = (query, context.operation_name, _integers(variables))
             cost = self._costs.get(key) if query is not None else None
             if cost is None:
                 cost = operation_cost(
@@ -213,3 +217,8 @@ class RequestLimits(SchemaExtension):
                     "QUERY_TOO_COSTLY",
                 )
         yield
+
+
+def _integers(variables: dict[str, Any]) -> tuple[tuple[str, int], ...]:
+    """The integer variables, the only ones a cost depends on (page sizes)."""
+    return tuple(sorted((k, v) for k, v in variables.items() if type(v) is int))

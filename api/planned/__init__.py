@@ -25,6 +25,7 @@ from api.planned.assessment import monthly_scores
 from api.planned.casework import case_detail, cases, work_queue
 from api.planned.casework.accept import accept_case
 from api.planned.common import Plan
+from api.planned.direct import Admitted
 from api.planned.site_update import update_site
 from api.planned.sites import site_children, site_detail
 from api.planned.staff import site_staff, staff_detail
@@ -57,10 +58,16 @@ class PlannedDocuments(SchemaExtension):
 
     async def on_execute(self) -> Iterator[None]:  # type: ignore[override]
         ec = self.execution_context
-        plan = self._plan() if self.enabled else None
+        app = ec.context.get("app") if isinstance(ec.context, dict) else None
+        planning = self.enabled and app is not None and not app.plan_stepped_aside
+        plan = self._plan() if planning else None
         if plan is not None:
+            # validated, and within the limits: later requests of this text may be answered
+            # before strawberry (``api.planned.direct``)
+            sent_name = ec._provided_operation_name  # what the client sent (None: the only one)
+            Admitted.admit(ec.query, sent_name, ec.operation_name, plan)
             try:
-                data = await plan(ec.context["app"], ec.variables or {})
+                data = await plan(app, ec.variables or {})
             except WriteUncertain:
                 raise  # a write that may have committed is not run again
             except Exception:
@@ -82,3 +89,8 @@ class PlannedDocuments(SchemaExtension):
             found = PLANS.get(name, False) if name else False
             self._plans.put(key, found)
         return found or None
+
+
+def answers_by_plan() -> int:
+    """Answers given by plans so far, in strawberry's execution or before it (``direct``)."""
+    return PlannedDocuments.served + Admitted.answered

@@ -18,7 +18,7 @@ from stdnum.cn import uscc
 
 from api.gql import trusted
 from api.gql.ids import global_id
-from api.planned import PLANS, PlannedDocuments
+from api.planned import PLANS, PlannedDocuments, answers_by_plan
 from casework.models import Case, Channel
 from tenants import audit
 from tests.casework.world import World, build_world
@@ -71,9 +71,9 @@ async def _differ(client, variables: dict, token: str | None) -> tuple[dict, dic
     neither does); the answers are the same bytes once the planned one's id, number and
     receipt code are replaced by the executed one's. Returns the executed answer, the planned
     case (or None) and whether the plan gave its answer."""
-    before = PlannedDocuments.served
+    before = answers_by_plan()
     with_plan = await _answer(client, variables, token, planned=True)
-    by_plan = PlannedDocuments.served - before == 1
+    by_plan = answers_by_plan() - before == 1
     executed = await _answer(client, variables, token, planned=False)
     planned_case, executed_case = _case_of(json.loads(with_plan)), _case_of(json.loads(executed))
     assert (planned_case is None) == (executed_case is None), (variables, with_plan, executed)
@@ -334,10 +334,10 @@ async def test_a_commit_the_database_refused_steps_aside(client, worlds, monkeyp
         raise DBAPIError("COMMIT", None, Refused("could not serialize access"))
 
     before = await _count_cases(world)
-    served = PlannedDocuments.served
+    served = answers_by_plan()
     monkeypatch.setattr(AsyncSession, "commit", refuse_once)
     answer = json.loads(await _answer(client, _marriage(world), world.desk.token(), True))
     assert AsyncSession.commit is real_commit  # the refusal happened
-    assert PlannedDocuments.served == served  # the answer is normal execution's
+    assert answers_by_plan() == served  # the answer is normal execution's
     assert answer["data"]["acceptCase"]["userErrors"] == []
     assert await _count_cases(world) == before + 1
