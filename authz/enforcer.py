@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.models import PolicyRule, RoleBinding
 
 HERE = Path(__file__).parent
-# pycasbin logs the whole model at INFO each time an enforcer is built.
-logging.getLogger("casbin").setLevel(logging.WARNING)
+# pycasbin logs the whole model at INFO each time an enforcer is built, and every refused
+# request at WARNING: a refusal is the service working as meant (FORBIDDEN, logged once by
+# the schema), not a warning.
+logging.getLogger("casbin").setLevel(logging.ERROR)
 
 
 @cache
