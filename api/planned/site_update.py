@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.gql.context import AppContext
 from api.gql.ids import global_id
-from api.planned.writes import commit_or_step_aside, read_id, read_text
+from api.planned.writes import commit_or_step_aside, county_user, read_id, read_text
 from network import service
 from network.models import StandardClass
 from tenants.values import UNSET
@@ -80,8 +80,8 @@ def changes(variables: dict[str, Any]) -> dict[str, Any] | None:
 
 async def update_site(ctx: AppContext, variables: dict[str, Any]) -> dict[str, Any] | None:
     """修改场所信息 by plan; None: step aside, nothing committed."""
-    actor = ctx.actor
-    if ctx.auth_failed or actor.is_anonymous or actor.tenant_id is None:
+    actor = county_user(ctx)
+    if actor is None:
         return None
     arguments = changes(variables)
     if arguments is None:

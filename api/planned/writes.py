@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.gql.context import AppContext
 from api.gql.ids import parse_global_id
+from authz.guard import Actor
 from graphql import GraphQLError
 
 log = logging.getLogger("onewindow.planned")
@@ -52,6 +53,15 @@ def read_id(value: Any, type_name: str) -> Any:
     refuses it with a userError: the plan leaves that to it)."""
     parsed = parse_global_id(value) if type(value) is str and value else None
     return parsed[1] if parsed is not None and parsed[0] == type_name else None
+
+
+def county_user(ctx: AppContext) -> Actor | None:
+    """The signed-in county user a write plan acts for; None (step aside) for anyone else, to
+    whom normal execution gives the proper error."""
+    actor = ctx.actor
+    if ctx.auth_failed or actor.is_anonymous or actor.tenant_id is None:
+        return None
+    return actor
 
 
 class WriteUncertain(GraphQLError):

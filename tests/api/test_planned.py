@@ -13,9 +13,10 @@ import pytest
 from api.gql import trusted
 from api.gql.ids import global_id
 from api.gql.pagination import encode_cursor
-from api.planned import PLANS, PlannedDocuments, answers_by_plan
+from api.planned import PLANS, answers_by_plan
 from tests.support.factories import ROLE_USERS, make_county
 from tests.support.graphql import gql
+from tests.support.planned import response_body
 from tests.support.workforce import hire
 from workforce import common
 from workforce.models import Post
@@ -57,27 +58,13 @@ async def _randomize(county, client, rng: random.Random) -> None:
         assert done["data"]["updateSite"]["userErrors"] == [], done
 
 
-async def _answer(client, document: str, variables: dict, token: str, planned: bool) -> bytes:
-    PlannedDocuments.enabled = planned
-    try:
-        response = await client.post(
-            "/graphql",
-            json={"query": document, "variables": variables},
-            headers={"authorization": f"Bearer {token}"},
-        )
-    finally:
-        PlannedDocuments.enabled = True
-    assert response.status_code == 200
-    return response.content
-
-
 async def _differ(client, document: str, variables: dict, token: str) -> tuple[dict, bool]:
     """The answer with the planned path and without must be the same bytes: the answer, and
     whether a plan gave it."""
     before = answers_by_plan()
-    planned = await _answer(client, document, variables, token, planned=True)
+    planned = await response_body(client, document, variables, token, planned=True)
     by_plan = answers_by_plan() - before == 1
-    executed = await _answer(client, document, variables, token, planned=False)
+    executed = await response_body(client, document, variables, token, planned=False)
     assert planned == executed, (variables, planned, executed)
     return json.loads(executed), by_plan
 
@@ -110,7 +97,7 @@ async def test_site_detail_planned_equals_executed(db, client, pinned_today, see
     # Anonymous and a bad token: not planned, the same error either way.
     for token in ("", "bad-token"):
         answers = {
-            await _answer(client, document, {"id": ids[0]}, token, planned=flag)
+            await response_body(client, document, {"id": ids[0]}, token, planned=flag)
             for flag in (True, False)
         }
         assert len(answers) == 1

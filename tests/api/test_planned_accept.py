@@ -18,13 +18,14 @@ from stdnum.cn import uscc
 
 from api.gql import trusted
 from api.gql.ids import global_id
-from api.planned import PLANS, PlannedDocuments, answers_by_plan
+from api.planned import PLANS, answers_by_plan
 from casework.models import Case, Channel
 from tenants import audit
 from tests.casework.world import World, build_world
 from tests.support.casework import ALLOWANCE, pin_now
 from tests.support.catalog import BUSINESS, MARRIAGE, PENSION
 from tests.support.factories import make_county
+from tests.support.planned import response_body
 from tests.support.workforce import id_number
 
 DOCUMENTS = dict(trusted.operation_texts())
@@ -49,19 +50,6 @@ async def worlds(db, monkeypatch) -> tuple[World, World]:
     return await build_world(county), await build_world(other)
 
 
-async def _answer(client, variables: dict, token: str | None, planned: bool) -> bytes:
-    PlannedDocuments.enabled = planned
-    headers = {"authorization": f"Bearer {token}"} if token is not None else {}
-    try:
-        response = await client.post(
-            "/graphql", json={"query": ACCEPT, "variables": variables}, headers=headers
-        )
-    finally:
-        PlannedDocuments.enabled = True
-    assert response.status_code == 200
-    return response.content
-
-
 def _case_of(answer: dict) -> dict | None:
     return ((answer.get("data") or {}).get("acceptCase") or {}).get("case")
 
@@ -72,9 +60,9 @@ async def _differ(client, variables: dict, token: str | None) -> tuple[dict, dic
     receipt code are replaced by the executed one's. Returns the executed answer, the planned
     case (or None) and whether the plan gave its answer."""
     before = answers_by_plan()
-    with_plan = await _answer(client, variables, token, planned=True)
+    with_plan = await response_body(client, ACCEPT, variables, token, planned=True)
     by_plan = answers_by_plan() - before == 1
-    executed = await _answer(client, variables, token, planned=False)
+    executed = await response_body(client, ACCEPT, variables, token, planned=False)
     planned_case, executed_case = _case_of(json.loads(with_plan)), _case_of(json.loads(executed))
     assert (planned_case is None) == (executed_case is None), (variables, with_plan, executed)
     if planned_case is not None:
@@ -261,7 +249,7 @@ async def _planned_cases_are_real(client, world: World, accepted: list[dict]) ->
     _, planned_case, by_plan = await _differ(client, variables, world.desk.token())
     assert by_plan and planned_case is not None
     executed_case = _case_of(
-        json.loads(await _answer(client, variables, world.desk.token(), False))
+        json.loads(await response_body(client, ACCEPT, variables, world.desk.token(), False))
     )
     assert executed_case is not None
     details = []
@@ -312,7 +300,9 @@ async def test_a_commit_lost_after_it_landed_is_not_run_again(client, worlds, mo
 
     before = await _count_cases(world)
     monkeypatch.setattr(AsyncSession, "commit", commit_then_lose_the_connection)
-    answer = json.loads(await _answer(client, _marriage(world), world.desk.token(), True))
+    answer = json.loads(
+        await response_body(client, ACCEPT, _marriage(world), world.desk.token(), True)
+    )
     monkeypatch.setattr(AsyncSession, "commit", real_commit)
     assert answer["data"] is None
     assert answer["errors"][0]["extensions"]["code"] == "OUTCOME_UNKNOWN"
@@ -336,7 +326,9 @@ async def test_a_commit_the_database_refused_steps_aside(client, worlds, monkeyp
     before = await _count_cases(world)
     served = answers_by_plan()
     monkeypatch.setattr(AsyncSession, "commit", refuse_once)
-    answer = json.loads(await _answer(client, _marriage(world), world.desk.token(), True))
+    answer = json.loads(
+        await response_body(client, ACCEPT, _marriage(world), world.desk.token(), True)
+    )
     assert AsyncSession.commit is real_commit  # the refusal happened
     assert answers_by_plan() == served  # the answer is normal execution's
     assert answer["data"]["acceptCase"]["userErrors"] == []

@@ -16,7 +16,7 @@ import pytest
 from api.gql import trusted
 from api.gql.ids import global_id
 from api.gql.pagination import encode_cursor
-from api.planned import PLANS, PlannedDocuments, answers_by_plan
+from api.planned import PLANS, answers_by_plan
 from casework import flow, ratings
 from casework.models import CalendarDay, Case, Delivery, RatingLevel
 from casework.schema import clock
@@ -25,6 +25,7 @@ from tests.casework.world import World, build_world
 from tests.support.casework import ALLOWANCE, CIPHER, Person, accept, applicant, at
 from tests.support.catalog import PENSION
 from tests.support.factories import ROLE_USERS, County, make_county
+from tests.support.planned import response_body
 
 DOCUMENTS = dict(trusted.operation_texts())
 WORK_QUEUE = DOCUMENTS["casework.graphql:WorkQueue"]
@@ -226,28 +227,13 @@ def _readers(cw: Casework) -> list[tuple[str, str | None]]:
     return [*readers, ("anonymous", ANONYMOUS), ("bad token", "bad-token")]
 
 
-async def _answer(
-    client, document: str, variables: dict, token: str | None, planned: bool
-) -> bytes:
-    PlannedDocuments.enabled = planned
-    headers = {"authorization": f"Bearer {token}"} if token is not None else {}
-    try:
-        response = await client.post(
-            "/graphql", json={"query": document, "variables": variables}, headers=headers
-        )
-    finally:
-        PlannedDocuments.enabled = True
-    assert response.status_code == 200
-    return response.content
-
-
 async def _differ(client, document: str, variables: dict, token: str | None) -> tuple[dict, bool]:
     """The same bytes with the planned path and without: the answer, and whether a plan gave
     it."""
     before = answers_by_plan()
-    with_plan = await _answer(client, document, variables, token, planned=True)
+    with_plan = await response_body(client, document, variables, token, planned=True)
     by_plan = answers_by_plan() - before == 1
-    executed = await _answer(client, document, variables, token, planned=False)
+    executed = await response_body(client, document, variables, token, planned=False)
     assert with_plan == executed, (variables, with_plan, executed)
     return json.loads(executed), by_plan
 

@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from api.gql import trusted
 from api.gql.ids import global_id
-from api.planned import PLANS, PlannedDocuments, answers_by_plan
+from api.planned import PLANS, answers_by_plan
 from network.models import Site, StandardClass
 from tenants import audit
 from tests.support.factories import ROLE_USERS, County, make_county
+from tests.support.planned import response_body
 from tests.support.workforce import hire
 
 DOCUMENTS = dict(trusted.operation_texts())
@@ -36,19 +37,6 @@ COLUMNS = (
 
 def test_update_site_is_planned():
     assert PLANS["network.graphql:UpdateSite"].__module__ == "api.planned.site_update"
-
-
-async def _answer(client, variables: dict, token: str | None, planned: bool) -> bytes:
-    PlannedDocuments.enabled = planned
-    headers = {"authorization": f"Bearer {token}"} if token is not None else {}
-    try:
-        response = await client.post(
-            "/graphql", json={"query": UPDATE_SITE, "variables": variables}, headers=headers
-        )
-    finally:
-        PlannedDocuments.enabled = True
-    assert response.status_code == 200
-    return response.content
 
 
 async def _site_row(county: County, site_id: str) -> tuple | None:
@@ -123,10 +111,10 @@ async def test_update_site_planned_equals_executed(db, client, seed):
         who, token = rng.choice(callers)
         variables, plannable = _variables(rng, county, other, staff_gid)
         before = answers_by_plan()
-        planned = await _answer(client, variables, token, planned=True)
+        planned = await response_body(client, UPDATE_SITE, variables, token, planned=True)
         by_plan = answers_by_plan() - before == 1
         after_planned = await _site_row(county, variables["input"]["id"])
-        executed = await _answer(client, variables, token, planned=False)
+        executed = await response_body(client, UPDATE_SITE, variables, token, planned=False)
         assert planned == executed, (who, variables, planned, executed)
         # the same change again leaves the site as the planned one left it
         assert await _site_row(county, variables["input"]["id"]) == after_planned

@@ -17,6 +17,7 @@ from api.planned.casework.common import day
 from api.planned.writes import (
     StepAside,
     commit_or_step_aside,
+    county_user,
     read_id,
     read_text,
     read_texts,
@@ -130,8 +131,8 @@ def payload(accepted: intake.Accepted) -> dict[str, Any]:
 
 async def accept_case(ctx: AppContext, variables: dict[str, Any]) -> dict[str, Any] | None:
     """受理 by plan; None: step aside, nothing committed."""
-    actor = ctx.actor
-    if ctx.auth_failed or actor.is_anonymous or actor.tenant_id is None:
+    actor = county_user(ctx)
+    if actor is None:
         return None
     data = new_case(variables)
     if data is None:
