@@ -14,7 +14,6 @@ answer equals normal execution's byte for byte.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 
 from strawberry.extensions import SchemaExtension
@@ -25,15 +24,11 @@ from api.planned.assessment import monthly_scores
 from api.planned.casework import case_detail, cases, work_queue
 from api.planned.casework.accept import accept_case
 from api.planned.common import Plan
-from api.planned.direct import Admitted
+from api.planned.direct import Admitted, run_plan
 from api.planned.site_update import update_site
 from api.planned.sites import site_children, site_detail
 from api.planned.staff import site_staff, staff_detail
-from api.planned.writes import WriteUncertain
 from graphql import ExecutionResult
-
-log = logging.getLogger("onewindow.planned")
-
 
 PLANS: dict[str, Plan] = {
     "assessment.graphql:MonthlyScores": monthly_scores,
@@ -66,13 +61,7 @@ class PlannedDocuments(SchemaExtension):
             # before strawberry (``api.planned.direct``)
             sent_name = ec._provided_operation_name  # what the client sent (None: the only one)
             Admitted.admit(ec.query, sent_name, ec.operation_name, plan)
-            try:
-                data = await plan(app, ec.variables or {})
-            except WriteUncertain:
-                raise  # a write that may have committed is not run again
-            except Exception:
-                log.debug("plan stepped aside", exc_info=True)
-                data = None  # any doubt: normal execution decides (and reports the error)
+            data = await run_plan(plan, app, ec.variables or {})  # WriteUncertain: reported
             if data is not None:
                 ec.result = ExecutionResult(data=data, errors=None)
                 PlannedDocuments.served += 1

@@ -44,6 +44,18 @@ class Admitted:
             cls.plans.put((query, sent_name), (plan, operation_name))
 
 
+async def run_plan(plan: Plan, ctx: AppContext, variables: dict[str, Any]) -> dict[str, Any] | None:
+    """The plan's ``data``, or None when it steps aside — also by raising anything but
+    :class:`WriteUncertain` (a write that may have committed), which the caller reports."""
+    try:
+        return await plan(ctx, variables)
+    except WriteUncertain:
+        raise
+    except Exception:
+        log.debug("plan stepped aside", exc_info=True)
+        return None  # any doubt: normal execution decides (and reports the error)
+
+
 async def answer(ctx: AppContext, body: Any) -> dict[str, Any] | None:
     """The response body for a request whose (decoded JSON) ``body`` is an admitted operation
     the plan answers; None: let strawberry answer it."""
@@ -65,13 +77,10 @@ async def answer(ctx: AppContext, body: Any) -> dict[str, Any] | None:
     if cost is None or cost > COST_BUDGET:
         return None
     try:
-        data = await plan(ctx, variables)
+        data = await run_plan(plan, ctx, variables)
     except WriteUncertain as uncertain:
         # a write that may have committed is not run again: its error is the answer
         return {"data": None, "errors": [uncertain.formatted]}
-    except Exception:
-        log.debug("plan stepped aside", exc_info=True)
-        data = None
     if data is None:
         ctx.plan_stepped_aside = True  # strawberry answers, without the plan
         return None
