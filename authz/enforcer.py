@@ -99,10 +99,15 @@ class EnforcerCache:
         self._lock = threading.Lock()
         self._entries: dict[uuid.UUID, tuple[int, Decisions]] = {}
 
-    async def get(self, session: AsyncSession, tenant_id: uuid.UUID, version: int) -> Decisions:
+    def cached(self, tenant_id: uuid.UUID, version: int) -> Decisions | None:
+        """The county's enforcer at ``version`` if it is built (no session needed)."""
         entry = self._entries.get(tenant_id)
-        if entry is not None and entry[0] == version:
-            return entry[1]
+        return entry[1] if entry is not None and entry[0] == version else None
+
+    async def get(self, session: AsyncSession, tenant_id: uuid.UUID, version: int) -> Decisions:
+        found = self.cached(tenant_id, version)
+        if found is not None:
+            return found
         extra = (
             await session.execute(select(PolicyRule.role, PolicyRule.obj, PolicyRule.act))
         ).all()

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +33,21 @@ async def require(
     actor.require_tenant_user()
     if not await can(session, actor, obj, act, site_id):
         raise await forbidden_at(session, f"{obj}:{act}", site_id, site_name)
+
+
+async def require_in(
+    session: AsyncSession,
+    actor: Actor,
+    obj: str,
+    act: str,
+    ancestors: Sequence[uuid.UUID],
+    site_name: str,
+) -> None:
+    """``require`` at ``ancestors[0]`` when the caller has read its ancestors (the site
+    first, as ``tree.ancestor_ids`` gives them) and its official name."""
+    actor.require_tenant_user()
+    if not await allowed_in(session, actor, obj, act, ancestors):
+        raise Forbidden(f"{obj}:{act}", f"site:{ancestors[0]}", site_name)
 
 
 async def forbidden_at(

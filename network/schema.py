@@ -18,7 +18,7 @@ from api.gql.inputs import given
 from api.gql.nodes import register_node
 from api.gql.pagination import Connection, connection, page_args
 from api.gql.time import aware
-from network import service, standards, tree
+from network import service, site_updates, standards, tree
 from network import zones as zones_rule
 from network.models import Site, SiteLevel, SiteStatus, StandardClass, ZoneKind
 
@@ -365,7 +365,7 @@ class NetworkMutation:
             location = given(input.location)
             if isinstance(location, LocationInput):
                 location = location.to_domain()
-            site = await service.update_site(
+            changed = await site_updates.update_site(
                 session,
                 actor,
                 input_id(input.id, "Site", "id"),
@@ -377,7 +377,7 @@ class NetworkMutation:
                 managing_department=given(input.managing_department),
                 zones=_zones(given(input.zones)),
             )
-            return SiteType.from_row(site)
+            return SiteType.from_row(Site(**changed))
 
         site, errors = await mutate(info, change)
         return SitePayload(site=site, user_errors=errors)

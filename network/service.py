@@ -6,20 +6,17 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor
 from network import naming, staffing, standards, tree
-from network import zones as zones_rule
 from network.access import require, site_object
 from network.models import Site, SiteLevel, SiteStatus, StandardClass
 from tenants import audit
 from tenants.base import utcnow
 from tenants.errors import Collector, check_length, refuse
-from tenants.values import UNSET
 
 # The level a parent must have for each level of child (1+7+N).
 PARENT_LEVEL: dict[SiteLevel, SiteLevel | None] = {
@@ -145,9 +142,7 @@ async def list_sites(
     return list(rows.scalars()), total
 
 
-def _check_text_fields(
-    errors: Collector, *, name=None, address=None, hours=None, dept=None
-) -> None:
+def check_text_fields(errors: Collector, *, name=None, address=None, hours=None, dept=None) -> None:
     if name is not None and not name.strip():
         errors.add("name", "REQUIRED", "名称不能为空")
     check_length(errors, "name", name, NAME_MAX, "名称")
@@ -171,7 +166,7 @@ def check_location(errors: Collector, location: Location | None, field: str = "l
         errors.add(field, "INVALID_LOCATION", "坐标不在中国境内,请检查纬度和经度")
 
 
-async def _name_taken(
+async def name_taken(
     session: AsyncSession, parent_id: uuid.UUID | None, name: str, exclude: uuid.UUID | None = None
 ) -> bool:
     query = select(Site.id).where(Site.parent_id == parent_id, Site.name == name)
@@ -210,7 +205,7 @@ async def create_county_center(
 async def create_site(session: AsyncSession, actor: Actor, data: NewSite) -> Site:
     errors = Collector()
     name = naming.own_name(data.level, data.name or "")
-    _check_text_fields(
+    check_text_fields(
         errors,
         name=data.name,
         address=data.address,
@@ -243,7 +238,7 @@ async def create_site(session: AsyncSession, actor: Actor, data: NewSite) -> Sit
     if parent.status is SiteStatus.CLOSED:
         errors.add("parentId", "PARENT_CLOSED", "上级场所已撤销,不能新增下级")
     code = await _check_division_code(session, errors, data.level, data.division_code, parent)
-    if name and len(name) <= NAME_MAX and await _name_taken(session, parent.id, name):
+    if name and len(name) <= NAME_MAX and await name_taken(session, parent.id, name):
         errors.add("name", "DUPLICATE_NAME", f"「{parent.name}」下已有名为「{name}」的场所")
     errors.raise_if_any()
 
@@ -310,90 +305,6 @@ async def _check_division_code(
     if taken.first() is not None:
         errors.add("divisionCode", "DUPLICATE_DIVISION_CODE", f"区划代码 {code} 已被使用")
     return code
-
-
-async def update_site(
-    session: AsyncSession,
-    actor: Actor,
-    site_id: uuid.UUID,
-    *,
-    name: str | None = None,
-    address: Any = UNSET,
-    location: Any = UNSET,
-    standard_class: StandardClass | None = None,
-    opening_hours: Any = UNSET,
-    managing_department: Any = UNSET,
-    zones: Any = UNSET,
-) -> Site:
-    site = await get_site(session, site_id)
-    if site is None:
-        raise refuse("id", "NOT_FOUND", "场所不存在")
-    await require(session, actor, site_object(site.level), "update", site.id, site.official_name)
-    if standard_class is not None and standard_class is not site.standard_class:
-        await require(session, actor, *standards.SET_CLASS, site.id, site.official_name)
-    errors = Collector()
-    _check_text_fields(
-        errors,
-        name=name,
-        address=None if address is UNSET else address,
-        hours=None if opening_hours is UNSET else opening_hours,
-        dept=None if managing_department is UNSET else managing_department,
-    )
-    if location is not UNSET:
-        check_location(errors, location)
-    if site.status is SiteStatus.CLOSED:
-        errors.add("id", "SITE_CLOSED", "场所已撤销,不能修改")
-    new_name = naming.own_name(site.level, name) if name is not None else None
-    if new_name is not None and len(new_name) <= NAME_MAX:
-        naming.check_name(errors, site.level, new_name)
-    cleaned_zones = zones_rule.clean_zones(errors, zones) if zones is not UNSET else UNSET
-    if (
-        new_name
-        and new_name != site.name
-        and len(new_name) <= NAME_MAX
-        and await _name_taken(session, site.parent_id, new_name, exclude=site.id)
-    ):
-        errors.add("name", "DUPLICATE_NAME", f"同一上级下已有名为「{new_name}」的场所")
-    errors.raise_if_any()
-
-    changed: dict[str, Any] = {}
-    if address is not UNSET:
-        site.address = address
-        changed["address"] = address
-    if location is not UNSET:
-        site.lat, site.lng = (location.lat, location.lng) if location else (None, None)
-        changed["location"] = [site.lat, site.lng]
-    if standard_class is not None:
-        site.standard_class = standard_class
-        changed["standardClass"] = standard_class.value
-    if opening_hours is not UNSET:
-        site.opening_hours = opening_hours
-        changed["openingHours"] = opening_hours
-    if managing_department is not UNSET:
-        site.managing_department = managing_department
-        changed["managingDepartment"] = managing_department
-    if cleaned_zones is not UNSET:
-        site.zones = cleaned_zones
-        changed["zones"] = [z["kind"] for z in cleaned_zones]
-    if new_name and new_name != site.name:
-        changed["name"] = [site.name, new_name]
-        site.name = new_name
-        await _rename_subtree(session, site)
-    site.updated_at = utcnow()
-    audit.record(session, actor.label, "site.update", "Site", site.id, changed)
-    return site
-
-
-async def _rename_subtree(session: AsyncSession, site: Site) -> None:
-    """Official names embed ancestors' names: recompute them for the site and its subtree."""
-    subtree = await tree.subtree(session, site.id)
-    chain_above = [(s.level, s.name) for s in await tree.ancestors(session, site.id)]
-    names: dict[uuid.UUID, list[tuple[SiteLevel, str]]] = {}
-    for node in subtree:
-        above = chain_above if node.id == site.id else names[node.parent_id]  # type: ignore[index]
-        chain = [*above, (node.level, node.name)]
-        names[node.id] = chain
-        node.official_name = official_name(chain)
 
 
 async def close_site(

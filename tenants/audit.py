@@ -36,7 +36,7 @@ from sqlalchemy import bindparam, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.sql import Insert, Update
+from sqlalchemy.sql import Executable, Insert, Update
 
 from tenants import prepared, rows
 from tenants.base import utcnow
@@ -273,6 +273,23 @@ def link_parameters(row: dict[str, Any]) -> dict[str, Any]:
         f"{LINK_PREFIX}county": row["tenant_id"],
         f"{LINK_PREFIX}last_hash": row["hash"],
     }
+
+
+@functools.cache
+def append_statements(dialect: str) -> tuple[Executable, ...]:
+    """:func:`link_statements` to run: on PostgreSQL one statement (the head's new hash a
+    data-modifying ``WITH`` part of the row's insert), elsewhere the two."""
+    keep_hash, row = link_statements(dialect)
+    if dialect != "postgresql":
+        return keep_hash, row
+    return (row.returning(AuditEvent.__table__.c.id).add_cte(keep_hash.cte("audit_head")),)
+
+
+async def append(connection: AsyncConnection, row: dict[str, Any]) -> None:
+    """Write ``row`` (from :func:`linked_row`) and make its hash the county's head."""
+    parameters = link_parameters(row)
+    for statement in append_statements(connection.dialect.name):
+        await prepared.execute(connection, statement, parameters)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.sql import Executable
 
 from api.gql.context import AppContext
-from authz.guard import allowed_in
+from authz.enforcer import enforcers
+from authz.guard import allowed_by
 from network.models import Site, SiteClosure, SiteLevel
 
 # A plan answers the operation's ``data`` from the request context and the variables, or None
@@ -47,11 +48,15 @@ async def sites_of(ctx: AppContext, site_id: uuid.UUID | None) -> list[uuid.UUID
 
 async def allowed(ctx: AppContext, obj: str, act: str, sites: list[uuid.UUID]) -> bool:
     """``network.access.can`` over ``sites_of``'s answer: the county's enforcer, cached by its
-    authorization version (its session is read only when the version is new)."""
-    if not sites:
+    authorization version (a session is opened only to read a new version's)."""
+    actor = ctx.actor
+    if not sites or actor.is_anonymous or actor.tenant_id is None:
         return False
-    async with ctx.read() as session:
-        return await allowed_in(session, ctx.actor, obj, act, sites)
+    enforcer = enforcers.cached(actor.tenant_id, actor.authz_version)
+    if enforcer is None:
+        async with ctx.read() as session:
+            enforcer = await enforcers.get(session, actor.tenant_id, actor.authz_version)
+    return allowed_by(enforcer, actor, obj, act, sites)
 
 
 def statements() -> Iterator[tuple[str, Executable]]:

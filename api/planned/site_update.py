@@ -1,5 +1,5 @@
 """The plan of UpdateSite (network.graphql), a write: the input read from the variables as the
-contract types it, the change (``network.service.update_site``, the same rules and
+contract types it, the change (``network.site_updates.update_site``, the same rules and
 authorization as the mutation's resolver) committed by ``api.planned.writes``, and the payload
 written from the changed site. Zones (a list of inputs) are left to normal execution.
 """
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.gql.context import AppContext
 from api.gql.ids import global_id
 from api.planned.writes import commit_or_step_aside, county_user, read_id, read_text
-from network import service
+from network import service, site_updates
 from network.models import StandardClass
 from tenants.values import UNSET
 
@@ -47,7 +47,7 @@ def _location(given: dict[str, Any]) -> tuple[bool, Any]:
 
 
 def changes(variables: dict[str, Any]) -> dict[str, Any] | None:
-    """``network.service.update_site``'s arguments from UpdateSite's variables, or None for
+    """``network.site_updates.update_site``'s arguments from UpdateSite's variables, or None for
     anything the plan does not read exactly as the schema would."""
     given = variables.get("input")
     if type(given) is not dict or not given.keys() <= INPUT_FIELDS:
@@ -89,12 +89,11 @@ async def update_site(ctx: AppContext, variables: dict[str, Any]) -> dict[str, A
     site_id = arguments.pop("site_id")
 
     async def change(session: AsyncSession) -> dict[str, Any]:
-        site = await service.update_site(session, actor, site_id, **arguments)
-        await session.flush()  # as run_change does: a constraint fails before the answer
+        site = await site_updates.update_site(session, actor, site_id, **arguments)
         node = {
-            "id": global_id("Site", site.id),
-            "name": site.name,
-            "officialName": site.official_name,
+            "id": global_id("Site", site["id"]),
+            "name": site["name"],
+            "officialName": site["official_name"],
         }
         return {"updateSite": {"site": node, "userErrors": []}}
 

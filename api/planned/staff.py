@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, extract, func, select
+from sqlalchemy import JSON, Select, bindparam, extract, func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql import Executable
 
 from api.gql.context import AppContext
@@ -172,14 +174,102 @@ PERSON = select(
 ).where(Staff.id == bindparam("staff_id"), Staff.tenant_id == _TENANT)
 
 
+# On PostgreSQL the certificates and the history come with the person, as JSON arrays of
+# (name of the enum, text, ISO date …) in the same order (two round trips less).
+_CERTIFICATES_JSON = (
+    select(
+        func.json_agg(
+            aggregate_order_by(
+                func.json_build_array(Certificate.level, Certificate.number, Certificate.issued_on),
+                Certificate.issued_on,
+                Certificate.created_at,
+            ),
+            type_=JSON,
+        )
+    )
+    .where(Certificate.staff_id == Staff.id, Certificate.tenant_id == _TENANT)
+    .scalar_subquery()
+)
+_HISTORY_JSON = (
+    select(
+        func.json_agg(
+            aggregate_order_by(
+                func.json_build_array(
+                    Assignment.site_id,
+                    Site.name,
+                    Assignment.post,
+                    Assignment.kind,
+                    Assignment.start_date,
+                    Assignment.end_date,
+                ),
+                Assignment.start_date,
+                Assignment.created_at,
+            ),
+            type_=JSON,
+        )
+    )
+    .join(Site, Site.id == Assignment.site_id)
+    .where(
+        Assignment.staff_id == Staff.id,
+        Assignment.cancelled_at.is_(None),
+        Assignment.tenant_id == _TENANT,
+        Site.tenant_id == _TENANT,
+    )
+    .scalar_subquery()
+)
+PERSON_WITH_RECORDS = PERSON.add_columns(
+    _CERTIFICATES_JSON.label("certificates"), _HISTORY_JSON.label("history")
+)
+
+
+def _certificates(rows: Any) -> list[dict[str, Any]]:
+    return [
+        {"level": SkillLevel(c.level).name, "number": c.number, "issuedOn": c.issued_on.isoformat()}
+        for c in rows
+    ]
+
+
+def _history(rows: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "site": {"id": global_id("Site", a.site_id), "name": a.site_name},
+            "post": Post(a.post).name,
+            "kind": AssignmentKind(a.kind).name,
+            "startDate": a.start_date.isoformat(),
+            "endDate": a.end_date.isoformat() if a.end_date else None,
+        }
+        for a in rows
+    ]
+
+
+def _certificates_of(found: list[list[Any]] | None) -> list[dict[str, Any]]:
+    """``_certificates`` from ``_CERTIFICATES_JSON`` (the enum's name, the ISO date)."""
+    return [{"level": level, "number": number, "issuedOn": on} for level, number, on in found or ()]
+
+
+def _history_of(found: list[list[Any]] | None) -> list[dict[str, Any]]:
+    """``_history`` from ``_HISTORY_JSON``."""
+    return [
+        {
+            "site": {"id": global_id("Site", uuid.UUID(site_id)), "name": site_name},
+            "post": post,
+            "kind": kind,
+            "startDate": start,
+            "endDate": end,
+        }
+        for site_id, site_name, post, kind, start, end in found or ()
+    ]
+
+
 async def staff_detail(ctx: AppContext, variables: dict[str, Any]) -> dict[str, Any] | None:
     parsed = parse_global_id(variables.get("id"))
     tenant_id = ctx.actor.tenant_id
     if parsed is None or parsed[0] != "Staff" or tenant_id is None or ctx.auth_failed:
         return None
     params = {"staff_id": parsed[1], "tenant_id": tenant_id, "year": TRAINING_YEAR}
+    folded = ctx.db.dialect == "postgresql"
     async with ctx.connection(tenant_id) as conn:
-        staff = (await conn.execute(PERSON, params)).first()
+        staff = (await conn.execute(PERSON_WITH_RECORDS if folded else PERSON, params)).first()
     if staff is None:
         return None  # normal execution answers null
     # ``workforce.access.can_read_staff``: oneself, a county-wide reader, else where the
@@ -192,9 +282,13 @@ async def staff_detail(ctx: AppContext, variables: dict[str, Any]) -> dict[str, 
             record = await session.get(Staff, staff.id)
             if record is None or not await can_read_staff(session, ctx.actor, record):
                 return None  # normal execution raises the named denial
-    async with ctx.connection(tenant_id) as conn:
-        certificates = (await conn.execute(CERTIFICATES, params)).all()
-        history = (await conn.execute(HISTORY, params)).all()
+    if folded:
+        certificates = _certificates_of(staff.certificates)
+        history = _history_of(staff.history)
+    else:
+        async with ctx.connection(tenant_id) as conn:
+            certificates = _certificates((await conn.execute(CERTIFICATES, params)).all())
+            history = _history((await conn.execute(HISTORY, params)).all())
     return {
         "node": {
             "id": global_id("Staff", staff.id),
@@ -207,24 +301,8 @@ async def staff_detail(ctx: AppContext, variables: dict[str, Any]) -> dict[str, 
             "employmentType": EmploymentType(staff.employment_type).name,
             "hireDate": staff.hire_date.isoformat(),
             "skillLevel": SkillLevel(staff.skill_level).name if staff.skill_level else None,
-            "certificates": [
-                {
-                    "level": SkillLevel(c.level).name,
-                    "number": c.number,
-                    "issuedOn": c.issued_on.isoformat(),
-                }
-                for c in certificates
-            ],
-            "assignments": [
-                {
-                    "site": {"id": global_id("Site", a.site_id), "name": a.site_name},
-                    "post": Post(a.post).name,
-                    "kind": AssignmentKind(a.kind).name,
-                    "startDate": a.start_date.isoformat(),
-                    "endDate": a.end_date.isoformat() if a.end_date else None,
-                }
-                for a in history
-            ],
+            "certificates": certificates,
+            "assignments": history,
             "trainingHours": float(Decimal(str(staff.hours or 0))),
         }
     }
@@ -235,6 +313,7 @@ def statements() -> Iterator[tuple[str, Executable]]:
     caller's county for every table it reads)."""
     yield "SiteStaff page", placed_page(date(2026, 1, 5))
     yield "StaffDetail person", PERSON
+    yield "StaffDetail person with records (PostgreSQL)", PERSON_WITH_RECORDS
     yield "StaffDetail certificates", CERTIFICATES
     yield "StaffDetail history", HISTORY
     yield "StaffDetail training hours", HOURS

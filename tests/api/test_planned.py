@@ -217,6 +217,33 @@ async def _trained(county, people, rng: random.Random) -> None:
                 )
 
 
+async def _moved(county, people, rng: random.Random) -> None:
+    """Some of the people hired before a random day since moved to another site from it: a
+    history of more than one assignment (StaffDetail lists them in order)."""
+    from workforce import assignments
+    from workforce.common import acting_on
+    from workforce.models import AssignmentKind, Post
+
+    admin = await county.actor("admin")
+    for person in people:
+        start = TODAY - timedelta(days=rng.randint(0, 60))
+        if person.hire_date >= start or rng.random() < 0.4:
+            continue
+        with acting_on(start):
+            async with county.db.transaction(county.tenant_id) as session:
+                await assignments.assign_staff(
+                    session,
+                    admin,
+                    assignments.NewAssignment(
+                        staff_id=person.id,
+                        site_id=county.sites[rng.choice(list(county.sites))].id,
+                        post=rng.choice([Post.INTAKE, Post.ISSUE]),
+                        kind=AssignmentKind.REGULAR,
+                        start_date=start,
+                    ),
+                )
+
+
 @pytest.mark.parametrize("seed", [9, 10])
 async def test_staff_detail_planned_equals_executed(db, client, pinned_today, seed):
     rng = random.Random(seed)
@@ -241,6 +268,7 @@ async def test_staff_detail_planned_equals_executed(db, client, pinned_today, se
             }
             await gql(client, CERTIFY, {"i": change}, county.token("admin"))
     await _trained(county, people, rng)
+    await _moved(county, people, rng)
     stranger = await hire(other, "root", name="邻县人", hire_date=TODAY)
     document = DOCUMENTS["workforce.graphql:StaffDetail"]
     ids = [global_id("Staff", p.id) for p in people]

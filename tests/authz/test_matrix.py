@@ -17,6 +17,7 @@ from accounts.models import User
 from authz.models import RoleBinding
 from authz.roles import Role
 from network import service as network
+from network import site_updates
 from network.models import Site, SiteLevel, SiteStatus
 from tenants.base import utcnow
 from tests.support.graphql import gql
@@ -156,8 +157,8 @@ def _action(cell: Cell, world, actor):
         )
 
     async def update_site(session):
-        site = await network.update_site(session, actor, site_id, address="矩阵路 1 号")
-        return site if site.address == "矩阵路 1 号" else None
+        site = await site_updates.update_site(session, actor, site_id, address="矩阵路 1 号")
+        return site if site["address"] == "矩阵路 1 号" else None
 
     async def close_site(session):
         if not cell.elsewhere:  # its people moved away first: a site is not closed under them

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from network import service
+from network import service, site_updates
 from network.models import Site, SiteClosure, SiteLevel, SiteStatus
 from tenants.errors import UserErrors
 from tests.support.factories import County
@@ -181,7 +181,7 @@ async def test_several_errors_reported_together(client, county):
 async def test_rename_township_renames_its_villages(db, county):
     admin = await county.actor("admin")
     async with db.transaction(county.tenant_id) as session:
-        await service.update_site(session, admin, county.sites["town_b"].id, name="乙街道")
+        await site_updates.update_site(session, admin, county.sites["town_b"].id, name="乙街道")
     async with db.session(county.tenant_id) as session:
         names = (
             (
@@ -225,7 +225,7 @@ async def test_close_is_not_delete(client, db, county):
     assert again.value.errors[0].code == "ALREADY_CLOSED"
     with pytest.raises(UserErrors) as under_closed:
         async with db.transaction(county.tenant_id) as session:
-            await service.update_site(session, admin, site.id, address="新地址")
+            await site_updates.update_site(session, admin, site.id, address="新地址")
     assert under_closed.value.errors[0].code == "SITE_CLOSED"
     with pytest.raises(UserErrors) as root:
         async with db.transaction(county.tenant_id) as session:

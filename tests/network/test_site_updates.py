@@ -1,0 +1,129 @@
+"""修改场所信息 by statements built once (``network.site_updates``): an address change is three
+statements on PostgreSQL (the site with its ancestors; the update with the chain head; the
+audit row with the head's hash); a session already holding the site sees the change; a site
+closed while the change waited for it is refused, not updated; concurrent changes, renames and
+audited writes of one county neither deadlock nor fork its chain."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import select, text
+
+from network import service, site_updates
+from network.models import Site, SiteStatus
+from tenants import audit
+from tenants.errors import UserErrors
+from tests.support.engine_events import EngineEvents
+from tests.support.factories import make_county
+
+
+async def _chain(county) -> audit.ChainReport:
+    async with county.db.session(county.tenant_id) as session:
+        return await audit.verify_chain(session)
+
+
+async def test_an_address_change_in_few_statements(db, backend):
+    county = await make_county(db, "改址县")
+    admin = await county.actor("admin")
+    village = county.sites["village_a1"].id
+    async with db.transaction(county.tenant_id) as session:  # the county's policy, read once
+        await site_updates.update_site(session, admin, village, address="旧址")
+    before = await _chain(county)
+    with EngineEvents(db, "before_cursor_execute") as seen:
+        async with db.transaction(county.tenant_id) as session:
+            changed = await site_updates.update_site(session, admin, village, address="新址 1 号")
+    # PostgreSQL: the tenant; site and ancestors; update and head; row and head's hash.
+    # SQLite (no tenant to set): the site, its ancestors, the update, the head, hash, row.
+    assert seen.count == (4 if backend.name == "postgresql" else 6)
+    assert (
+        changed["address"] == "新址 1 号" and changed["official_name"] == "改址县甲镇一村便民服务站"
+    )
+    async with db.session(county.tenant_id) as session:
+        site = await session.get(Site, village)
+        assert site.address == "新址 1 号"
+    after = await _chain(county)
+    assert after.verified and after.length == before.length + 1
+
+
+async def test_a_session_holding_the_site_sees_the_change(db):
+    county = await make_county(db, "同会话县")
+    admin = await county.actor("admin")
+    village = county.sites["village_a2"].id
+    async with db.transaction(county.tenant_id) as session:
+        held = await session.get(Site, village)
+        held.managing_department = "民政局"  # a pending change of its own stays pending
+        await site_updates.update_site(session, admin, village, opening_hours="全天")
+        assert held.opening_hours == "全天" and held.managing_department == "民政局"
+    async with db.session(county.tenant_id) as session:
+        site = await session.get(Site, village)
+        assert (site.opening_hours, site.managing_department) == ("全天", "民政局")
+
+
+@pytest.mark.postgresql_only
+async def test_a_site_closed_meanwhile_is_refused(db):
+    county = await make_county(db, "撤站县")
+    admin = await county.actor("admin")
+    village = county.sites["village_b1"].id
+    before = await _chain(county)
+    async with db.transaction(county.tenant_id) as closing:
+        await service.close_site(closing, admin, village, "合并")
+        await closing.flush()  # the site is locked, the close not yet committed
+
+        async def change() -> None:
+            async with db.transaction(county.tenant_id) as session:
+                await site_updates.update_site(session, admin, village, address="迟到的地址")
+
+        waiting = asyncio.create_task(change())
+        await _until_waiting_for_a_lock(db)
+    with pytest.raises(UserErrors) as refused:
+        await waiting
+    assert refused.value.errors[0].code == "SITE_CLOSED"
+    async with db.session(county.tenant_id) as session:
+        site = await session.get(Site, village)
+        assert site.status is SiteStatus.CLOSED and site.address != "迟到的地址"
+    after = await _chain(county)
+    assert after.verified and after.length == before.length + 1  # the close's link alone
+
+
+async def _until_waiting_for_a_lock(db) -> None:
+    async with db.engine.connect() as conn:
+        for _ in range(200):  # ten seconds
+            waiting = await conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+            )
+            if waiting.scalar_one():
+                return
+            await asyncio.sleep(0.05)
+    raise AssertionError("the change never waited for the site")
+
+
+@pytest.mark.postgresql_only
+async def test_concurrent_changes_keep_one_chain(db):
+    county = await make_county(db, "并发改址县")
+    admin = await county.actor("admin")
+    before = await _chain(county)
+    keys = ("village_a1", "village_a2", "town_a", "village_b1")
+
+    async def change(i: int) -> None:
+        site = county.sites[keys[i % len(keys)]].id
+        async with db.transaction(county.tenant_id) as session:
+            if i % 5 == 0:  # a rename: the subtree written through the ORM, the head last
+                suffix = "镇" if keys[i % len(keys)] == "town_a" else "村"
+                await site_updates.update_site(session, admin, site, name=f"改名{i}{suffix}")
+            else:
+                await site_updates.update_site(session, admin, site, address=f"路 {i} 号")
+            if i % 3 == 0:  # and an audited write of the ORM in the same transaction
+                audit.record(session, "tester", "test.append", "Thing", None, {"i": i})
+
+    await asyncio.wait_for(asyncio.gather(*(change(i) for i in range(24))), timeout=60)
+    after = await _chain(county)
+    assert after.verified and after.length == before.length + 24 + 8
+    async with db.session(county.tenant_id) as session:
+        names = dict((await session.execute(select(Site.id, Site.official_name))).tuples().all())
+    town = county.sites["town_a"].id
+    assert names[county.sites["village_a1"].id].startswith(names[town].removesuffix("便民服务中心"))
