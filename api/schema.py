@@ -44,7 +44,7 @@ from network.schema import NetworkMutation, NetworkQuery, SiteType
 from network.staffing import use_staffing
 from pay.schema import PayMutation, PayQuery, StaffPayFields
 from workforce.access import check_account_link
-from workforce.assignments import people_to_move, staffed_sites
+from workforce.placement import people_to_move, staffed_sites
 from workforce.schema import (
     SiteWorkforceFields,
     UserWorkforceFields,

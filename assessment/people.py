@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from workforce.assignments import placements
 from workforce.models import Post, Staff, StaffStatus
+from workforce.placement import placements
 
 FRONT_DESK_POSTS = frozenset(
     {Post.CONSULTATION, Post.GUIDANCE, Post.AGENCY, Post.ONLINE, Post.INTAKE, Post.ISSUE}

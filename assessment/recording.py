@@ -26,9 +26,9 @@ from network.access import can
 from tenants import audit
 from tenants.base import utcnow
 from tenants.errors import Collector, check_length, refuse
-from workforce.assignments import home_site, placements
 from workforce.common import check_date, get_staff, today
 from workforce.models import Staff
+from workforce.placement import home_site, placements
 
 NOTE_MAX = 500
 REASON_MAX = 500

@@ -35,10 +35,10 @@ from network.tree import ancestors_query
 from tenants import audit
 from tenants.errors import Collector, refuse
 from tenants.models import Tenant
-from workforce.assignments import placements
 from workforce.heads import current_heads
 from workforce.models import Assignment, Post, Staff
 from workforce.personal import PHONE_RE, PersonalDataCipher, mask_phone, normalize_phone
+from workforce.placement import placements
 
 ITEM_COMPLAINT = "2.1"
 TEXT_MAX = 2000

@@ -26,7 +26,7 @@ from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from authz.guard import Actor
-from casework import counts, intake_rows, numbers
+from casework import counts, intake_rows, materials, numbers
 from casework.applicants import ApplicantData, check_applicant, store_applicant
 from casework.appointments import check_in, mark_checked_in
 from casework.common import clean_items, clean_text, core_rows, get_site, get_window, local_day
@@ -178,55 +178,6 @@ async def _matter_entry(
     return entry, data.by_code[code]
 
 
-def _deferrable(material: dict[str, Any], policy: dict[str, Any]) -> bool:
-    if material["name"] in policy["key_materials"]:
-        return False
-    return (material.get("source") or "") in policy["deferrable_sources"]
-
-
-def _replaceable(material: dict[str, Any], policy: dict[str, Any]) -> bool:
-    return (material.get("source") or "") in policy["commitment_sources"]
-
-
-def _check_materials(
-    errors: Collector,
-    entry: dict[str, Any],
-    policy: dict[str, Any],
-    received: list[str],
-    deferred: list[str],
-    commitment: bool,
-) -> list[str]:
-    """Errors for unknown, non-deferrable or missing materials; the proofs a commitment
-    replaces."""
-    listed = {m["name"]: m for m in entry["materials"]}
-    for i, name in enumerate(received):
-        if name not in listed:
-            errors.add(f"received[{i}]", "UNKNOWN_MATERIAL", f"「{name}」不在该事项的材料清单中")
-    for i, name in enumerate(deferred):
-        material = listed.get(name)
-        if material is None:
-            errors.add(f"deferred[{i}]", "UNKNOWN_MATERIAL", f"「{name}」不在该事项的材料清单中")
-        elif name in received:
-            errors.add(f"deferred[{i}]", "ALREADY_RECEIVED", f"「{name}」已收取,无需容缺")
-        elif not _deferrable(material, policy):
-            errors.add(f"deferred[{i}]", "NOT_DEFERRABLE", f"「{name}」是关键材料,不能容缺受理")
-    outstanding = [
-        m for m in entry["materials"] if m["required"] and m["name"] not in received + deferred
-    ]
-    committed = [m["name"] for m in outstanding if commitment and _replaceable(m, policy)]
-    missing = [m for m in outstanding if m["name"] not in committed]
-    if missing:
-        names = "、".join(m["name"] for m in missing)
-        could_defer = [m["name"] for m in missing if _deferrable(m, policy)]
-        hint = f";其中「{'、'.join(could_defer)}」可容缺受理" if could_defer else ""
-        errors.add(
-            "received",
-            "MISSING_MATERIALS",
-            f"缺少必要材料:{names}{hint}。不能受理的,请出具一次性告知书(notifyMissing)",
-        )
-    return committed
-
-
 @dataclass(frozen=True)
 class _County:
     code: str
@@ -274,7 +225,9 @@ async def accept_case(
     policy = policy_from(county.settings)
     committed: list[str] = []
     if found is not None:
-        committed = _check_materials(errors, found[0], policy, received, deferred, data.commitment)
+        committed = materials.check_materials(
+            errors, found[0], policy, received, deferred, data.commitment
+        )
     errors.raise_if_any()
     assert applicant is not None and found is not None
     entry, matter = found

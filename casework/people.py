@@ -29,9 +29,9 @@ from casework.common import core_rows
 from catalog.models import Department
 from network.models import Site
 from tenants.context import session_tenant
-from workforce.assignments import placements, placing
 from workforce.common import effective_status, status_on
 from workforce.models import Assignment, Post, Staff, StaffStatus
+from workforce.placement import placements, placing
 
 FRONT_DESK_POSTS = frozenset(
     {Post.CONSULTATION, Post.GUIDANCE, Post.AGENCY, Post.ONLINE, Post.INTAKE, Post.ISSUE}

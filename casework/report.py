@@ -46,8 +46,8 @@ from casework.scopes import in_sites, sites_within
 from catalog.effective import effective_catalog
 from catalog.ratio import site_ratio
 from network.access import require
-from workforce.assignments import placing
 from workforce.models import Assignment
+from workforce.placement import placing
 
 MAX_DAYS = 3 * 366
 

@@ -242,8 +242,9 @@ async def create_site(session: AsyncSession, actor: Actor, data: NewSite) -> Sit
         errors.add("name", "DUPLICATE_NAME", f"「{parent.name}」下已有名为「{name}」的场所")
     errors.raise_if_any()
 
-    chain = [(s.level, s.name) for s in await tree.ancestors(session, parent.id)]
-    chain += [(parent.level, parent.name), (data.level, name)]
+    # the parent's name as committed, locked: a rename above cannot overtake this one
+    chain = await tree.names_above(session, parent.id, include_self=True)
+    chain.append((data.level, name))
     site = Site(
         id=uuid.uuid4(),
         parent_id=parent.id,

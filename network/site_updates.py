@@ -190,7 +190,8 @@ async def update_site(
     if renamed:
         detail["name"] = [values["name"], new_name]
         new["name"] = new_name
-        chain = [(s.level, s.name) for s in await tree.ancestors(session, site_id)]
+        # locked: a rename above committing meanwhile would leave this name stale
+        chain = await tree.names_above(session, site_id)
         new["official_name"] = official_name([*chain, (level, new_name)])  # type: ignore[list-item]
     now = new["updated_at"] = utcnow()
 
@@ -240,7 +241,7 @@ async def _rename_subtree(session: AsyncSession, site_id: uuid.UUID) -> None:
     """Official names embed ancestors' names: recompute them for the subtree below the site
     (whose own new names are written)."""
     subtree = await tree.subtree(session, site_id)
-    chain_above = [(s.level, s.name) for s in await tree.ancestors(session, site_id)]
+    chain_above = await tree.names_above(session, site_id)
     names: dict[uuid.UUID, list[tuple[SiteLevel, str]]] = {}
     for node in subtree:
         above = chain_above if node.id == site_id else names[node.parent_id]  # type: ignore[index]

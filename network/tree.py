@@ -83,6 +83,25 @@ async def ancestors(
     )
 
 
+async def names_above(
+    session: AsyncSession, site_id: uuid.UUID, *, include_self: bool = False
+) -> list[tuple[SiteLevel, str]]:
+    """(level, name) of the site's ancestors, county centre first (the site itself when
+    asked), their rows locked for share until the transaction ends (PostgreSQL): an official
+    name computed from them is not overtaken by a rename above — this read waits for a rename
+    in progress and sees its name; a rename that comes later waits for this transaction."""
+    query = (
+        select(Site.level, Site.name)
+        .join(SiteClosure, SiteClosure.ancestor_id == Site.id)
+        .where(SiteClosure.descendant_id == site_id)
+        .order_by(SiteClosure.depth.desc())
+        .with_for_update(read=True, of=Site)
+    )
+    if not include_self:
+        query = query.where(SiteClosure.depth > 0)
+    return [(SiteLevel(level), name) for level, name in (await session.execute(query)).all()]
+
+
 async def chain(session: AsyncSession, site_id: uuid.UUID) -> list[tuple[uuid.UUID, SiteLevel]]:
     """[(site id, level)] from the county centre down to the site itself."""
     rows = await session.execute(

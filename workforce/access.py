@@ -19,9 +19,9 @@ from authz.guard import Actor
 from network.access import can, forbidden_at
 from network.tree import require_county_center
 from tenants.errors import refuse
-from workforce.assignments import home_site, placements, regular_on
 from workforce.common import today
 from workforce.models import Assignment, Staff
+from workforce.placement import home_site, placements, regular_on
 
 
 def is_self(actor: Actor, staff_id: uuid.UUID) -> bool:

@@ -23,7 +23,6 @@ from authz.guard import Actor
 from network.access import require
 from tenants import audit
 from tenants.errors import Collector, check_length
-from workforce.assignments import home_site
 from workforce.common import (
     add_months,
     check_date,
@@ -36,6 +35,7 @@ from workforce.common import (
     workforce_policy,
 )
 from workforce.models import Certificate, SkillLevel, Staff, StaffStatus
+from workforce.placement import home_site
 
 NUMBER_MAX = 64
 

@@ -17,9 +17,10 @@ from tenants import audit
 from tenants.base import utcnow
 from tenants.errors import Collector, check_length, refuse
 from tenants.values import UNSET
-from workforce.assignments import REASON_MAX, overlaps
+from workforce.assignments import REASON_MAX
 from workforce.common import check_date, lock_staff, require_at_county
 from workforce.models import Assignment, Staff
+from workforce.placement import overlaps
 
 
 def _shown(assignment: Assignment) -> dict[str, str | None]:

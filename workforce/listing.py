@@ -16,10 +16,10 @@ from authz.guard import Actor
 from network import tree
 from network.access import require
 from network.models import Site, SiteStatus
-from workforce.assignments import assignments_on, counted, in_force, placing
 from workforce.common import page_of, today
 from workforce.models import Assignment, AssignmentKind, Staff, StaffStatus
 from workforce.personal import PersonalDataCipher
+from workforce.placement import assignments_on, counted, in_force, placing
 from workforce.search import search_condition
 
 

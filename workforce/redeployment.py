@@ -25,7 +25,7 @@ from tenants import audit
 from tenants.base import utcnow
 from tenants.errors import Collector, check_length, refuse
 from tenants.values import group_by
-from workforce.assignments import Effect, check_not_past, place, regular_on
+from workforce.assignments import Effect, check_not_past, place
 from workforce.common import (
     check_date,
     grouped_rows,
@@ -42,6 +42,7 @@ from workforce.models import (
     RedeploymentMove,
     RedeploymentOrder,
 )
+from workforce.placement import regular_on
 
 MAX_MOVES = 200
 REASON_MAX = 500

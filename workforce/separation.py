@@ -18,9 +18,9 @@ from authz.guard import Actor
 from network.access import require
 from tenants import audit
 from tenants.errors import Collector, check_length, refuse
-from workforce.assignments import home_site
 from workforce.common import check_date, effective_status, lock_person, today
 from workforce.models import Assignment, Separation, Staff, StaffStatus
+from workforce.placement import home_site
 
 REASON_MAX = 500
 LABEL = {Separation.DISMISSED: "辞退", Separation.REMOVED: "调离窗口工作岗位"}

@@ -23,7 +23,7 @@ from network.service import require_site
 from tenants import audit
 from tenants.errors import Collector, check_length, refuse
 from tenants.values import UNSET
-from workforce.assignments import home_site, place
+from workforce.assignments import place
 from workforce.common import (
     add_months,
     check_date,
@@ -54,6 +54,7 @@ from workforce.personal import (
     normalize_phone,
     parse_id_number,
 )
+from workforce.placement import home_site
 from workforce.posts import check_employment
 
 NAME_MAX = 64

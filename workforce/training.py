@@ -16,7 +16,6 @@ from authz.guard import Actor
 from tenants import audit
 from tenants.errors import Collector, check_length, refuse
 from tenants.values import group_by
-from workforce.assignments import in_force
 from workforce.common import check_date, grouped_rows, page_of, require_at_county, today
 from workforce.models import (
     Assignment,
@@ -26,6 +25,7 @@ from workforce.models import (
     TrainingProgram,
     TrainingSession,
 )
+from workforce.placement import in_force
 
 MAX_HOURS = Decimal("24")
 MAX_ATTENDEES = 1000

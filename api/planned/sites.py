@@ -16,9 +16,9 @@ from api.gql.ids import global_id, parse_global_id
 from api.gql.pagination import encode_cursor, page_args
 from api.planned.common import TENANT as _TENANT
 from network.models import Site, SiteClosure, SiteLevel
-from workforce.assignments import counted, placing
 from workforce.common import today
 from workforce.models import Assignment, Staff
+from workforce.placement import counted, placing
 
 # --- SiteDetail (network.graphql) -------------------------------------------------------------
 
@@ -49,7 +49,7 @@ CHAIN = (
 
 @lru_cache(maxsize=4)
 def staff_count(on: date) -> Select[tuple[int]]:
-    """在岗人数 at one site on ``on`` (as ``workforce.assignments.staff_counts``), built once a
+    """在岗人数 at one site on ``on`` (as ``workforce.placement.staff_counts``), built once a
     day: ``placing`` is a condition of its day."""
     return (
         select(func.count(func.distinct(Assignment.staff_id)))

@@ -20,7 +20,6 @@ from api.planned.common import COUNTY_CENTER, allowed, sites_of
 from api.planned.common import TENANT as _TENANT
 from network.models import Site
 from workforce.access import can_read_staff, is_self
-from workforce.assignments import placing
 from workforce.common import status_on, today
 from workforce.models import (
     Assignment,
@@ -35,6 +34,7 @@ from workforce.models import (
     TrainingAttendance,
     TrainingSession,
 )
+from workforce.placement import placing
 
 # --- SiteStaff (workforce.graphql) ------------------------------------------------------------
 
@@ -42,7 +42,7 @@ from workforce.models import (
 @lru_cache(maxsize=4)
 def placed_page(on: date) -> Select:
     """A page of the assignments that place people at a site on ``on``, with their person and
-    the total (``workforce.assignments.assignments_on``), built once a day."""
+    the total (``workforce.placement.assignments_on``), built once a day."""
     return (
         select(
             Assignment.id,

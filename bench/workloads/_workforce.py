@@ -6,7 +6,7 @@ from bench.operations import operation
 
 SITE_STAFF = operation("workforce.graphql", "SiteStaff")
 
-# The assignments that place their person on day $D (workforce.assignments.placing): in force,
+# The assignments that place their person on day $D (workforce.placement.placing): in force,
 # and a TEMPORARY_COVER beats a VILLAGE_DISPATCH beats the REGULAR post (cancelled rows: never).
 PLACING = """
   a.cancelled_at IS NULL AND a.start_date <= $D AND (a.end_date IS NULL OR a.end_date >= $D) AND (

@@ -17,7 +17,7 @@ DESCRIPTION = "SiteDetail of 盐店村 (gaogou.yandian) as county-admin"
 SITE_KEY = "gaogou.yandian"
 
 # staffCount: the people an assignment places at the site today. A TEMPORARY_COVER in force
-# wins, then a VILLAGE_DISPATCH, then the REGULAR assignment (workforce.assignments.placing).
+# wins, then a VILLAGE_DISPATCH, then the REGULAR assignment (workforce.placement.placing).
 IN_FORCE = "{t}.start_date <= $3 AND ({t}.end_date IS NULL OR {t}.end_date >= $3)"
 OTHER_IN_FORCE = (
     "SELECT 1 FROM staff_assignments o WHERE o.staff_id = a.staff_id AND o.tenant_id = $2"

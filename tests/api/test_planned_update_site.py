@@ -14,6 +14,7 @@ from sqlalchemy import select
 from api.gql import trusted
 from api.gql.ids import global_id
 from api.planned import PLANS, answers_by_plan
+from network import site_updates
 from network.models import Site, StandardClass
 from tenants import audit
 from tests.support.factories import ROLE_USERS, County, make_county
@@ -23,16 +24,7 @@ from tests.support.workforce import hire
 DOCUMENTS = dict(trusted.operation_texts())
 UPDATE_SITE = DOCUMENTS["network.graphql:UpdateSite"]
 # The site's columns a change may touch, compared after the planned and the executed change.
-COLUMNS = (
-    "name",
-    "official_name",
-    "address",
-    "lat",
-    "lng",
-    "standard_class",
-    "opening_hours",
-    "managing_department",
-)
+COLUMNS = site_updates.SETTABLE
 
 
 def test_update_site_is_planned():

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, text
 
 from network import service, site_updates
-from network.models import Site, SiteStatus
+from network.models import Site, SiteLevel, SiteStatus
 from tenants import audit
 from tenants.errors import UserErrors
 from tests.support.engine_events import EngineEvents
@@ -103,6 +103,50 @@ async def _until_waiting_for_a_lock(db) -> None:
 
 
 @pytest.mark.postgresql_only
+async def test_a_rename_above_is_not_overtaken(db):
+    """A village renamed while its township's rename is uncommitted waits for it, and its
+    official name carries the township's new name (read before, it kept the old one)."""
+    county = await make_county(db, "先后改名县")
+    admin = await county.actor("admin")
+    town, village = county.sites["town_a"].id, county.sites["village_a1"].id
+    async with db.transaction(county.tenant_id) as renaming:
+        await site_updates.update_site(renaming, admin, town, name="新甲镇")
+
+        async def rename_village() -> dict:
+            async with db.transaction(county.tenant_id) as session:
+                return await site_updates.update_site(session, admin, village, name="新一村")
+
+        waiting = asyncio.create_task(rename_village())
+        await _until_waiting_for_a_lock(db)
+    renamed = await waiting
+    assert renamed["official_name"] == "先后改名县新甲镇新一村便民服务站"
+    async with db.session(county.tenant_id) as session:
+        assert (await session.get(Site, village)).official_name == renamed["official_name"]
+
+    # a village created under it meanwhile likewise
+    async with db.transaction(county.tenant_id) as renaming:
+        await site_updates.update_site(renaming, admin, town, name="又甲镇")
+
+        async def create_village() -> Site:
+            async with db.transaction(county.tenant_id) as session:
+                return await service.create_site(
+                    session,
+                    admin,
+                    service.NewSite(
+                        parent_id=town,
+                        level=SiteLevel.VILLAGE_STATION,
+                        name="后建村",
+                        division_code=county.sites["town_a"].division_code + "277",
+                    ),
+                )
+
+        waiting_site = asyncio.create_task(create_village())
+        await _until_waiting_for_a_lock(db)
+    created = await waiting_site
+    assert created.official_name == "先后改名县又甲镇后建村便民服务站"
+
+
+@pytest.mark.postgresql_only
 async def test_concurrent_changes_keep_one_chain(db):
     county = await make_county(db, "并发改址县")
     admin = await county.actor("admin")
@@ -120,10 +164,17 @@ async def test_concurrent_changes_keep_one_chain(db):
             if i % 3 == 0:  # and an audited write of the ORM in the same transaction
                 audit.record(session, "tester", "test.append", "Thing", None, {"i": i})
 
-    await asyncio.wait_for(asyncio.gather(*(change(i) for i in range(24))), timeout=60)
+    changes = 40
+    await asyncio.wait_for(asyncio.gather(*(change(i) for i in range(changes))), timeout=90)
     after = await _chain(county)
-    assert after.verified and after.length == before.length + 24 + 8
+    assert after.verified and after.length == before.length + changes + len(range(0, changes, 3))
+    # every official name is its chain of names as committed (no rename overtaken by another)
     async with db.session(county.tenant_id) as session:
-        names = dict((await session.execute(select(Site.id, Site.official_name))).tuples().all())
-    town = county.sites["town_a"].id
-    assert names[county.sites["village_a1"].id].startswith(names[town].removesuffix("便民服务中心"))
+        sites = {site.id: site for site in (await session.execute(select(Site))).scalars()}
+
+    def chain(site: Site) -> list:
+        above = chain(sites[site.parent_id]) if site.parent_id is not None else []
+        return [*above, (site.level, site.name)]
+
+    for site in sites.values():
+        assert site.official_name == service.official_name(chain(site)), site.name

@@ -10,7 +10,7 @@ from network import service as network
 from tests.support.errors import refused
 from tests.support.factories import make_county
 from tests.support.workforce import hire, pin_today
-from workforce import assignments
+from workforce import assignments, placement
 from workforce import staff as staff_service
 from workforce.assignments import NewAssignment
 from workforce.models import AssignmentKind, Post
@@ -55,7 +55,7 @@ async def assign(
 async def where(county, staff_id, on: date) -> str | None:
     """The site key the person counts at on ``on``."""
     async with county.db.session(county.tenant_id) as session:
-        placed = (await assignments.placements(session, [staff_id], on)).get(staff_id)
+        placed = (await placement.placements(session, [staff_id], on)).get(staff_id)
     if placed is None:
         return None
     return next(k for k, s in county.sites.items() if s.id == placed.site_id)
@@ -75,7 +75,7 @@ async def test_new_regular_closes_the_previous_one_the_day_before(county):
     assert await where(county, person.id, move - timedelta(days=1)) == "town_a"
     assert await where(county, person.id, move) == "town_b"
     async with county.db.session(county.tenant_id) as session:
-        history = (await assignments.history(session, [person.id]))[person.id]
+        history = (await placement.history(session, [person.id]))[person.id]
     assert [(a.start_date, a.end_date) for a in history] == [
         (D, move - timedelta(days=1)),
         (move, None),
@@ -108,10 +108,10 @@ async def test_cover_counts_at_the_cover_site_for_exactly_its_days(county):
     assert await where(county, person.id, end) == "town_b"
     assert await where(county, person.id, end + timedelta(days=1)) == "root"
     async with county.db.session(county.tenant_id) as session:
-        at_town, total = await assignments.assignments_on(
+        at_town, total = await placement.assignments_on(
             session, county.sites["town_b"].id, end, offset=0, limit=50
         )
-        at_root, _ = await assignments.assignments_on(
+        at_root, _ = await placement.assignments_on(
             session, county.sites["root"].id, end, offset=0, limit=50
         )
     assert person.id in {s.id for _a, s in at_town} and total == len(at_town)
@@ -259,7 +259,7 @@ async def test_staff_count_is_what_is_in_force_today(db):
     )
     sites = [county.sites["town_a"].id, county.sites["town_b"].id]
     async with county.db.session(county.tenant_id) as session:
-        counts = await assignments.staff_counts(session, sites, today)
-        after = await assignments.staff_counts(session, sites, today + timedelta(days=1))
+        counts = await placement.staff_counts(session, sites, today)
+        after = await placement.staff_counts(session, sites, today + timedelta(days=1))
     assert counts == {county.sites["town_a"].id: 1, county.sites["town_b"].id: 1}
     assert after == {county.sites["town_a"].id: 3, county.sites["town_b"].id: 0}

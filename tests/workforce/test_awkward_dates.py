@@ -15,7 +15,7 @@ import pytest
 from tenants.errors import UserErrors
 from tests.support.factories import make_county
 from tests.support.workforce import hire, id_number, pin_today
-from workforce import assignments, certificates, heads
+from workforce import assignments, certificates, heads, placement
 from workforce import staff as staff_service
 from workforce.assignments import NewAssignment
 from workforce.certificates import CertificateWarningLevel, warning_for
@@ -194,8 +194,8 @@ async def test_notice_period_and_last_day(county, day):
     assert effective_status(resigned, last) is StaffStatus.NOTICE_GIVEN
     assert effective_status(resigned, last + timedelta(days=1)) is StaffStatus.LEFT
     async with county.db.session(county.tenant_id) as session:
-        on_last = await assignments.placements(session, [person.id], last)
-        after = await assignments.placements(session, [person.id], last + timedelta(days=1))
+        on_last = await placement.placements(session, [person.id], last)
+        after = await placement.placements(session, [person.id], last + timedelta(days=1))
     assert person.id in on_last and after == {}
 
 
@@ -222,7 +222,7 @@ async def test_a_one_day_cover_counts_on_that_day_only(county, day):
             (day, town_b),
             (day + timedelta(days=1), town_a),
         ):
-            placed = await assignments.placements(session, [person.id], on)
+            placed = await placement.placements(session, [person.id], on)
             assert placed[person.id].site_id == site, on
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from network.models import Site, SiteLevel
 from tenants.models import Tenant
 from tests.support.graphql import gql, login
-from workforce.assignments import placements, staff_counts
 from workforce.models import (
     Assignment,
     AssignmentKind,
@@ -20,6 +19,7 @@ from workforce.models import (
     Staff,
     TrainingProgram,
 )
+from workforce.placement import placements, staff_counts
 
 
 async def _tenant(db, code: str):

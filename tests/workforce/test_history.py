@@ -14,9 +14,10 @@ from tenants.audit import AuditEvent
 from tests.support.errors import refused
 from tests.support.graphql import gid, gql
 from tests.support.workforce import hire, pin_today
-from workforce import assignments, corrections, redeployment
-from workforce.assignments import NewAssignment, placements
+from workforce import assignments, corrections, placement, redeployment
+from workforce.assignments import NewAssignment
 from workforce.models import Assignment, AssignmentKind, Post, RedeploymentOrder
+from workforce.placement import placements
 
 COUNTY_NAME = "留痕县"
 TODAY = date(2026, 11, 16)
@@ -29,7 +30,7 @@ def _today(monkeypatch):
 
 async def _history(county, staff_id) -> list[tuple[str, date, date | None]]:
     async with county.db.session(county.tenant_id) as session:
-        rows = (await assignments.history(session, [staff_id]))[staff_id]
+        rows = (await placement.history(session, [staff_id]))[staff_id]
     keys = {s.id: k for k, s in county.sites.items()}
     return [(keys[a.site_id], a.start_date, a.end_date) for a in rows]
 

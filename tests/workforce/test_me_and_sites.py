@@ -15,7 +15,7 @@ from tests.support.errors import refused
 from tests.support.factories import make_county
 from tests.support.graphql import gid, gql
 from tests.support.workforce import hire, pin_today
-from workforce import assignments
+from workforce import placement
 from workforce import staff as staff_service
 
 TODAY = date(2026, 5, 11)
@@ -69,12 +69,12 @@ async def test_suspended_people_do_not_count_and_sites_without_staff_show(db, cl
     admin = await county.actor("admin")
     ids = [county.sites[k].id for k in ("village_a1", "town_a")]
     async with db.session(county.tenant_id) as session:
-        assert await assignments.staffed_sites(session, ids) == set(ids)
+        assert await placement.staffed_sites(session, ids) == set(ids)
     async with db.transaction(county.tenant_id) as session:
         await staff_service.suspend(session, admin, alone.id, "立案调查")
     async with db.session(county.tenant_id) as session:
-        assert await assignments.staffed_sites(session, ids) == {county.sites["town_a"].id}
-        counts = await assignments.staff_counts(session, ids)
+        assert await placement.staffed_sites(session, ids) == {county.sites["town_a"].id}
+        counts = await placement.staff_counts(session, ids)
         assert counts[county.sites["village_a1"].id] == 0
     public = await gql(
         client,
@@ -130,5 +130,5 @@ async def test_a_site_is_not_closed_under_its_people(db, client):
     assert error["code"] == "STAFF_ASSIGNED"
     assert "王五" in error["message"] and "赵六" in error["message"]
     async with db.session(county.tenant_id) as session:
-        people = await assignments.people_to_move(session, county.sites["village_b1"].id)
+        people = await placement.people_to_move(session, county.sites["village_b1"].id)
     assert people == ["王五", "赵六"]

@@ -23,10 +23,10 @@ from tenants import audit, spreadsheets
 from tenants.errors import refuse
 from workers.models import BackgroundJob
 from workforce.access import can_unmask_county
-from workforce.assignments import placing
 from workforce.common import effective_status, today
 from workforce.models import Assignment, Staff
 from workforce.personal import PersonalDataCipher, cipher_for, shown_phone
+from workforce.placement import placing
 from workforce.roster.labels import (
     EDUCATION_LABEL,
     EMPLOYMENT_LABEL,

@@ -16,7 +16,7 @@ from strawberry.dataloader import DataLoader
 from accounts.models import User
 from api.gql.context import AppContext
 from api.gql.loaders import aligned, batch
-from workforce import assignments, certificates, heads, listing, redeployment, training
+from workforce import certificates, heads, listing, placement, redeployment, training
 from workforce.access import phones_unmasked
 from workforce.common import today
 
@@ -49,13 +49,13 @@ async def _account_staff(
 
 
 def _placed_today(session: AsyncSession, ids: Sequence[uuid.UUID]):
-    return assignments.placements(session, ids, today())
+    return placement.placements(session, ids, today())
 
 
 staff_loader = by_key("staff", listing.staff_by_id)
 certificates_loader = by_key("staff.certificates", certificates.certificates_of)
 warning_loader = by_key("staff.certificate_warning", certificates.staff_warnings)
-history_loader = by_key("staff.assignments", assignments.history)
+history_loader = by_key("staff.assignments", placement.history)
 placement_loader = by_key("staff.placement", _placed_today)
 hours_loader = by_key("staff.training_hours", training.hours_of, Decimal(0))
 staff_moves_loader = by_key("staff.redeployment_moves", redeployment.moves_of_staff)
@@ -63,7 +63,7 @@ order_loader = by_key("redeployment_order", redeployment.orders_by_id)
 moves_loader = by_key("redeployment_order.moves", redeployment.moves_of)
 sessions_loader = by_key("training_program.sessions", training.sessions_of)
 attendee_count_loader = by_key("training_session.attendee_count", training.attendee_counts, 0)
-staff_count_loader = by_key("site.staff_count", assignments.staff_counts, 0)
+staff_count_loader = by_key("site.staff_count", placement.staff_counts, 0)
 deadline_loader = by_key("staff.certificate_deadline", certificates.deadline_facts)
 user_loader = by_key("workforce.user", _users)
 account_staff_loader = by_key("user.staff_id", _account_staff)
