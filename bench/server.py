@@ -215,6 +215,26 @@ def cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu_seconds() -> float:
+    """User + system CPU seconds so far of every PostgreSQL process of the machine (its
+    backends, whichever server they serve, and its background workers). The versus rounds
+    load one server at a time, so a round's difference is that server's database work."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                text = fh.read()
+        except OSError:
+            continue  # gone meanwhile
+        name, _, rest = text.partition("(")[2].rpartition(")")
+        if name == "postgres":
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 async def wait_quiet(
     pid: int, *, share: float = 0.05, window: float = 1.0, limit: float = 120.0
 ) -> float:

@@ -41,6 +41,7 @@ from bench.server import (
     Server,
     cpu_seconds,
     free_port,
+    postgres_cpu_seconds,
     prepared,
     wait_quiet,
 )
@@ -59,6 +60,9 @@ class Round:
     requests: int
     errors: int
     cpu_ms_per_request: float
+    # PostgreSQL's CPU (all its processes) per request during the round: the database work
+    # of the server being measured, which neither server's own column shows.
+    db_cpu_ms_per_request: float = 0.0
 
 
 @dataclass
@@ -228,9 +232,10 @@ async def same_rows(peer: Peer, sides: Sides, onewindow: str, pgl: PostGraphile)
 def measure(
     url: str, script: Path, pid: int, *, connections: int, threads: int, seconds: float
 ) -> Round:
-    cpu_before = cpu_seconds(pid)
+    cpu_before, db_before = cpu_seconds(pid), postgres_cpu_seconds()
     numbers, _ = run_wrk(url, script, connections=connections, threads=threads, seconds=seconds)
     cpu = cpu_seconds(pid) - cpu_before
+    db_cpu = postgres_cpu_seconds() - db_before
     requests = int(numbers["requests"])
     errors = int(numbers["non2xx"] + numbers["graphql_errors"] + numbers.get("socket_errors", 0))
     return Round(
@@ -240,6 +245,7 @@ def measure(
         requests=requests,
         errors=errors,
         cpu_ms_per_request=1000 * cpu / requests if requests else 0.0,
+        db_cpu_ms_per_request=1000 * db_cpu / requests if requests else 0.0,
     )
 
 
@@ -309,7 +315,9 @@ async def run_peer(
             print(
                 f"    round {number} {name:12} {measured.rps:8.1f} req/s"
                 f"  p50 {measured.p50_ms:6.2f} ms  p99 {measured.p99_ms:7.2f} ms"
-                f"  CPU {measured.cpu_ms_per_request:.2f} ms/req  errors {measured.errors}"
+                f"  CPU {measured.cpu_ms_per_request:.2f} ms/req"
+                f"  PostgreSQL {measured.db_cpu_ms_per_request:.2f} ms/req"
+                f"  errors {measured.errors}"
                 f"  (load {loadavg()})",
                 flush=True,
             )
@@ -340,8 +348,9 @@ def markdown(outcomes: list[Outcome]) -> str:
     lines = [
         "| workload | OneWindow req/s | PostGraphile req/s | ratio | OneWindow p50 ms "
         "| PostGraphile p50 ms | OneWindow CPU ms/req | PostGraphile CPU ms/req "
+        "| PostgreSQL CPU ms/req (OW / PGL) "
         "| OneWindow round trips/req | PostGraphile round trips/req | errors (OW / PGL) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for o in outcomes:
         if o.failed:
@@ -360,6 +369,8 @@ def markdown(outcomes: list[Outcome]) -> str:
             f"| {o.workload} | {ow.median('rps'):,.0f} | {pg.median('rps'):,.0f} | {o.ratio:.2f} "
             f"| {ow.median('p50_ms'):.2f} | {pg.median('p50_ms'):.2f} "
             f"| {ow.median('cpu_ms_per_request'):.2f} | {pg.median('cpu_ms_per_request'):.2f} "
+            f"| {ow.median('db_cpu_ms_per_request'):.2f}"
+            f" / {pg.median('db_cpu_ms_per_request'):.2f} "
             f"| {trips(ow)} | {trips(pg)} "
             f"| {sum(r.errors for r in ow.rounds)} / {sum(r.errors for r in pg.rounds)} |"
         )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from sqlalchemy import text
+
 from bench.operations import operation
 from bench.peers import (
     PEERS,
@@ -14,6 +17,7 @@ from bench.peers import (
     PGL_STAFF_DETAIL,
     PGL_UPDATE_SITE,
 )
+from bench.server import postgres_cpu_seconds
 from bench.versus import chosen
 from bench.workloads import discover, workload_name
 from bench.wrk import wrk_script
@@ -75,3 +79,15 @@ def test_wrk_script_counts_every_failure_marker_given():
     script = wrk_script([{"query": "{ x }"}], {}, failure_markers=('"errors"', '"userErrors":[{'))
     assert 'local markers = { [===["errors"]===], [===["userErrors":[{]===] }' in script
     assert 'local markers = { [===["errors"]===] }' in wrk_script([{"query": "{ x }"}], {})
+
+
+@pytest.mark.postgresql_only
+async def test_postgres_cpu_counts_the_database_work(db):
+    """bench.versus's PostgreSQL column: the CPU of the machine's PostgreSQL processes grows
+    by the work of a statement that keeps a backend busy."""
+    before = postgres_cpu_seconds()
+    async with db.engine.connect() as conn:
+        await conn.execute(
+            text("SELECT count(DISTINCT md5(i::text)) FROM generate_series(1, 300000) i")
+        )
+    assert postgres_cpu_seconds() - before >= 0.05
