@@ -215,11 +215,11 @@ def cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def postgres_cpu_seconds() -> float:
+def postgres_cpu() -> dict[int, float]:
     """User + system CPU seconds so far of every PostgreSQL process of the machine (its
-    backends, whichever server they serve, and its background workers). The versus rounds
-    load one server at a time, so a round's difference is that server's database work."""
-    total = 0
+    backends, whichever server they serve, and its background workers), by pid."""
+    found: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -231,8 +231,16 @@ def postgres_cpu_seconds() -> float:
         name, _, rest = text.partition("(")[2].rpartition(")")
         if name == "postgres":
             fields = rest.split()
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+            found[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+def postgres_cpu_since(before: dict[int, float]) -> float:
+    """PostgreSQL's CPU seconds since ``before`` (``postgres_cpu()``): of the processes alive
+    now (one started since counts whole). A process gone since took its count with it — a
+    backend the other, idle server's pool closed, which did nothing meanwhile. The versus
+    rounds load one server at a time, so a round's figure is that server's database work."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in postgres_cpu().items())
 
 
 async def wait_quiet(

@@ -41,7 +41,8 @@ from bench.server import (
     Server,
     cpu_seconds,
     free_port,
-    postgres_cpu_seconds,
+    postgres_cpu,
+    postgres_cpu_since,
     prepared,
     wait_quiet,
 )
@@ -232,10 +233,10 @@ async def same_rows(peer: Peer, sides: Sides, onewindow: str, pgl: PostGraphile)
 def measure(
     url: str, script: Path, pid: int, *, connections: int, threads: int, seconds: float
 ) -> Round:
-    cpu_before, db_before = cpu_seconds(pid), postgres_cpu_seconds()
+    cpu_before, db_before = cpu_seconds(pid), postgres_cpu()
     numbers, _ = run_wrk(url, script, connections=connections, threads=threads, seconds=seconds)
     cpu = cpu_seconds(pid) - cpu_before
-    db_cpu = postgres_cpu_seconds() - db_before
+    db_cpu = postgres_cpu_since(db_before)
     requests = int(numbers["requests"])
     errors = int(numbers["non2xx"] + numbers["graphql_errors"] + numbers.get("socket_errors", 0))
     return Round(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import NullPool, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.operations import operation
 from bench.peers import (
@@ -17,7 +18,7 @@ from bench.peers import (
     PGL_STAFF_DETAIL,
     PGL_UPDATE_SITE,
 )
-from bench.server import postgres_cpu_seconds
+from bench.server import postgres_cpu, postgres_cpu_since
 from bench.versus import chosen
 from bench.workloads import discover, workload_name
 from bench.wrk import wrk_script
@@ -81,13 +82,28 @@ def test_wrk_script_counts_every_failure_marker_given():
     assert 'local markers = { [===["errors"]===] }' in wrk_script([{"query": "{ x }"}], {})
 
 
+BUSY = "SELECT count(DISTINCT md5(i::text)) FROM generate_series(1, 300000) i"
+
+
 @pytest.mark.postgresql_only
 async def test_postgres_cpu_counts_the_database_work(db):
     """bench.versus's PostgreSQL column: the CPU of the machine's PostgreSQL processes grows
     by the work of a statement that keeps a backend busy."""
-    before = postgres_cpu_seconds()
+    before = postgres_cpu()
     async with db.engine.connect() as conn:
-        await conn.execute(
-            text("SELECT count(DISTINCT md5(i::text)) FROM generate_series(1, 300000) i")
-        )
-    assert postgres_cpu_seconds() - before >= 0.05
+        await conn.execute(text(BUSY))
+    assert postgres_cpu_since(before) >= 0.05
+
+
+@pytest.mark.postgresql_only
+async def test_a_backend_gone_meanwhile_counts_nothing(db):
+    """A backend that exits during a round (the idle server's pool closing a connection)
+    takes its count with it instead of subtracting it from the round's."""
+    engine = create_async_engine(db.engine.url, poolclass=NullPool)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(BUSY))
+            before = postgres_cpu()
+    finally:
+        await engine.dispose()  # the connection's backend exits
+    assert postgres_cpu_since(before) >= 0
