@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import Executable, Integer, String, Uuid, bindparam, literal, select
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -29,7 +28,7 @@ from authz.guard import Actor
 from network import naming, standards, tree
 from network import zones as zones_rule
 from network.access import require_in, site_object
-from network.models import Site, SiteClosure, SiteLevel, SiteStatus, StandardClass
+from network.models import Site, SiteLevel, SiteStatus, StandardClass
 from network.service import (
     NAME_MAX,
     check_location,
@@ -45,7 +44,6 @@ from tenants.models import AuditChainHead
 from tenants.values import UNSET
 
 SITES = Site.__table__
-CLOSURE = SiteClosure.__table__
 # Columns an update may set (besides ``updated_at``), in the order statements name them.
 SETTABLE = (
     "name",
@@ -69,12 +67,7 @@ def _read_statement(dialect: str) -> Executable:
     )
     if dialect != "postgresql":
         return query
-    ancestors = (
-        select(postgresql.array_agg(aggregate_order_by(CLOSURE.c.ancestor_id, CLOSURE.c.depth)))
-        .where(CLOSURE.c.descendant_id == SITES.c.id, CLOSURE.c.tenant_id == bindparam("county_id"))
-        .scalar_subquery()
-        .cast(ARRAY(Uuid))
-    )
+    ancestors = tree.ancestor_ids_of(SITES.c.id, bindparam("county_id"))
     return query.add_columns(ancestors.label("ancestor_ids"))
 
 

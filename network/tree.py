@@ -9,7 +9,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, Uuid, bindparam, select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from network.models import Site, SiteClosure, SiteLevel
@@ -61,6 +63,18 @@ _ANCESTOR_IDS = (
     )
     .order_by(SiteClosure.depth)
 )
+
+
+def ancestor_ids_of(site_id: ColumnElement[Any], tenant_id: ColumnElement[Any]) -> Any:
+    """SQL (PostgreSQL): the ids of the site ``site_id`` names and its ancestors, itself first
+    (``ancestor_ids``' order), as one array value — a column of a statement that reads the
+    site anyway (``network.site_updates``)."""
+    return (
+        select(postgresql.array_agg(aggregate_order_by(SiteClosure.ancestor_id, SiteClosure.depth)))
+        .where(SiteClosure.descendant_id == site_id, SiteClosure.tenant_id == tenant_id)
+        .scalar_subquery()
+        .cast(ARRAY(Uuid))
+    )
 
 
 def ancestors_query(site_id: uuid.UUID, *, include_self: bool = False) -> Select[tuple[Site]]:
