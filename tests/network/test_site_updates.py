@@ -76,7 +76,7 @@ async def test_a_site_closed_meanwhile_is_refused(db):
                 await site_updates.update_site(session, admin, village, address="迟到的地址")
 
         waiting = asyncio.create_task(change())
-        await _until_waiting_for_a_lock(db)
+        await _until_waiting_for_a_lock(db, waiting)
     with pytest.raises(UserErrors) as refused:
         await waiting
     assert refused.value.errors[0].code == "SITE_CLOSED"
@@ -87,9 +87,13 @@ async def test_a_site_closed_meanwhile_is_refused(db):
     assert after.verified and after.length == before.length + 1  # the close's link alone
 
 
-async def _until_waiting_for_a_lock(db) -> None:
+async def _until_waiting_for_a_lock(db, task: asyncio.Task) -> None:
+    """Until a session of the test database waits for a lock (or ``task`` ended without:
+    awaiting it then tells what happened)."""
     async with db.engine.connect() as conn:
         for _ in range(200):  # ten seconds
+            if task.done():
+                return
             waiting = await conn.execute(
                 text(
                     "SELECT count(*) FROM pg_stat_activity"
@@ -98,6 +102,8 @@ async def _until_waiting_for_a_lock(db) -> None:
             )
             if waiting.scalar_one():
                 return
+            # a transaction sees pg_stat_activity as of its first look: look again in a new one
+            await conn.rollback()
             await asyncio.sleep(0.05)
     raise AssertionError("the change never waited for the site")
 
@@ -117,7 +123,7 @@ async def test_a_rename_above_is_not_overtaken(db):
                 return await site_updates.update_site(session, admin, village, name="新一村")
 
         waiting = asyncio.create_task(rename_village())
-        await _until_waiting_for_a_lock(db)
+        await _until_waiting_for_a_lock(db, waiting)
     renamed = await waiting
     assert renamed["official_name"] == "先后改名县新甲镇新一村便民服务站"
     async with db.session(county.tenant_id) as session:
@@ -141,7 +147,7 @@ async def test_a_rename_above_is_not_overtaken(db):
                 )
 
         waiting_site = asyncio.create_task(create_village())
-        await _until_waiting_for_a_lock(db)
+        await _until_waiting_for_a_lock(db, waiting)
     created = await waiting_site
     assert created.official_name == "先后改名县又甲镇后建村便民服务站"
 
