@@ -180,6 +180,7 @@ async def update_site(
     if cleaned_zones is not UNSET:
         new["zones"] = cleaned_zones
         detail["zones"] = [z["kind"] for z in cleaned_zones]
+    chain: list[tuple[SiteLevel, str]] = []  # the names above the site, when it is renamed
     if renamed:
         detail["name"] = [values["name"], new_name]
         new["name"] = new_name
@@ -199,7 +200,7 @@ async def update_site(
         raise refuse("id", "SITE_CLOSED", "场所已撤销,不能修改")
     _keep_in_session(session, site_id, new)
     if renamed:
-        await _rename_subtree(session, site_id)
+        await _rename_subtree(session, site_id, chain)
         await session.flush()  # the other sites before the chain head, as every writer
     if with_head:
         link = (int(written[0]), written[1])
@@ -230,11 +231,12 @@ def _keep_in_session(session: AsyncSession, site_id: uuid.UUID, new: dict[str, A
             set_committed_value(held, key, value)
 
 
-async def _rename_subtree(session: AsyncSession, site_id: uuid.UUID) -> None:
+async def _rename_subtree(
+    session: AsyncSession, site_id: uuid.UUID, chain_above: list[tuple[SiteLevel, str]]
+) -> None:
     """Official names embed ancestors' names: recompute them for the subtree below the site
-    (whose own new names are written)."""
+    (whose own new names are written; ``chain_above``: the names above it, as read locked)."""
     subtree = await tree.subtree(session, site_id)
-    chain_above = await tree.names_above(session, site_id)
     names: dict[uuid.UUID, list[tuple[SiteLevel, str]]] = {}
     for node in subtree:
         above = chain_above if node.id == site_id else names[node.parent_id]  # type: ignore[index]
