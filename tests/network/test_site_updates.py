@@ -184,3 +184,19 @@ async def test_concurrent_changes_keep_one_chain(db):
 
     for site in sites.values():
         assert site.official_name == service.official_name(chain(site)), site.name
+
+
+async def test_another_countys_site_is_not_found(db):
+    """The statements name the county themselves (no ORM filter on Core; SQLite has no RLS):
+    a county's administrator changing another county's site by its id finds nothing."""
+    ours, theirs = await make_county(db, "本县改址"), await make_county(db, "邻县改址")
+    admin = await ours.actor("admin")
+    village = theirs.sites["village_a1"].id
+    for change in ({"address": "越界地址"}, {"name": "越界村"}):
+        with pytest.raises(UserErrors) as refused:
+            async with db.transaction(ours.tenant_id) as session:
+                await site_updates.update_site(session, admin, village, **change)
+        assert refused.value.errors[0].code == "NOT_FOUND"
+    async with db.session(theirs.tenant_id) as session:
+        site = await session.get(Site, village)
+        assert site.address != "越界地址" and site.name == theirs.sites["village_a1"].name
