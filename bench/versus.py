@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 import jwt
 
-from bench import sqlcount
+from bench import profile, sqlcount
 from bench.context import Ctx
 from bench.peers import PEERS, Peer, Sides
 from bench.run import machine, source_tree
@@ -322,6 +322,8 @@ async def run_peer(
                 f"  (load {loadavg()})",
                 flush=True,
             )
+    if args.profile:
+        await profile_onewindow(peer, backend, server, scripts["onewindow"], wrk_args, args)
     if not args.no_round_trips:
         counted = await sqlcount.count_sql(
             _SidesWorkload(sides),  # type: ignore[arg-type]
@@ -343,6 +345,31 @@ async def run_peer(
             )
         outcome.postgraphile.round_trips = await pgl_round_trips(pgl, sides)
     return outcome
+
+
+async def profile_onewindow(
+    peer: Peer, backend: Backend, server: Server, script: Path, wrk_args: dict, args
+) -> None:
+    """An extra pass of OneWindow's side under ``py-spy record --gil``, after the timed rounds
+    (the sampler slows the server: its rate is not reported)."""
+    if not profile.available():
+        print("    py-spy is not on PATH: no profile", flush=True)
+        return
+    output = backend.workdir / f"profile-{peer.name}.txt"
+    spy = profile.start(server.pid, args.duration, output)
+    url = f"{server.base_url}/graphql"
+    await asyncio.to_thread(run_wrk, url, script, seconds=args.duration + 1.0, **wrk_args)
+    try:
+        await asyncio.to_thread(spy.wait, 60)
+    except Exception:
+        spy.terminate()
+        raise
+    if not output.exists():
+        print(f"    py-spy wrote no profile; see {output.with_suffix('.log')}", flush=True)
+        return
+    summary = profile.summarize(output, top=30)
+    output.with_suffix(".summary.txt").write_text(summary + "\n", encoding="utf-8")
+    print("\n".join("    " + line for line in summary.splitlines()), flush=True)
 
 
 def markdown(outcomes: list[Outcome]) -> str:
@@ -389,6 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--workload", nargs="+", metavar="NAME", help=f"of: {', '.join(p.name for p in PEERS)}"
     )
     parser.add_argument("--no-round-trips", action="store_true", help="skip counting them")
+    parser.add_argument(
+        "--profile", action="store_true", help="then a py-spy pass of OneWindow's side"
+    )
     parser.add_argument("--startup-timeout", type=float, default=900.0)
     parser.add_argument("--workdir", type=Path, help="logs and wrk scripts (default: a temp dir)")
     parser.add_argument("--keep-database", action="store_true")

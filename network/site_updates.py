@@ -3,10 +3,11 @@
 UpdateSite is the network's most frequent write (addresses, hours, coordinates, zones), so it
 is written as a hot write is (``casework.intake_rows``): the site and its place in the tree
 read by one statement, the change made by one ``UPDATE`` naming the columns it sets, the
-audit row appended with the chain head's new hash (``tenants.audit.append``) — no unit of work.
-On PostgreSQL the ``UPDATE`` is a ``WITH`` part of the chain head's upsert, which reads from
-it: the site is locked before the head, as every writer takes them, and the head is only
-taken when the site was updated.
+audit row appended with the chain head's new hash — no unit of work. On PostgreSQL the
+``UPDATE`` and the audit row are one statement (``tenants.audit.append_after``: the database
+advances the head and finishes the row's hash): the site is locked before the head, as every
+writer takes them, and the head is only taken when the site was updated. Elsewhere, and for
+a rename, the row is appended after the update (``tenants.audit.take_link``, ``append``).
 
 A new name renames the subtree (official names embed the ancestors' names): that rare change
 writes the other sites through the ORM, before the head is taken.
@@ -18,8 +19,7 @@ import functools
 import uuid
 from typing import Any
 
-from sqlalchemy import Executable, Integer, String, Uuid, bindparam, literal, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -40,7 +40,6 @@ from tenants import audit, prepared
 from tenants.base import utcnow
 from tenants.context import TENANT_KEY
 from tenants.errors import Collector, refuse
-from tenants.models import AuditChainHead
 from tenants.values import UNSET
 
 SITES = Site.__table__
@@ -74,9 +73,9 @@ def _read_statement(dialect: str) -> Executable:
 @functools.cache
 def _update_statement(dialect: str, columns: tuple[str, ...], with_head: bool) -> Executable:
     """``UPDATE sites SET <columns>, updated_at`` of an open site, returning its id; with
-    ``with_head`` (PostgreSQL), a ``WITH`` part of the chain head's upsert, which inserts
-    from it and returns the head's (number, previous hash) — no row when the site was not
-    updated. Built once per set of columns."""
+    ``with_head`` (PostgreSQL), the ``WITH`` part of ``tenants.audit.append_after``: the
+    audit row appended in the same statement, only when the site was updated. Built once
+    per set of columns."""
     update = (
         SITES.update()
         .where(
@@ -90,21 +89,7 @@ def _update_statement(dialect: str, columns: tuple[str, ...], with_head: bool) -
     )
     if not with_head:
         return update
-    head = AuditChainHead.__table__
-    updated = update.cte("site_update")
-    source = select(
-        bindparam("head_id", type_=Uuid),
-        bindparam("county", type_=Uuid),
-        literal(1, Integer),
-        literal(audit.GENESIS, String),
-    ).select_from(updated)
-    return (
-        postgresql.insert(head)
-        .from_select(["id", "tenant_id", "seq", "hash"], source)
-        .on_conflict_do_update(index_elements=[head.c.tenant_id], set_={"seq": head.c.seq + 1})
-        .returning(head.c.seq, head.c.hash)
-        .add_cte(updated)
-    )
+    return audit.append_after(update.cte("site_update"))
 
 
 async def update_site(
@@ -193,30 +178,26 @@ async def update_site(
     with_head = dialect == "postgresql" and not renamed
     statement = _update_statement(dialect, columns, with_head)
     arguments = {**parameters, **{f"new_{key}": value for key, value in new.items()}}
+    trail = {
+        "at": now,
+        "actor_label": actor.label,
+        "action": "site.update",
+        "object_type": "Site",
+        "object_id": site_id,
+        "detail": detail,
+    }
     if with_head:
-        arguments.update(audit.head_parameters(tenant_id))
+        arguments.update(audit.after_parameters(tenant_id, **trail))
     written = (await prepared.execute(connection, statement, arguments)).first()
-    if written is None:  # closed since it was read
+    if written is None or (with_head and not written.written):  # closed since it was read
         raise refuse("id", "SITE_CLOSED", "场所已撤销,不能修改")
     _keep_in_session(session, site_id, new)
     if renamed:
         await _rename_subtree(session, site_id, chain)
         await session.flush()  # the other sites before the chain head, as every writer
-    if with_head:
-        link = (int(written[0]), written[1])
-    else:
+    if not with_head or written.seq is None:  # the county's first audit row: no head yet
         link = await audit.take_link(connection, tenant_id)
-    trail = audit.linked_row(
-        tenant_id,
-        link,
-        at=now,
-        actor_label=actor.label,
-        action="site.update",
-        object_type="Site",
-        object_id=site_id,
-        detail=detail,
-    )
-    await audit.append(connection, trail)
+        await audit.append(connection, audit.linked_row(tenant_id, link, **trail))
     values.update(new)
     return values
 

@@ -32,11 +32,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import Text, bindparam, cast, event, func, insert, literal, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.sql import Executable, Insert, Update
+from sqlalchemy.sql import Executable, Insert, Select, Update
+from sqlalchemy.sql.selectable import CTE
 
 from tenants import prepared, rows
 from tenants.base import utcnow
@@ -79,6 +80,32 @@ def _canonical(detail: Any) -> Any:
     return None if detail is None else json.loads(json.dumps(detail, ensure_ascii=False))
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _text_parts(
+    tenant_id: uuid.UUID,
+    row_id: uuid.UUID,
+    at: datetime,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    detail: Any,
+    note: str | None,
+) -> tuple[str, str]:
+    """The hashed text of a row around its number and previous hash, which the chain's head
+    gives: the text is the JSON list of the row's content, ``start + <seq> + middle +
+    <prev_hash as a JSON string> + "]"`` (the number its second item, the previous hash its
+    last). Apart, the database can finish the text of a row whose link it takes itself
+    (:func:`append_after`)."""
+    start = "[" + _json(str(tenant_id)) + ","
+    rest = (str(row_id), _instant(at), actor, action, object_type, object_id)
+    middle = "," + ",".join(map(_json, rest)) + "," + _json(_canonical(detail))
+    return start, middle + "," + _json(note) + ","
+
+
 def row_hash(
     *,
     tenant_id: uuid.UUID,
@@ -93,20 +120,12 @@ def row_hash(
     note: str | None,
     prev_hash: str,
 ) -> str:
-    content = [
-        str(tenant_id),
-        seq,
-        str(row_id),
-        _instant(at),
-        actor,
-        action,
-        object_type,
-        object_id,
-        _canonical(detail),
-        note,
-        prev_hash,
-    ]
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """SHA-256 of the JSON list ``[tenant_id, seq, id, at, actor, action, object_type,
+    object_id, detail, note, prev_hash]`` (keys sorted, no spaces, UTF-8)."""
+    start, middle = _text_parts(
+        tenant_id, row_id, at, actor, action, object_type, object_id, detail, note
+    )
+    text = start + _json(seq) + middle + _json(prev_hash) + "]"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -290,6 +309,98 @@ async def append(connection: AsyncConnection, row: dict[str, Any]) -> None:
     parameters = link_parameters(row)
     for statement in append_statements(connection.dialect.name):
         await prepared.execute(connection, statement, parameters)
+
+
+# The columns of a row the database's part of :func:`append_after` does not fill in.
+_GIVEN_COLUMNS = tuple(
+    column for column in AuditEvent.__table__.c if column.key not in ("seq", "prev_hash", "hash")
+)
+
+
+def append_after(gate: CTE) -> Select:
+    """One PostgreSQL statement: the change ``gate`` (a data-modifying ``WITH`` part that
+    returns what it wrote) and, only when it wrote a row, the county's head advanced and the
+    audit row appended — the number and both hashes taken and made by the database from the
+    head it locked (``sha256`` over :func:`_text_parts` around them), the rest given by
+    :func:`after_parameters`. The gate's rows are locked before the head, as every writer
+    takes them. Returns (rows the gate wrote, the audit row's number) — a NULL number when the
+    county has no head yet: then :func:`take_link` and :func:`append`, as any first row."""
+    heads = AuditChainHead.__table__
+    events = AuditEvent.__table__
+    wrote = select(literal(1)).select_from(gate).exists()
+    before = (
+        select(heads.c.id, heads.c.seq, heads.c.hash)
+        .where(heads.c.tenant_id == bindparam(f"{LINK_PREFIX}tenant_id"), wrote)
+        .with_for_update()
+        .cte("audit_head_before")
+    )
+    seq = before.c.seq + 1
+    text = (
+        bindparam(f"{LINK_PREFIX}text_start", type_=Text)
+        + cast(seq, Text)
+        + bindparam(f"{LINK_PREFIX}text_middle", type_=Text)
+        + literal('"', Text)
+        + before.c.hash
+        + literal('"]', Text)
+    )
+    digest = func.encode(
+        func.sha256(func.convert_to(text, literal_column("'UTF8'"))), literal_column("'hex'")
+    )
+    advanced = (
+        heads.update()
+        .where(heads.c.id == before.c.id)
+        .values(seq=seq, hash=digest)
+        .returning(heads.c.seq, before.c.hash.label("prev_hash"), heads.c.hash)
+        .cte("audit_head")
+    )
+    given = [bindparam(f"{LINK_PREFIX}{c.key}", type_=c.type) for c in _GIVEN_COLUMNS]
+    appended = (
+        insert(events)
+        .from_select(
+            [*(c.key for c in _GIVEN_COLUMNS), "seq", "prev_hash", "hash"],
+            select(*given, advanced.c.seq, advanced.c.prev_hash, advanced.c.hash),
+        )
+        .returning(events.c.seq)
+        .cte("audit_row")
+    )
+    return select(
+        select(func.count()).select_from(gate).scalar_subquery().label("written"),
+        select(appended.c.seq).scalar_subquery().label("seq"),
+    )
+
+
+def after_parameters(
+    tenant_id: uuid.UUID,
+    *,
+    at: datetime,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: object | None,
+    detail: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """:func:`append_after`'s parameters for the audit row of a change."""
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC)
+    row_id = uuid.uuid4()
+    object_text = str(object_id) if object_id is not None else None
+    start, middle = _text_parts(
+        tenant_id, row_id, at, actor_label, action, object_type, object_text, detail, note
+    )
+    return {
+        f"{LINK_PREFIX}id": row_id,
+        f"{LINK_PREFIX}tenant_id": tenant_id,
+        f"{LINK_PREFIX}at": at,
+        f"{LINK_PREFIX}actor": actor_label,
+        f"{LINK_PREFIX}action": action,
+        f"{LINK_PREFIX}object_type": object_type,
+        f"{LINK_PREFIX}object_id": object_text,
+        f"{LINK_PREFIX}detail": detail,
+        f"{LINK_PREFIX}note": note,
+        f"{LINK_PREFIX}text_start": start,
+        f"{LINK_PREFIX}text_middle": middle,
+    }
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""修改场所信息 by statements built once (``network.site_updates``): an address change is three
-statements on PostgreSQL (the site with its ancestors; the update with the chain head; the
-audit row with the head's hash); a session already holding the site sees the change; a site
-closed while the change waited for it is refused, not updated; concurrent changes, renames and
-audited writes of one county neither deadlock nor fork its chain."""
+"""修改场所信息 by statements built once (``network.site_updates``): an address change is two
+statements on PostgreSQL besides the tenant's (the site with its ancestors; the update with
+the audit row); a county's first audit row is appended too; a session already holding the
+site sees the change; a site closed while the change waited for it is refused, not updated;
+concurrent changes, renames and audited writes of one county neither deadlock nor fork its
+chain."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import asyncio
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from network import service, site_updates
 from network.models import Site, SiteLevel, SiteStatus
@@ -17,6 +19,9 @@ from tenants import audit
 from tenants.errors import UserErrors
 from tests.support.engine_events import EngineEvents
 from tests.support.factories import make_county
+
+# quotes, a backslash and a character of four UTF-8 bytes: the database's part of the hash
+ADDRESS = '新址 1 号 "东" \\ 🏠'
 
 
 async def _chain(county) -> audit.ChainReport:
@@ -33,18 +38,64 @@ async def test_an_address_change_in_few_statements(db, backend):
     before = await _chain(county)
     with EngineEvents(db, "before_cursor_execute") as seen:
         async with db.transaction(county.tenant_id) as session:
-            changed = await site_updates.update_site(session, admin, village, address="新址 1 号")
-    # PostgreSQL: the tenant; site and ancestors; update and head; row and head's hash.
-    # SQLite (no tenant to set): the site, its ancestors, the update, the head, hash, row.
-    assert seen.count == (4 if backend.name == "postgresql" else 6)
-    assert (
-        changed["address"] == "新址 1 号" and changed["official_name"] == "改址县甲镇一村便民服务站"
-    )
+            changed = await site_updates.update_site(session, admin, village, address=ADDRESS)
+    # PostgreSQL: the tenant; site and ancestors; the update with the audit row (whose hash
+    # the database finished: the chain verifies in Python). SQLite (no tenant to set): the
+    # site, its ancestors, the update, the head, hash, row.
+    assert seen.count == (3 if backend.name == "postgresql" else 6)
+    assert changed["address"] == ADDRESS and changed["official_name"] == "改址县甲镇一村便民服务站"
     async with db.session(county.tenant_id) as session:
         site = await session.get(Site, village)
-        assert site.address == "新址 1 号"
+        assert site.address == ADDRESS
     after = await _chain(county)
     assert after.verified and after.length == before.length + 1
+
+
+async def test_a_countys_first_audit_row(db, backend):
+    """A county without a chain head yet (no audit row so far): the update still appends its
+    row, as the first link (the statement's own append needs a head to advance)."""
+    county = await make_county(db, "首链县")
+    admin = await county.actor("admin")
+    await _remove_chain(backend, county.tenant_id)
+    assert (await _chain(county)).length == 0
+    village = county.sites["village_a1"].id
+    async with db.transaction(county.tenant_id) as session:
+        await site_updates.update_site(session, admin, village, address=ADDRESS)
+    async with db.transaction(county.tenant_id) as session:
+        await site_updates.update_site(session, admin, village, opening_hours="全天")
+    after = await _chain(county)
+    assert after.verified and after.length == 2
+
+
+async def _remove_chain(backend, tenant_id) -> None:
+    """The county's audit rows and head gone, as the tables' owner (around the app role's
+    grants and the append-only guards), as for a county from before the chain existed."""
+    engine = create_async_engine(backend.owner_url)
+    tables = ("audit_events", "audit_chain_heads")
+    try:
+        async with engine.begin() as conn:
+            if backend.name == "postgresql":
+                for table in tables:
+                    await conn.execute(text(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY"))
+            else:
+                await conn.execute(text("DROP TRIGGER audit_events_no_delete"))
+            for table in tables:
+                await conn.execute(
+                    text(f"DELETE FROM {table} WHERE tenant_id = :county"),
+                    {"county": tenant_id if backend.name == "postgresql" else tenant_id.hex},
+                )
+            if backend.name == "postgresql":
+                for table in tables:
+                    await conn.execute(text(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"))
+            else:
+                await conn.execute(
+                    text(
+                        "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events"
+                        " BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END"
+                    )
+                )
+    finally:
+        await engine.dispose()
 
 
 async def test_a_session_holding_the_site_sees_the_change(db):
