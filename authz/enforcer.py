@@ -44,16 +44,8 @@ def user_subject(user_id: uuid.UUID) -> str:
     return f"user:{user_id}"
 
 
-SITE_DOMAIN = "site:"
-
-
 def site_domain(site_id: uuid.UUID) -> str:
-    return f"{SITE_DOMAIN}{site_id}"
-
-
-def domain_site(domain: str) -> uuid.UUID | None:
-    """The site a ``site:<uuid>`` domain names (None for another kind of domain)."""
-    return uuid.UUID(domain[len(SITE_DOMAIN) :]) if domain.startswith(SITE_DOMAIN) else None
+    return f"site:{site_id}"
 
 
 def tenant_domain(tenant_id: uuid.UUID) -> str:
@@ -88,7 +80,6 @@ class Decisions:
     def __init__(self, enforcer: casbin.Enforcer) -> None:
         self.enforcer = enforcer
         self._answers: dict[tuple[str, str, str, str], bool] = {}
-        self._domains: dict[tuple[str, str, str], tuple[str, ...]] = {}
 
     def enforce(self, subject: str, domain: str, obj: str, act: str) -> bool:
         key = (subject, domain, obj, act)
@@ -99,21 +90,6 @@ class Decisions:
                 self._answers.clear()
             self._answers[key] = answer
         return answer
-
-    def domains_allowing(self, subject: str, obj: str, act: str) -> tuple[str, ...]:
-        """The domains where ``enforce(subject, domain, obj, act)`` holds: the model grants
-        only in a domain the subject holds a role in (``g(r.sub, p.sub, r.dom)``), so these
-        are its bindings' domains whose roles allow it — for a statement to check against."""
-        key = (subject, obj, act)
-        found = self._domains.get(key)
-        if found is None:
-            bound = self.enforcer.get_filtered_named_grouping_policy("g", 0, subject)
-            held = sorted({rule[2] for rule in bound})
-            found = tuple(d for d in held if self.enforce(subject, d, obj, act))
-            if len(self._domains) >= self.MAX_ANSWERS:
-                self._domains.clear()
-            self._domains[key] = found
-        return found
 
 
 class EnforcerCache:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from authz.enforcer import Decisions, domain_site, enforcers, site_domain, user_subject
+from authz.enforcer import Decisions, enforcers, site_domain, user_subject
 from authz.errors import Forbidden, Unauthenticated
 from authz.models import RoleBinding
 
@@ -95,15 +95,6 @@ def allowed_by(
     """``allowed_in`` with the county's enforcer in hand (a county user's)."""
     subject = user_subject(actor.user_id)  # type: ignore[arg-type]
     return any(enforcer.enforce(subject, site_domain(site), obj, act) for site in site_ids)
-
-
-def sites_allowing(enforcer: Decisions, actor: Actor, obj: str, act: str) -> list[uuid.UUID]:
-    """The sites whose domain allows the actor ``obj:act`` (a county user's): a site lies in
-    scope when it or an ancestor is one of them — exactly when ``allowed_by`` over its
-    ancestors holds, for a statement to decide it with the rows it touches."""
-    subject = user_subject(actor.user_id)  # type: ignore[arg-type]
-    sites = map(domain_site, enforcer.domains_allowing(subject, obj, act))
-    return [site for site in sites if site is not None]
 
 
 async def require_somewhere(session: AsyncSession, actor: Actor, obj: str, act: str) -> None:

@@ -19,13 +19,12 @@ import functools
 import uuid
 from typing import Any
 
-from sqlalchemy import ARRAY, Executable, Uuid, and_, bindparam, or_, select
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from authz.enforcer import enforcers
-from authz.guard import Actor, sites_allowing
+from authz.guard import Actor
 from network import naming, standards, tree
 from network import zones as zones_rule
 from network.access import require_in, site_object
@@ -93,39 +92,6 @@ def _update_statement(dialect: str, columns: tuple[str, ...], with_head: bool) -
     return audit.append_after(update.cte("site_update"))
 
 
-@functools.cache
-def _in_scope_statement(columns: tuple[str, ...]) -> Executable:
-    """PostgreSQL: ``_update_statement``'s update and audit row, the site also required to
-    lie within a site whose domain allows the caller ``site.<its level>:update`` (an array
-    parameter ``scope_<level>`` per level): authorization decided by the statement on the
-    row it locks. Returns every column of the site as updated."""
-    in_scope = or_(
-        *(
-            and_(
-                SITES.c.level == level,
-                tree.within_any(
-                    SITES.c.id,
-                    bindparam("county_id"),
-                    bindparam(f"scope_{level.value}", type_=ARRAY(Uuid)),
-                ),
-            )
-            for level in SiteLevel
-        )
-    )
-    update = (
-        SITES.update()
-        .where(
-            SITES.c.id == bindparam("site_id"),
-            SITES.c.tenant_id == bindparam("county_id"),
-            SITES.c.status == SiteStatus.OPEN,
-            in_scope,
-        )
-        .values({column: bindparam(f"new_{column}") for column in (*columns, "updated_at")})
-        .returning(*SITES.c)
-    )
-    return audit.append_after(update.cte("site_update"))
-
-
 async def update_site(
     session: AsyncSession,
     actor: Actor,
@@ -145,26 +111,6 @@ async def update_site(
     connection = await prepared.session_connection(session)
     dialect = connection.dialect.name
     tenant_id = session.info.get(TENANT_KEY)
-    if (
-        dialect == "postgresql"
-        and name is None
-        and standard_class is None
-        and zones is UNSET
-        and not actor.is_anonymous
-        and actor.tenant_id is not None
-        and actor.tenant_id == tenant_id
-    ):
-        changed = await _update_in_scope(
-            session,
-            actor,
-            site_id,
-            address=address,
-            location=location,
-            opening_hours=opening_hours,
-            managing_department=managing_department,
-        )
-        if changed is not None:
-            return changed
     parameters = {"site_id": site_id, "county_id": tenant_id}
     row = (await prepared.execute(connection, _read_statement(dialect), parameters)).first()
     if row is None:
@@ -178,7 +124,15 @@ async def update_site(
         await require_in(session, actor, *standards.SET_CLASS, ancestors, where)
 
     errors = Collector()
-    _check_own_fields(errors, name, address, location, opening_hours, managing_department)
+    check_text_fields(
+        errors,
+        name=name,
+        address=None if address is UNSET else address,
+        hours=None if opening_hours is UNSET else opening_hours,
+        dept=None if managing_department is UNSET else managing_department,
+    )
+    if location is not UNSET:
+        check_location(errors, location)
     if values["status"] is SiteStatus.CLOSED:
         errors.add("id", "SITE_CLOSED", "场所已撤销,不能修改")
     new_name = naming.own_name(level, name) if name is not None else None
@@ -194,114 +148,6 @@ async def update_site(
         errors.add("name", "DUPLICATE_NAME", f"同一上级下已有名为「{new_name}」的场所")
     errors.raise_if_any()
 
-    new, detail = _own_changes(
-        address, location, standard_class, opening_hours, managing_department, cleaned_zones
-    )
-    chain: list[tuple[SiteLevel, str]] = []  # the names above the site, when it is renamed
-    if renamed:
-        detail["name"] = [values["name"], new_name]
-        new["name"] = new_name
-        # locked: a rename above committing meanwhile would leave this name stale
-        chain = await tree.names_above(session, site_id)
-        new["official_name"] = official_name([*chain, (level, new_name)])  # type: ignore[list-item]
-    now = new["updated_at"] = utcnow()
-
-    columns = tuple(column for column in SETTABLE if column in new)
-    with_head = dialect == "postgresql" and not renamed
-    statement = _update_statement(dialect, columns, with_head)
-    arguments = {**parameters, **{f"new_{key}": value for key, value in new.items()}}
-    trail = _trail(actor, site_id, now, detail)
-    if with_head:
-        arguments.update(audit.after_parameters(tenant_id, **trail))
-    written = (await prepared.execute(connection, statement, arguments)).first()
-    if written is None:  # closed since it was read
-        raise refuse("id", "SITE_CLOSED", "场所已撤销,不能修改")
-    _keep_in_session(session, site_id, new)
-    if renamed:
-        await _rename_subtree(session, site_id, chain)
-        await session.flush()  # the other sites before the chain head, as every writer
-    if not with_head or written.audit_seq is None:  # the county's first row: no head yet
-        link = await audit.take_link(connection, tenant_id)
-        await audit.append(connection, audit.linked_row(tenant_id, link, **trail))
-    values.update(new)
-    return values
-
-
-async def _update_in_scope(
-    session: AsyncSession,
-    actor: Actor,
-    site_id: uuid.UUID,
-    *,
-    address: Any,
-    location: Any,
-    opening_hours: Any,
-    managing_department: Any,
-) -> dict[str, Any] | None:
-    """The everyday change (address, location, hours, department) in one statement
-    (``_in_scope_statement``), the caller's scope at each level from the county's policy
-    (``authz.guard.sites_allowing``). None when it changed nothing — input to refuse, a site
-    not found, closed or out of the caller's scope: the full path then decides, with the
-    error it gives, as if this had not run."""
-    errors = Collector()
-    _check_own_fields(errors, None, address, location, opening_hours, managing_department)
-    if errors.errors:
-        return None
-    new, detail = _own_changes(address, location, None, opening_hours, managing_department)
-    now = new["updated_at"] = utcnow()
-    tenant_id: uuid.UUID = actor.tenant_id  # type: ignore[assignment]
-    enforcer = await enforcers.get(session, tenant_id, actor.authz_version)
-    trail = _trail(actor, site_id, now, detail)
-    arguments = {
-        "site_id": site_id,
-        "county_id": tenant_id,
-        **{f"new_{key}": value for key, value in new.items()},
-        **{
-            f"scope_{level.value}": sites_allowing(enforcer, actor, site_object(level), "update")
-            for level in SiteLevel
-        },
-        **audit.after_parameters(tenant_id, **trail),
-    }
-    columns = tuple(column for column in SETTABLE if column in new)
-    connection = await prepared.session_connection(session)
-    written = (await prepared.execute(connection, _in_scope_statement(columns), arguments)).first()
-    if written is None:
-        return None
-    values = dict(written._mapping)
-    if values.pop("audit_seq") is None:  # the county's first audit row: no head yet
-        link = await audit.take_link(connection, tenant_id)
-        await audit.append(connection, audit.linked_row(tenant_id, link, **trail))
-    _keep_in_session(session, site_id, new)
-    return values
-
-
-def _check_own_fields(
-    errors: Collector,
-    name: str | None,
-    address: Any,
-    location: Any,
-    opening_hours: Any,
-    managing_department: Any,
-) -> None:
-    check_text_fields(
-        errors,
-        name=name,
-        address=None if address is UNSET else address,
-        hours=None if opening_hours is UNSET else opening_hours,
-        dept=None if managing_department is UNSET else managing_department,
-    )
-    if location is not UNSET:
-        check_location(errors, location)
-
-
-def _own_changes(
-    address: Any,
-    location: Any,
-    standard_class: StandardClass | None,
-    opening_hours: Any,
-    managing_department: Any,
-    zones: Any = UNSET,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(the columns to set, the audit row's detail) for the fields given (not the name)."""
     new: dict[str, Any] = {}
     detail: dict[str, Any] = {}
     if address is not UNSET:
@@ -316,14 +162,23 @@ def _own_changes(
         new["opening_hours"] = detail["openingHours"] = opening_hours
     if managing_department is not UNSET:
         new["managing_department"] = detail["managingDepartment"] = managing_department
-    if zones is not UNSET:
-        new["zones"] = zones
-        detail["zones"] = [z["kind"] for z in zones]
-    return new, detail
+    if cleaned_zones is not UNSET:
+        new["zones"] = cleaned_zones
+        detail["zones"] = [z["kind"] for z in cleaned_zones]
+    chain: list[tuple[SiteLevel, str]] = []  # the names above the site, when it is renamed
+    if renamed:
+        detail["name"] = [values["name"], new_name]
+        new["name"] = new_name
+        # locked: a rename above committing meanwhile would leave this name stale
+        chain = await tree.names_above(session, site_id)
+        new["official_name"] = official_name([*chain, (level, new_name)])  # type: ignore[list-item]
+    now = new["updated_at"] = utcnow()
 
-
-def _trail(actor: Actor, site_id: uuid.UUID, now: Any, detail: dict[str, Any]) -> dict[str, Any]:
-    return {
+    columns = tuple(column for column in SETTABLE if column in new)
+    with_head = dialect == "postgresql" and not renamed
+    statement = _update_statement(dialect, columns, with_head)
+    arguments = {**parameters, **{f"new_{key}": value for key, value in new.items()}}
+    trail = {
         "at": now,
         "actor_label": actor.label,
         "action": "site.update",
@@ -331,6 +186,20 @@ def _trail(actor: Actor, site_id: uuid.UUID, now: Any, detail: dict[str, Any]) -
         "object_id": site_id,
         "detail": detail,
     }
+    if with_head:
+        arguments.update(audit.after_parameters(tenant_id, **trail))
+    written = (await prepared.execute(connection, statement, arguments)).first()
+    if written is None or (with_head and not written.written):  # closed since it was read
+        raise refuse("id", "SITE_CLOSED", "场所已撤销,不能修改")
+    _keep_in_session(session, site_id, new)
+    if renamed:
+        await _rename_subtree(session, site_id, chain)
+        await session.flush()  # the other sites before the chain head, as every writer
+    if not with_head or written.seq is None:  # the county's first audit row: no head yet
+        link = await audit.take_link(connection, tenant_id)
+        await audit.append(connection, audit.linked_row(tenant_id, link, **trail))
+    values.update(new)
+    return values
 
 
 def _keep_in_session(session: AsyncSession, site_id: uuid.UUID, new: dict[str, Any]) -> None:

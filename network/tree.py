@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Uuid, any_, bindparam, select
+from sqlalchemy import ColumnElement, Select, Uuid, bindparam, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,22 +74,6 @@ def ancestor_ids_of(site_id: ColumnElement[Any], tenant_id: ColumnElement[Any]) 
         .where(SiteClosure.descendant_id == site_id, SiteClosure.tenant_id == tenant_id)
         .scalar_subquery()
         .cast(ARRAY(Uuid))
-    )
-
-
-def within_any(
-    site_id: ColumnElement[Any], tenant_id: ColumnElement[Any], roots: ColumnElement[Any]
-) -> Any:
-    """SQL (PostgreSQL): the site ``site_id`` names is one of the array ``roots`` or below
-    one — a scope check a statement makes on the rows it touches."""
-    return (
-        select(SiteClosure.ancestor_id)
-        .where(
-            SiteClosure.descendant_id == site_id,
-            SiteClosure.tenant_id == tenant_id,
-            SiteClosure.ancestor_id == any_(roots),
-        )
-        .exists()
     )
 
 

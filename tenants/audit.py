@@ -323,9 +323,8 @@ def append_after(gate: CTE) -> Select:
     audit row appended — the number and both hashes taken and made by the database from the
     head it locked (``sha256`` over :func:`_text_parts` around them), the rest given by
     :func:`after_parameters`. The gate's rows are locked before the head, as every writer
-    takes them. Returns the gate's rows (none: nothing written), each with ``audit_seq``, the
-    audit row's number — NULL when the county has no head yet: then :func:`take_link` and
-    :func:`append`, as for any first row. The gate writes at most one row."""
+    takes them. Returns (rows the gate wrote, the audit row's number) — a NULL number when the
+    county has no head yet: then :func:`take_link` and :func:`append`, as any first row."""
     heads = AuditChainHead.__table__
     events = AuditEvent.__table__
     wrote = select(literal(1)).select_from(gate).exists()
@@ -364,8 +363,10 @@ def append_after(gate: CTE) -> Select:
         .returning(events.c.seq)
         .cte("audit_row")
     )
-    audit_seq = select(appended.c.seq).scalar_subquery().label("audit_seq")
-    return select(*gate.c, audit_seq).select_from(gate)
+    return select(
+        select(func.count()).select_from(gate).scalar_subquery().label("written"),
+        select(appended.c.seq).scalar_subquery().label("seq"),
+    )
 
 
 def after_parameters(
