@@ -24,8 +24,7 @@ from datetime import date
 from pathlib import Path
 
 import httpx
-from sqlalchemy import insert, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import insert
 
 from api.app import create_app
 from api.settings import Settings
@@ -34,6 +33,7 @@ from assessment.jobs import close_assessment_month
 from assessment.models import AssessmentEvent, EventSource
 from assessment.recording import event_points
 from assessment.rubric import rubric_in_force
+from bench.server import analyze
 from migrations.runner import upgrade
 from pay.jobs import run_payroll
 from tenants.database import Database
@@ -172,16 +172,6 @@ async def timed_job(db, settings, actor, kind: str, runs: int) -> list[float]:
         seconds.append(time.perf_counter() - started)
         assert job.status.value == "SUCCEEDED", job.error
     return seconds
-
-
-async def analyze(owner_url: str) -> None:
-    """Statistics for the planner, as autovacuum keeps them on a live database: the tables were
-    just filled in bulk, and without them a read's plan depends on whether autovacuum happened
-    to run yet (a nested loop over 2,000 scores and 2,000 staff instead of a hash join)."""
-    engine = create_async_engine(owner_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text("ANALYZE"))
-    await engine.dispose()
 
 
 async def main(

@@ -243,6 +243,22 @@ def postgres_cpu_since(before: dict[int, float]) -> float:
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in postgres_cpu().items())
 
 
+async def analyze(owner_url: str) -> None:
+    """``ANALYZE`` the whole database as its owner: the planner's statistics as autovacuum keeps
+    them on a live database. Tables just filled in bulk otherwise get a plan that depends on
+    whether autovacuum happened to run yet (a nested loop over 2,000 rows instead of a hash
+    join), which moves a workload's figures from one run to the next."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(owner_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("ANALYZE"))
+    finally:
+        await engine.dispose()
+
+
 async def wait_quiet(
     pid: int, *, share: float = 0.05, window: float = 1.0, limit: float = 120.0
 ) -> float:

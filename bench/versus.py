@@ -39,6 +39,7 @@ from bench.server import (
     REPO,
     Backend,
     Server,
+    analyze,
     cpu_seconds,
     free_port,
     postgres_cpu,
@@ -288,6 +289,8 @@ async def run_peer(
         await ctx.aclose()
     await same_rows(peer, sides, server.base_url, pgl)
     print(f"  {peer.name}: same rows from both servers", flush=True)
+    # the setup's rows (and the demo's) in the planner's statistics, for both servers alike
+    await analyze(backend.migration_database_url)
     scripts = {
         "onewindow": backend.workdir / f"wrk-{peer.name}-onewindow.lua",
         "postgraphile": backend.workdir / f"wrk-{peer.name}-postgraphile.lua",

@@ -220,28 +220,20 @@ async def _trained(county, people, rng: random.Random) -> None:
 async def _moved(county, people, rng: random.Random) -> None:
     """Some of the people hired before a random day since moved to another site from it: a
     history of more than one assignment (StaffDetail lists them in order)."""
-    from workforce import assignments
+    from tests.support.workforce import assign
     from workforce.common import acting_on
-    from workforce.models import AssignmentKind, Post
+    from workforce.models import Post
 
     admin = await county.actor("admin")
     for person in people:
         start = TODAY - timedelta(days=rng.randint(0, 60))
         if person.hire_date >= start or rng.random() < 0.4:
             continue
+        site = county.sites[rng.choice(list(county.sites))]
+        post = rng.choice([Post.INTAKE, Post.ISSUE])
         with acting_on(start):
             async with county.db.transaction(county.tenant_id) as session:
-                await assignments.assign_staff(
-                    session,
-                    admin,
-                    assignments.NewAssignment(
-                        staff_id=person.id,
-                        site_id=county.sites[rng.choice(list(county.sites))].id,
-                        post=rng.choice([Post.INTAKE, Post.ISSUE]),
-                        kind=AssignmentKind.REGULAR,
-                        start_date=start,
-                    ),
-                )
+                await assign(session, admin, person, site, post=post, start=start)
 
 
 @pytest.mark.parametrize("seed", [9, 10])

@@ -24,9 +24,9 @@ from tests.support.assessment import assessment_rows
 from tests.support.casework import casework_rows
 from tests.support.catalog import EMPLOYMENT, PENSION, setup_catalog
 from tests.support.factories import County
-from tests.support.workforce import hire
+from tests.support.workforce import assign, hire
 from workers.models import BackgroundJob
-from workforce import assignments, certificates, common, heads, redeployment, training
+from workforce import certificates, common, heads, redeployment, training
 from workforce.models import AssignmentKind, Post, SkillLevel, TrainingKind
 
 RowMaker = Callable[[County], Awaitable[None]]
@@ -84,16 +84,14 @@ async def _workforce_rows(county: County) -> None:
     person = await hire(county, "town_a", name="隔离测试", hire_date=start)
     other = await hire(county, "town_b", name="隔离测试二", hire_date=start)
     async with county.db.transaction(county.tenant_id) as session:
-        await assignments.assign_staff(
+        await assign(
             session,
             admin,
-            assignments.NewAssignment(
-                staff_id=person.id,
-                site_id=county.sites["village_a1"].id,
-                post=Post.AGENCY,
-                kind=AssignmentKind.VILLAGE_DISPATCH,
-                start_date=start + timedelta(days=1),
-            ),
+            person,
+            county.sites["village_a1"],
+            post=Post.AGENCY,
+            kind=AssignmentKind.VILLAGE_DISPATCH,
+            start=start + timedelta(days=1),
         )
         await redeployment.redeploy(
             session,

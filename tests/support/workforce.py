@@ -7,13 +7,22 @@ import itertools
 from datetime import date
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 from stdnum.cn import ric
 
+from authz.guard import Actor
 from network.models import Site
 from tests.support.factories import TEST_SECRET, County
-from workforce import common
+from workforce import assignments, common
 from workforce import staff as staff_service
-from workforce.models import Education, EmploymentType, HeadAppointment, Post, Staff
+from workforce.models import (
+    AssignmentKind,
+    Education,
+    EmploymentType,
+    HeadAppointment,
+    Post,
+    Staff,
+)
 from workforce.personal import cipher_for
 
 CIPHER = cipher_for(TEST_SECRET)
@@ -95,3 +104,23 @@ async def hire(
                 posts=list(posts),
             ),
         )
+
+
+async def assign(
+    session: AsyncSession,
+    actor: Actor,
+    staff: Staff,
+    site: Site,
+    *,
+    post: Post,
+    start: date,
+    kind: AssignmentKind = AssignmentKind.REGULAR,
+) -> None:
+    """``assignments.assign_staff`` of one person to one site from ``start`` (open-ended)."""
+    await assignments.assign_staff(
+        session,
+        actor,
+        assignments.NewAssignment(
+            staff_id=staff.id, site_id=site.id, post=post, kind=kind, start_date=start
+        ),
+    )
