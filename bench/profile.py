@@ -7,6 +7,7 @@ graphql-core, SQLAlchemy, the driver, litestar, uvicorn, asyncio …) and by fun
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 from collections import Counter
@@ -60,6 +61,26 @@ def start(
     return subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=output.with_suffix(".log").open("wb")
     )
+
+
+async def finish(spy: subprocess.Popen, output: Path, top: int = 12) -> str | None:
+    """Wait for ``py-spy record`` (:func:`start`) to end, then summarize its samples
+    (:func:`summarize`, also written beside them as ``*.summary.txt``); None when it wrote
+    none (its log says why)."""
+    try:
+        await asyncio.to_thread(spy.wait, 60)
+    except Exception:
+        spy.terminate()
+        raise
+    return await asyncio.to_thread(_summary_written, output, top)
+
+
+def _summary_written(output: Path, top: int) -> str | None:
+    if not output.exists():
+        return None
+    summary = summarize(output, top=top)
+    output.with_suffix(".summary.txt").write_text(summary + "\n", encoding="utf-8")
+    return summary
 
 
 def _file(frame: str) -> str:

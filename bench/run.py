@@ -237,16 +237,10 @@ async def run_profile(
         duration=args.profile_seconds + 1.0,
         max_requests=args.max_requests,
     )
-    try:
-        await asyncio.to_thread(spy.wait, 60)
-    except Exception:
-        spy.terminate()
-        raise
-    if not output.exists():
+    summary = await profile.finish(spy, output)
+    if summary is None:
         print(f"  py-spy wrote no profile; see {output.with_suffix('.log')}", flush=True)
         return
-    summary = profile.summarize(output)
-    output.with_suffix(".summary.txt").write_text(summary + "\n", encoding="utf-8")
     result.profile = str(output.with_suffix(".summary.txt"))
     print(
         f"  profile ({scratch.rps:.0f} req/s while sampled): {output}\n"

@@ -362,16 +362,10 @@ async def profile_onewindow(
     spy = profile.start(server.pid, args.duration, output)
     url = f"{server.base_url}/graphql"
     await asyncio.to_thread(run_wrk, url, script, seconds=args.duration + 1.0, **wrk_args)
-    try:
-        await asyncio.to_thread(spy.wait, 60)
-    except Exception:
-        spy.terminate()
-        raise
-    if not output.exists():
+    summary = await profile.finish(spy, output, top=30)
+    if summary is None:
         print(f"    py-spy wrote no profile; see {output.with_suffix('.log')}", flush=True)
         return
-    summary = profile.summarize(output, top=30)
-    output.with_suffix(".summary.txt").write_text(summary + "\n", encoding="utf-8")
     print("\n".join("    " + line for line in summary.splitlines()), flush=True)
 
 
