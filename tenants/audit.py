@@ -13,7 +13,10 @@ row is inserted (a mapper ``before_insert`` hook, so every caller gets it withou
 
 A hot write may append its row itself instead (:func:`take_link`, :func:`linked_row`,
 :func:`link_statements`): the same head upsert and hash, by statements built once that the
-caller runs — on PostgreSQL together with its own rows, in one statement.
+caller runs — on PostgreSQL together with its own rows, in one statement. On PostgreSQL a
+change and its row can also be one statement (:func:`append_after`): the database locks and
+advances the head and finishes the row's hash from the text around the number and the
+previous hash (:func:`_text_parts`) — the same hash :func:`row_hash` makes.
 
 The rows are never updated or deleted: on PostgreSQL the app role has only INSERT and SELECT on
 ``audit_events`` (grants, and row-level policies for SELECT and INSERT only); on SQLite
