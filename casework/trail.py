@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from authz.guard import Actor
 from network.access import require
 from network.tree import require_county_center
-from tenants.audit import ChainReport, verify_chain
+from tenants.audit_hash import ChainReport, verify_chain
 from tenants.models import AuditEvent
 
 # ``Actor.label``: "username(user id)"; anything else (the applicant, the system) names nobody.

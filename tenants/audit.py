@@ -8,30 +8,26 @@ row is inserted (a mapper ``before_insert`` hook, so every caller gets it withou
   ends (PostgreSQL row lock; SQLite's single writer), so two transactions of one county append
   one after the other and never fork the chain; an abandoned transaction gives its numbers
   back with its rows;
-- the row's ``hash`` is SHA-256 over its content and ``prev_hash`` (:func:`row_hash`); the head
-  keeps the last hash.
+- the row's ``hash`` is SHA-256 over its content and ``prev_hash``
+  (``tenants.audit_hash.row_hash``); the head keeps the last hash.
 
 A hot write may append its row itself instead (:func:`take_link`, :func:`linked_row`,
 :func:`link_statements`): the same head upsert and hash, by statements built once that the
 caller runs — on PostgreSQL together with its own rows, in one statement. On PostgreSQL a
 change and its row can also be one statement (:func:`append_after`): the database locks and
 advances the head and finishes the row's hash from the text around the number and the
-previous hash (:func:`_text_parts`) — the same hash :func:`row_hash` makes.
+previous hash (``tenants.audit_hash.text_parts``) — the same hash ``row_hash`` makes.
 
 The rows are never updated or deleted: on PostgreSQL the app role has only INSERT and SELECT on
 ``audit_events`` (grants, and row-level policies for SELECT and INSERT only); on SQLite
-triggers refuse UPDATE and DELETE (migration ``0010_casework_followup``). :func:`verify_chain`
-recomputes a county's chain and names the first broken link — a row altered, removed or
-inserted behind the application's back, even by the tables' owner.
+triggers refuse UPDATE and DELETE (migration ``0010_casework_followup``).
+``tenants.audit_hash.verify_chain`` checks a county's chain.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,11 +39,9 @@ from sqlalchemy.sql import Executable, Insert, Select, Update
 from sqlalchemy.sql.selectable import CTE
 
 from tenants import prepared, rows
+from tenants.audit_hash import GENESIS, hash_of, row_hash, text_parts
 from tenants.base import utcnow
 from tenants.models import AuditChainHead, AuditEvent
-
-GENESIS = "0" * 64  # the "previous hash" of a county's first row
-VERIFY_BATCH = 5000
 
 
 def record(
@@ -69,101 +63,6 @@ def record(
     )
     session.add(event)
     return event
-
-
-def _instant(value: datetime) -> str:
-    """An instant in UTC, to the microsecond (as both databases keep it)."""
-    if value.tzinfo is None:  # SQLite gives back naive UTC
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _canonical(detail: Any) -> Any:
-    """JSON as the database gives it back (tuples as lists, keys as strings)."""
-    return None if detail is None else json.loads(json.dumps(detail, ensure_ascii=False))
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _text_parts(
-    tenant_id: uuid.UUID,
-    row_id: uuid.UUID,
-    at: datetime,
-    actor: str,
-    action: str,
-    object_type: str,
-    object_id: str | None,
-    detail: Any,
-    note: str | None,
-) -> tuple[str, str]:
-    """The hashed text of a row around its number and previous hash, which the chain's head
-    gives: the text is the JSON list of the row's content, ``start + <seq> + middle +
-    <prev_hash as a JSON string> + "]"`` (the number its second item, the previous hash its
-    last). Apart, the database can finish the text of a row whose link it takes itself
-    (:func:`append_after`)."""
-    start = "[" + _json(str(tenant_id)) + ","
-    rest = (str(row_id), _instant(at), actor, action, object_type, object_id)
-    middle = "," + ",".join(map(_json, rest)) + "," + _json(_canonical(detail))
-    return start, middle + "," + _json(note) + ","
-
-
-def row_hash(
-    *,
-    tenant_id: uuid.UUID,
-    seq: int,
-    row_id: uuid.UUID,
-    at: datetime,
-    actor: str,
-    action: str,
-    object_type: str,
-    object_id: str | None,
-    detail: Any,
-    note: str | None,
-    prev_hash: str,
-) -> str:
-    """SHA-256 of the JSON list ``[tenant_id, seq, id, at, actor, action, object_type,
-    object_id, detail, note, prev_hash]`` (keys sorted, no spaces, UTF-8)."""
-    start, middle = _text_parts(
-        tenant_id, row_id, at, actor, action, object_type, object_id, detail, note
-    )
-    text = start + _json(seq) + middle + _json(prev_hash) + "]"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-# The columns a row's hash covers (read as plain rows when a chain is verified).
-CHAINED = (
-    AuditEvent.tenant_id,
-    AuditEvent.seq,
-    AuditEvent.id,
-    AuditEvent.at,
-    AuditEvent.actor,
-    AuditEvent.action,
-    AuditEvent.object_type,
-    AuditEvent.object_id,
-    AuditEvent.detail,
-    AuditEvent.note,
-    AuditEvent.prev_hash,
-    AuditEvent.hash,
-)
-
-
-def hash_of(row: Any) -> str:
-    """The hash of an ``AuditEvent`` (or a row of :data:`CHAINED`)."""
-    return row_hash(
-        tenant_id=row.tenant_id,
-        seq=row.seq,
-        row_id=row.id,
-        at=row.at,
-        actor=row.actor,
-        action=row.action,
-        object_type=row.object_type,
-        object_id=row.object_id,
-        detail=row.detail,
-        note=row.note,
-        prev_hash=row.prev_hash,
-    )
 
 
 @functools.cache
@@ -324,8 +223,8 @@ def append_after(gate: CTE) -> Select:
     """One PostgreSQL statement: the change ``gate`` (a data-modifying ``WITH`` part that
     returns what it wrote) and, only when it wrote a row, the county's head advanced and the
     audit row appended — the number and both hashes taken and made by the database from the
-    head it locked (``sha256`` over :func:`_text_parts` around them), the rest given by
-    :func:`after_parameters`. The gate's rows are locked before the head, as every writer
+    head it locked (``sha256`` over ``tenants.audit_hash.text_parts`` around them), the rest
+    given by :func:`after_parameters`. The gate's rows are locked before the head, as every writer
     takes them. Returns (rows the gate wrote, the audit row's number) — a NULL number when the
     county has no head yet: then :func:`take_link` and :func:`append`, as any first row."""
     heads = AuditChainHead.__table__
@@ -388,7 +287,7 @@ def after_parameters(
         at = at.astimezone(UTC)
     row_id = uuid.uuid4()
     object_text = str(object_id) if object_id is not None else None
-    start, middle = _text_parts(
+    start, middle = text_parts(
         tenant_id, row_id, at, actor_label, action, object_type, object_text, detail, note
     )
     return {
@@ -404,37 +303,3 @@ def after_parameters(
         f"{LINK_PREFIX}text_start": start,
         f"{LINK_PREFIX}text_middle": middle,
     }
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    verified: bool
-    length: int
-    first_broken_at: int | None  # the ``seq`` of the first row that does not hold
-
-
-async def verify_chain(session: AsyncSession) -> ChainReport:
-    """Recompute the session's county's chain, oldest first; the first row whose number, link
-    or hash does not hold breaks it (a missing last row shows against the head)."""
-    expected_seq, previous, length = 1, GENESIS, 0
-    last_seq = 0
-    while True:
-        rows = (
-            await session.execute(
-                select(*CHAINED)
-                .where(AuditEvent.seq > last_seq)
-                .order_by(AuditEvent.seq)
-                .limit(VERIFY_BATCH)
-            )
-        ).all()
-        if not rows:
-            break
-        for row in rows:
-            if row.seq != expected_seq or row.prev_hash != previous or hash_of(row) != row.hash:
-                return ChainReport(False, length, expected_seq)
-            previous, expected_seq, length = row.hash, expected_seq + 1, length + 1
-        last_seq = rows[-1].seq
-    head = (await session.execute(select(AuditChainHead.seq, AuditChainHead.hash))).one_or_none()
-    if head is not None and (head.seq != length or head.hash != previous):
-        return ChainReport(False, length, length + 1)
-    return ChainReport(True, length, None)

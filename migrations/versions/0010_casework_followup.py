@@ -6,7 +6,7 @@ trail, the county calendar.
   recipient); appointment slots' counts and the appointments.
 - 全程留痕: ``audit_events`` gets ``seq``, ``prev_hash`` and ``hash``; the rows already there are
   chained here, per county in the order they were made (time, then id), with the application's
-  own hash (``tenants.audit.row_hash``), and each county gets its ``audit_chain_heads`` row.
+  own hash (``tenants.audit_hash.row_hash``), and each county gets its ``audit_chain_heads`` row.
   Then the table becomes append-only: on PostgreSQL the app role keeps only SELECT and INSERT
   (its UPDATE and DELETE grants are revoked) and row-level security has policies for SELECT and
   INSERT only; on SQLite triggers refuse UPDATE and DELETE.
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from migrations.rls import TENANT_EXPR, disable_tenant_rls, enable_tenant_rls
-from tenants.audit import GENESIS, row_hash
+from tenants.audit_hash import GENESIS, row_hash
 
 revision: str = "0010_casework_followup"
 down_revision: str | Sequence[str] | None = "0009_catalog_network_rules"

@@ -20,7 +20,7 @@ from api.gql import trusted
 from api.gql.ids import global_id
 from api.planned import PLANS, answers_by_plan
 from casework.models import Case, Channel
-from tenants import audit
+from tenants import audit_hash
 from tests.casework.world import World, build_world
 from tests.support.casework import ALLOWANCE, pin_now
 from tests.support.catalog import BUSINESS, MARRIAGE, PENSION
@@ -201,7 +201,7 @@ async def test_accept_case_planned_equals_executed(db, client, worlds):
     assert served >= len(accepted) - 3
     await _planned_cases_are_real(client, world, accepted)
     async with other.county.db.session(other.county.tenant_id) as session:
-        assert (await audit.verify_chain(session)).verified
+        assert (await audit_hash.verify_chain(session)).verified
 
 
 async def _planned_cases_are_real(client, world: World, accepted: list[dict]) -> None:
@@ -228,7 +228,7 @@ async def _planned_cases_are_real(client, world: World, accepted: list[dict]) ->
             progress.text,
         )
     async with county.db.session(county.tenant_id) as session:
-        assert (await audit.verify_chain(session)).verified
+        assert (await audit_hash.verify_chain(session)).verified
         total = (await session.execute(select(func.count()).select_from(Case))).scalar_one()
     assert total >= 2 * sum(case["number"].startswith(f"{county.code}-") for case in accepted)
     variables = {

@@ -16,7 +16,7 @@ from api.gql.ids import global_id
 from api.planned import PLANS, answers_by_plan
 from network import site_updates
 from network.models import Site, StandardClass
-from tenants import audit
+from tenants import audit_hash
 from tests.support.factories import ROLE_USERS, County, make_county
 from tests.support.planned import response_body
 from tests.support.workforce import hire
@@ -122,4 +122,4 @@ async def test_update_site_planned_equals_executed(db, client, seed):
             errors += 1
     assert changed >= 10 and refused >= 5 and errors >= 3, (changed, refused, errors)
     async with county.db.session(county.tenant_id) as session:
-        assert (await audit.verify_chain(session)).verified
+        assert (await audit_hash.verify_chain(session)).verified

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from migrations.runner import upgrade
-from tenants import audit
+from tenants import audit, audit_hash
 from tenants.database import Database
 from tenants.models import AuditChainHead, AuditEvent, Tenant
 from tests.support.factories import make_county
@@ -49,9 +49,9 @@ async def _append(county, count: int, action: str = "test.append") -> list[uuid.
     return subjects
 
 
-async def _verify(county) -> audit.ChainReport:
+async def _verify(county) -> audit_hash.ChainReport:
     async with county.db.session(county.tenant_id) as session:
-        return await audit.verify_chain(session)
+        return await audit_hash.verify_chain(session)
 
 
 async def test_every_change_appends_a_link(db):
@@ -65,7 +65,7 @@ async def test_every_change_appends_a_link(db):
         rows = (await session.execute(select(AuditEvent).order_by(AuditEvent.seq))).scalars().all()
         head = (await session.execute(select(AuditChainHead))).scalar_one()
     assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
-    assert rows[0].prev_hash == audit.GENESIS
+    assert rows[0].prev_hash == audit_hash.GENESIS
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
     assert (head.seq, head.hash) == (rows[-1].seq, rows[-1].hash)
     assert rows[-1].detail == {"i": 2, "t": ["a", 1]}
@@ -204,7 +204,7 @@ async def test_the_migration_chains_the_rows_already_there(backend, tmp_path):
         try:
             for tenant in tenants:
                 async with database.session(tenant) as session:
-                    report = await audit.verify_chain(session)
+                    report = await audit_hash.verify_chain(session)
                     ids = (
                         await session.execute(select(AuditEvent.object_id).order_by(AuditEvent.seq))
                     ).scalars()
@@ -213,7 +213,7 @@ async def test_the_migration_chains_the_rows_already_there(backend, tmp_path):
             async with database.transaction(tenants[0]) as session:
                 audit.record(session, "new", "new.change", "Thing", None)
             async with database.session(tenants[0]) as session:
-                assert (await audit.verify_chain(session)).length == 4
+                assert (await audit_hash.verify_chain(session)).length == 4
                 heads = await session.execute(select(func.count()).select_from(AuditChainHead))
                 assert heads.scalar_one() == 1
         finally:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from tenants import audit
+from tenants import audit_hash
 from tenants.models import AuditEvent
 from tests.casework.world import build_world
 from tests.support.casework import pin_now
@@ -384,7 +384,7 @@ async def test_an_intake_is_one_transaction_and_its_trail_holds(db, client, monk
         )
         assert opened["openWindow"]["userErrors"] == []
     async with db.session(county.tenant_id) as session:
-        report = await audit.verify_chain(session)
+        report = await audit_hash.verify_chain(session)
         accepts = (
             await session.execute(
                 select(AuditEvent.detail).where(AuditEvent.action == "case.accept")

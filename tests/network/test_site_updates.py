@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from network import service, site_updates
 from network.models import Site, SiteLevel, SiteStatus
-from tenants import audit
+from tenants import audit, audit_hash
 from tenants.errors import UserErrors
 from tests.support.engine_events import EngineEvents
 from tests.support.factories import make_county
@@ -24,9 +24,9 @@ from tests.support.factories import make_county
 ADDRESS = '新址 1 号 "东" \\ 🏠'
 
 
-async def _chain(county) -> audit.ChainReport:
+async def _chain(county) -> audit_hash.ChainReport:
     async with county.db.session(county.tenant_id) as session:
-        return await audit.verify_chain(session)
+        return await audit_hash.verify_chain(session)
 
 
 async def test_an_address_change_in_few_statements(db, backend):

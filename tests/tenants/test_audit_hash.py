@@ -1,6 +1,6 @@
-"""The audit row's hash (``tenants.audit.row_hash``) is SHA-256 of one JSON list; its parts
-around the number and the previous hash (which ``append_after`` has the database join) make
-exactly that text, whatever the row holds."""
+"""The audit row's hash (``tenants.audit_hash.row_hash``) is SHA-256 of one JSON list; its
+parts around the number and the previous hash (which ``append_after`` has the database join)
+make exactly that text, whatever the row holds."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from tenants import audit
+from tenants import audit, audit_hash
 
 TEXTS = ["", "甲镇\u2028一村", 'quote " and \\ back', "\x01控制", "emoji 🏠", "a" * 200]
 
@@ -33,7 +33,9 @@ def _row(rng: random.Random) -> dict:
         "object_id": rng.choice([None, str(uuid.UUID(int=rng.getrandbits(128)))]),
         "detail": rng.choice(detail_choices),
         "note": rng.choice([None, *TEXTS]),
-        "prev_hash": rng.choice([audit.GENESIS, hashlib.sha256(b"x").hexdigest(), 'tampered"\\']),
+        "prev_hash": rng.choice(
+            [audit_hash.GENESIS, hashlib.sha256(b"x").hexdigest(), 'tampered"\\']
+        ),
     }
 
 
@@ -59,7 +61,7 @@ def test_the_hash_is_the_json_lists():
     rng = random.Random(20261201)
     for _ in range(300):
         row = _row(rng)
-        assert audit.row_hash(**row) == _by_definition(row)
+        assert audit_hash.row_hash(**row) == _by_definition(row)
 
 
 def test_the_parts_around_number_and_previous_hash_make_the_same_text():
