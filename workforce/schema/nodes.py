@@ -16,14 +16,9 @@ from workforce import heads, redeployment, training
 from workforce.access import readable_assignment, readable_staff
 from workforce.jobs import readable_job
 from workforce.schema.files import JobType
-from workforce.schema.types import (
-    AssignmentType,
-    HeadAppointmentType,
-    RedeploymentOrderType,
-    StaffType,
-    TrainingProgramType,
-    TrainingSessionType,
-)
+from workforce.schema.head_types import HeadAppointmentType
+from workforce.schema.training_types import TrainingProgramType, TrainingSessionType
+from workforce.schema.types import AssignmentType, RedeploymentOrderType, StaffType
 
 Read = Callable[[AsyncSession, Actor, uuid.UUID], Awaitable[Any | None]]
 

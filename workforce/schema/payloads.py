@@ -6,14 +6,9 @@ import strawberry
 
 from api.gql.errors import UserErrorType
 from workforce.schema.files import JobType, RosterImportReport, UploadTarget, report_of_job
-from workforce.schema.types import (
-    AssignmentType,
-    HeadAppointmentType,
-    RedeploymentOrderType,
-    StaffType,
-    TrainingProgramType,
-    TrainingSessionType,
-)
+from workforce.schema.head_types import HeadAppointmentType
+from workforce.schema.training_types import TrainingProgramType, TrainingSessionType
+from workforce.schema.types import AssignmentType, RedeploymentOrderType, StaffType
 
 
 @strawberry.type

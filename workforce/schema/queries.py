@@ -18,13 +18,8 @@ from workforce import certificates, listing, redeployment, review, training
 from workforce.personal import cipher_for
 from workforce.schema.enums import StaffStatus
 from workforce.schema.reading import paged
-from workforce.schema.types import (
-    CertificateWarning,
-    RedeploymentOrderType,
-    ReviewEntry,
-    StaffType,
-    TrainingProgramType,
-)
+from workforce.schema.training_types import TrainingProgramType
+from workforce.schema.types import CertificateWarning, RedeploymentOrderType, ReviewEntry, StaffType
 
 
 @strawberry.type

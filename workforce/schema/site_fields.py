@@ -13,9 +13,10 @@ from strawberry.types import Info
 from api.gql.context import app_context
 from api.gql.pagination import Connection
 from workforce import heads, listing
+from workforce.schema.head_types import HeadAppointmentType
 from workforce.schema.loaders import head_loader, staff_count_loader
 from workforce.schema.reading import as_caller, paged
-from workforce.schema.types import AssignmentType, HeadAppointmentType
+from workforce.schema.types import AssignmentType
 
 
 @strawberry.type(description="Fields that workforce contributes to network's Site")

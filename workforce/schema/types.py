@@ -1,11 +1,11 @@
-"""The workforce's GraphQL object types: staff, certificates, assignments, redeployment
-orders, head appointments and training. Fields only wrap rows and ask the loaders."""
+"""The workforce's GraphQL object types: staff, certificates, assignments and redeployment
+orders (head appointments: ``head_types``; training: ``training_types``). Fields only wrap rows
+and ask the loaders."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from functools import partial
 
 import strawberry
 from strawberry import relay
@@ -13,21 +13,17 @@ from strawberry.types import Info
 
 from accounts.schema.users import UserType
 from api.gql.context import app_context
-from api.gql.pagination import Connection
 from api.gql.time import aware
 from api.storage import storage_for
 from network.schema import SiteType, site_of
-from workforce import certificates, review, training
+from workforce import certificates, review
 from workforce.common import effective_status, today
 from workforce.models import (
     Assignment,
     Certificate,
-    HeadAppointment,
     RedeploymentMove,
     RedeploymentOrder,
     Staff,
-    TrainingProgram,
-    TrainingSession,
 )
 from workforce.personal import cipher_for, shown_phone
 from workforce.schema.enums import (
@@ -36,15 +32,12 @@ from workforce.schema.enums import (
     Education,
     EmploymentType,
     Gender,
-    HeadAppointmentStatus,
     Post,
     Separation,
     SkillLevel,
     StaffStatus,
-    TrainingKind,
 )
 from workforce.schema.loaders import (
-    attendee_count_loader,
     certificates_loader,
     deadline_loader,
     history_loader,
@@ -52,14 +45,12 @@ from workforce.schema.loaders import (
     moves_loader,
     order_loader,
     placement_loader,
-    sessions_loader,
     staff_loader,
     staff_moves_loader,
     unmask_loader,
     user_loader,
     warning_loader,
 )
-from workforce.schema.reading import paged
 
 
 async def user_of(info: Info, user_id: uuid.UUID | None) -> UserType | None:
@@ -341,122 +332,6 @@ class RedeploymentOrderType(relay.Node):
     async def moves(self, info: Info) -> list[RedeploymentMoveType]:
         rows = await moves_loader(app_context(info)).load(self.order_id)
         return [RedeploymentMoveType.from_row(m) for m in rows]
-
-
-# --- Heads and training -------------------------------------------------------------------
-
-
-@strawberry.type(name="HeadAppointment", description="分中心、镇(街道)中心负责人任免")
-class HeadAppointmentType(relay.Node):
-    id: relay.NodeID[str]
-    person_name: str
-    effective_date: date
-    status: HeadAppointmentStatus
-    proposal_reason: str | None
-    opinion_reason: str | None = strawberry.field(description="县政务服务管理办公室意见")
-    reviewed_at: datetime | None
-    ended_on: date | None
-    site_id: strawberry.Private[uuid.UUID]
-    staff_id: strawberry.Private[uuid.UUID | None]
-    proposed_by_id: strawberry.Private[uuid.UUID | None]
-    reviewed_by_id: strawberry.Private[uuid.UUID | None]
-
-    @classmethod
-    def from_row(cls, row: HeadAppointment) -> HeadAppointmentType:
-        return cls(
-            id=str(row.id),
-            person_name=row.person_name,
-            effective_date=row.effective_date,
-            status=row.status,
-            proposal_reason=row.proposal_reason,
-            opinion_reason=row.opinion_reason,
-            reviewed_at=aware(row.reviewed_at),
-            ended_on=row.ended_on,
-            site_id=row.site_id,
-            staff_id=row.staff_id,
-            proposed_by_id=row.proposed_by_user_id,
-            reviewed_by_id=row.reviewed_by_user_id,
-        )
-
-    @strawberry.field(description="提名人")
-    async def proposed_by(self, info: Info) -> UserType | None:
-        return await user_of(info, self.proposed_by_id)
-
-    @strawberry.field(description="出具意见的人(县政务服务管理办公室)")
-    async def reviewed_by(self, info: Info) -> UserType | None:
-        return await user_of(info, self.reviewed_by_id)
-
-    @strawberry.field
-    async def site(self, info: Info) -> SiteType:
-        return await site_of(info, self.site_id)  # type: ignore[return-value]
-
-    @strawberry.field
-    async def staff(self, info: Info) -> StaffType | None:
-        return await staff_of(info, self.staff_id)
-
-
-@strawberry.type(name="TrainingSession", description="一次培训课")
-class TrainingSessionType(relay.Node):
-    id: relay.NodeID[str]
-    held_on: date
-    hours: float
-    place: str | None
-    online: bool
-    topics: str
-    trainer: str
-    session_id: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, row: TrainingSession) -> TrainingSessionType:
-        return cls(
-            id=str(row.id),
-            held_on=row.held_on,
-            hours=float(row.hours),
-            place=row.place,
-            online=row.online,
-            topics=row.topics,
-            trainer=row.trainer,
-            session_id=row.id,
-        )
-
-    @strawberry.field
-    async def attendee_count(self, info: Info) -> int:
-        return await attendee_count_loader(app_context(info)).load(self.session_id)
-
-    @strawberry.field(description="签到的人员,按姓名")
-    async def attendees(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[StaffType]:
-        read = partial(training.attendees_page, session_id=self.session_id)
-        return await paged(info, first, after, read, StaffType.from_row)
-
-
-@strawberry.type(name="TrainingProgram", description="培训计划")
-class TrainingProgramType(relay.Node):
-    id: relay.NodeID[str]
-    kind: TrainingKind
-    title: str
-    year: int
-    centralised: bool = strawberry.field(description="县政务服务管理办公室组织的集中培训")
-    organizer: str | None
-    program_id: strawberry.Private[uuid.UUID]
-
-    @classmethod
-    def from_row(cls, row: TrainingProgram) -> TrainingProgramType:
-        return cls(
-            id=str(row.id),
-            kind=row.kind,
-            title=row.title,
-            year=row.year,
-            centralised=row.centralised,
-            organizer=row.organizer,
-            program_id=row.id,
-        )
-
-    @strawberry.field
-    async def sessions(self, info: Info) -> list[TrainingSessionType]:
-        rows = await sessions_loader(app_context(info)).load(self.program_id)
-        return [TrainingSessionType.from_row(r) for r in rows]
 
 
 # --- The review list ----------------------------------------------------------------------

@@ -7,10 +7,10 @@ from strawberry.types import Info
 
 from api.gql.ids import input_id
 from workforce import heads
+from workforce.schema.head_types import HeadAppointmentType
 from workforce.schema.inputs import ProposeHeadInput, ReviewHeadAppointmentInput
 from workforce.schema.mutations.change import changed
 from workforce.schema.payloads import HeadAppointmentPayload
-from workforce.schema.types import HeadAppointmentType
 
 
 @strawberry.type

@@ -14,7 +14,7 @@ from workforce.schema.inputs import (
 )
 from workforce.schema.mutations.change import changed
 from workforce.schema.payloads import TrainingProgramPayload, TrainingSessionPayload
-from workforce.schema.types import TrainingProgramType, TrainingSessionType
+from workforce.schema.training_types import TrainingProgramType, TrainingSessionType
 
 
 @strawberry.type
