@@ -39,7 +39,7 @@ from sqlalchemy.sql import Executable, Insert, Select, Update
 from sqlalchemy.sql.selectable import CTE
 
 from tenants import prepared, rows
-from tenants.audit_hash import GENESIS, hash_of, row_hash, text_parts
+from tenants.audit_hash import GENESIS, RowContent, hash_of, row_hash, text_parts
 from tenants.base import utcnow
 from tenants.models import AuditChainHead, AuditEvent
 
@@ -154,19 +154,10 @@ def linked_row(
         "seq": seq,
         "prev_hash": previous,
     }
-    row["hash"] = row_hash(
-        tenant_id=tenant_id,
-        seq=seq,
-        row_id=row["id"],
-        at=at,
-        actor=actor_label,
-        action=action,
-        object_type=object_type,
-        object_id=row["object_id"],
-        detail=detail,
-        note=note,
-        prev_hash=previous,
+    content = RowContent(
+        tenant_id, row["id"], at, actor_label, action, object_type, row["object_id"], detail, note
     )
+    row["hash"] = row_hash(content, seq, previous)
     return row
 
 
@@ -288,7 +279,9 @@ def after_parameters(
     row_id = uuid.uuid4()
     object_text = str(object_id) if object_id is not None else None
     start, middle = text_parts(
-        tenant_id, row_id, at, actor_label, action, object_type, object_text, detail, note
+        RowContent(
+            tenant_id, row_id, at, actor_label, action, object_type, object_text, detail, note
+        )
     )
     return {
         f"{LINK_PREFIX}id": row_id,

@@ -16,7 +16,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,47 +43,58 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def text_parts(
-    tenant_id: uuid.UUID,
-    row_id: uuid.UUID,
-    at: datetime,
-    actor: str,
-    action: str,
-    object_type: str,
-    object_id: str | None,
-    detail: Any,
-    note: str | None,
-) -> tuple[str, str]:
+class RowContent(NamedTuple):
+    """What a row's hash covers besides its link (its number and the previous row's hash)."""
+
+    tenant_id: uuid.UUID
+    row_id: uuid.UUID
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str | None
+    detail: Any
+    note: str | None
+
+    @classmethod
+    def of(cls, row: Any) -> RowContent:
+        """The content of an ``AuditEvent`` (or of a row of its columns)."""
+        return cls(
+            row.tenant_id,
+            row.id,
+            row.at,
+            row.actor,
+            row.action,
+            row.object_type,
+            row.object_id,
+            row.detail,
+            row.note,
+        )
+
+
+def text_parts(content: RowContent) -> tuple[str, str]:
     """The hashed text of a row around its number and previous hash, which the chain's head
     gives: the text is the JSON list of the row's content, ``start + <seq> + middle +
     <prev_hash as a JSON string> + "]"`` (the number its second item, the previous hash its
     last). Apart, the database can finish the text of a row whose link it takes itself
-    (:func:`append_after`)."""
-    start = "[" + _json(str(tenant_id)) + ","
-    rest = (str(row_id), _instant(at), actor, action, object_type, object_id)
-    middle = "," + ",".join(map(_json, rest)) + "," + _json(_canonical(detail))
-    return start, middle + "," + _json(note) + ","
+    (``tenants.audit.append_after``)."""
+    start = "[" + _json(str(content.tenant_id)) + ","
+    rest = (
+        str(content.row_id),
+        _instant(content.at),
+        content.actor,
+        content.action,
+        content.object_type,
+        content.object_id,
+    )
+    middle = "," + ",".join(map(_json, rest)) + "," + _json(_canonical(content.detail))
+    return start, middle + "," + _json(content.note) + ","
 
 
-def row_hash(
-    *,
-    tenant_id: uuid.UUID,
-    seq: int,
-    row_id: uuid.UUID,
-    at: datetime,
-    actor: str,
-    action: str,
-    object_type: str,
-    object_id: str | None,
-    detail: Any,
-    note: str | None,
-    prev_hash: str,
-) -> str:
+def row_hash(content: RowContent, seq: int, prev_hash: str) -> str:
     """SHA-256 of the JSON list ``[tenant_id, seq, id, at, actor, action, object_type,
     object_id, detail, note, prev_hash]`` (keys sorted, no spaces, UTF-8)."""
-    start, middle = text_parts(
-        tenant_id, row_id, at, actor, action, object_type, object_id, detail, note
-    )
+    start, middle = text_parts(content)
     text = start + _json(seq) + middle + _json(prev_hash) + "]"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -107,19 +118,7 @@ CHAINED = (
 
 def hash_of(row: Any) -> str:
     """The hash of an ``AuditEvent`` (or a row of :data:`CHAINED`)."""
-    return row_hash(
-        tenant_id=row.tenant_id,
-        seq=row.seq,
-        row_id=row.id,
-        at=row.at,
-        actor=row.actor,
-        action=row.action,
-        object_type=row.object_type,
-        object_id=row.object_id,
-        detail=row.detail,
-        note=row.note,
-        prev_hash=row.prev_hash,
-    )
+    return row_hash(RowContent.of(row), row.seq, row.prev_hash)
 
 
 @dataclass(frozen=True)

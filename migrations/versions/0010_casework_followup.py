@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from migrations.rls import TENANT_EXPR, disable_tenant_rls, enable_tenant_rls
-from tenants.audit_hash import GENESIS, row_hash
+from tenants.audit_hash import GENESIS, RowContent, row_hash
 
 revision: str = "0010_casework_followup"
 down_revision: str | Sequence[str] | None = "0009_catalog_network_rules"
@@ -450,19 +450,7 @@ def _chain_audit_events() -> None:
     for row in rows:
         seq, previous = last.get(row.tenant_id, (0, GENESIS))
         seq += 1
-        digest = row_hash(
-            tenant_id=row.tenant_id,
-            seq=seq,
-            row_id=row.id,
-            at=row.at,
-            actor=row.actor,
-            action=row.action,
-            object_type=row.object_type,
-            object_id=row.object_id,
-            detail=row.detail,
-            note=row.note,
-            prev_hash=previous,
-        )
+        digest = row_hash(RowContent.of(row), seq, previous)
         links.append({"row_id": row.id, "seq": seq, "prev": previous, "digest": digest})
         last[row.tenant_id] = (seq, digest)
     if links:

@@ -61,7 +61,8 @@ def test_the_hash_is_the_json_lists():
     rng = random.Random(20261201)
     for _ in range(300):
         row = _row(rng)
-        assert audit_hash.row_hash(**row) == _by_definition(row)
+        content = audit_hash.RowContent(**{key: row[key] for key in audit_hash.RowContent._fields})
+        assert audit_hash.row_hash(content, row["seq"], row["prev_hash"]) == _by_definition(row)
 
 
 def test_the_parts_around_number_and_previous_hash_make_the_same_text():
