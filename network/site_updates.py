@@ -195,7 +195,7 @@ async def update_site(
     if renamed:
         await _rename_subtree(session, site_id, chain)
         await session.flush()  # the other sites before the chain head, as every writer
-    if not with_head or written.seq is None:  # the county's first audit row: no head yet
+    if not with_head:
         link = await audit.take_link(connection, tenant_id)
         await audit.append(connection, audit.linked_row(tenant_id, link, **trail))
     values.update(new)

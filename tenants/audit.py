@@ -71,10 +71,20 @@ def head_statements(dialect: str) -> tuple[Any, Any]:
     construction and cache keys were half of an audited write's chain work."""
     table = AuditChainHead.__table__
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # Until ``keep_hash`` runs, ``hash`` is the previous row's, which ``prev_hash`` keeps after.
     advance = (
         insert(table)
-        .values(id=bindparam("head_id"), tenant_id=bindparam("county"), seq=1, hash=GENESIS)
-        .on_conflict_do_update(index_elements=[table.c.tenant_id], set_={"seq": table.c.seq + 1})
+        .values(
+            id=bindparam("head_id"),
+            tenant_id=bindparam("county"),
+            seq=1,
+            hash=GENESIS,
+            prev_hash=GENESIS,
+        )
+        .on_conflict_do_update(
+            index_elements=[table.c.tenant_id],
+            set_={"seq": table.c.seq + 1, "prev_hash": table.c.hash},
+        )
         .returning(table.c.seq, table.c.hash)
     )
     keep_hash = (
@@ -213,37 +223,50 @@ _GIVEN_COLUMNS = tuple(
 def append_after(gate: CTE) -> Select:
     """One PostgreSQL statement: the change ``gate`` (a data-modifying ``WITH`` part that
     returns what it wrote) and, only when it wrote a row, the county's head advanced and the
-    audit row appended — the number and both hashes taken and made by the database from the
-    head it locked (``sha256`` over ``tenants.audit_hash.text_parts`` around them), the rest
-    given by :func:`after_parameters`. The gate's rows are locked before the head, as every writer
-    takes them. Returns (rows the gate wrote, the audit row's number) — a NULL number when the
-    county has no head yet: then :func:`take_link` and :func:`append`, as any first row."""
+    audit row appended — the number and both hashes taken and made by the database (``sha256``
+    over ``tenants.audit_hash.text_parts`` around them), the rest given by
+    :func:`after_parameters`. The head is advanced by an upsert, like every append's: it locks
+    and reads the head as last committed even when the statement waited for the gate's rows
+    (which it locks first, as every writer takes them); its ``SET`` reads the row it replaces,
+    and the head keeps the previous hash for the ``RETURNING``. A county's first row makes its
+    head. Returns (rows the gate wrote, the audit row's number)."""
     heads = AuditChainHead.__table__
     events = AuditEvent.__table__
     wrote = select(literal(1)).select_from(gate).exists()
-    before = (
-        select(heads.c.id, heads.c.seq, heads.c.hash)
-        .where(heads.c.tenant_id == bindparam(f"{LINK_PREFIX}tenant_id"), wrote)
-        .with_for_update()
-        .cte("audit_head_before")
-    )
-    seq = before.c.seq + 1
-    text = (
-        bindparam(f"{LINK_PREFIX}text_start", type_=Text)
-        + cast(seq, Text)
-        + bindparam(f"{LINK_PREFIX}text_middle", type_=Text)
-        + literal('"', Text)
-        + before.c.hash
-        + literal('"]', Text)
-    )
-    digest = func.encode(
-        func.sha256(func.convert_to(text, literal_column("'UTF8'"))), literal_column("'hex'")
-    )
+
+    def digest(seq: Any, previous: Any) -> Any:
+        text = (
+            bindparam(f"{LINK_PREFIX}text_start", type_=Text)
+            + cast(seq, Text)
+            + bindparam(f"{LINK_PREFIX}text_middle", type_=Text)
+            + literal('"', Text)
+            + previous
+            + literal('"]', Text)
+        )
+        return func.encode(
+            func.sha256(func.convert_to(text, literal_column("'UTF8'"))), literal_column("'hex'")
+        )
+
+    genesis = literal(GENESIS, Text)
+    first = select(
+        bindparam(f"{LINK_PREFIX}head_id", type_=heads.c.id.type),
+        bindparam(f"{LINK_PREFIX}tenant_id", type_=heads.c.tenant_id.type),
+        literal(1, heads.c.seq.type),
+        digest(literal(1, heads.c.seq.type), genesis),
+        genesis,
+    ).where(wrote)
     advanced = (
-        heads.update()
-        .where(heads.c.id == before.c.id)
-        .values(seq=seq, hash=digest)
-        .returning(heads.c.seq, before.c.hash.label("prev_hash"), heads.c.hash)
+        postgresql.insert(heads)
+        .from_select(["id", "tenant_id", "seq", "hash", "prev_hash"], first)
+        .on_conflict_do_update(
+            index_elements=[heads.c.tenant_id],
+            set_={
+                "seq": heads.c.seq + 1,
+                "hash": digest(heads.c.seq + 1, heads.c.hash),
+                "prev_hash": heads.c.hash,
+            },
+        )
+        .returning(heads.c.seq, heads.c.prev_hash, heads.c.hash)
         .cte("audit_head")
     )
     given = [bindparam(f"{LINK_PREFIX}{c.key}", type_=c.type) for c in _GIVEN_COLUMNS]
@@ -284,6 +307,7 @@ def after_parameters(
         )
     )
     return {
+        f"{LINK_PREFIX}head_id": uuid.uuid4(),  # the head's, if this is the county's first row
         f"{LINK_PREFIX}id": row_id,
         f"{LINK_PREFIX}tenant_id": tenant_id,
         f"{LINK_PREFIX}at": at,

@@ -130,8 +130,11 @@ class ChainReport:
 
 async def verify_chain(session: AsyncSession) -> ChainReport:
     """Recompute the session's county's chain, oldest first; the first row whose number, link
-    or hash does not hold breaks it (a missing last row shows against the head)."""
+    or hash does not hold breaks it. The head must hold the last row's number, hash and link
+    (a missing last row shows against it; a head whose link is not the last row's would give
+    the next row a wrong one)."""
     expected_seq, previous, length = 1, GENESIS, 0
+    link: str | None = None  # the last row's prev_hash
     last_seq = 0
     while True:
         rows = (
@@ -147,9 +150,14 @@ async def verify_chain(session: AsyncSession) -> ChainReport:
         for row in rows:
             if row.seq != expected_seq or row.prev_hash != previous or hash_of(row) != row.hash:
                 return ChainReport(False, length, expected_seq)
-            previous, expected_seq, length = row.hash, expected_seq + 1, length + 1
+            link, previous = row.prev_hash, row.hash
+            expected_seq, length = expected_seq + 1, length + 1
         last_seq = rows[-1].seq
-    head = (await session.execute(select(AuditChainHead.seq, AuditChainHead.hash))).one_or_none()
-    if head is not None and (head.seq != length or head.hash != previous):
+    head = (
+        await session.execute(
+            select(AuditChainHead.seq, AuditChainHead.hash, AuditChainHead.prev_hash)
+        )
+    ).one_or_none()
+    if head is not None and (head.seq, head.hash, head.prev_hash) != (length, previous, link):
         return ChainReport(False, length, length + 1)
     return ChainReport(True, length, None)

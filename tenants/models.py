@@ -98,6 +98,9 @@ class AuditChainHead(UUIDPrimaryKey, TenantScoped, Base):
 
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+    # The last row's ``prev_hash``: the upsert that appends a row in the database returns it
+    # (``tenants.audit.append_after``), as ``RETURNING`` gives only the values it wrote.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 def tenant_scoped_models() -> list[type]:

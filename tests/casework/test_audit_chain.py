@@ -27,6 +27,7 @@ from tests.support.services import create_test_database
 
 DOCUMENT = operation("casework")
 EVENTS = AuditEvent.__table__
+HEADS = AuditChainHead.__table__
 # audit_events as it was before 0010 (no links yet)
 OLD_EVENTS = sa.table(
     "audit_events",
@@ -67,7 +68,11 @@ async def test_every_change_appends_a_link(db):
     assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
     assert rows[0].prev_hash == audit_hash.GENESIS
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
-    assert (head.seq, head.hash) == (rows[-1].seq, rows[-1].hash)
+    assert (head.seq, head.hash, head.prev_hash) == (
+        rows[-1].seq,
+        rows[-1].hash,
+        rows[-1].prev_hash,
+    )
     assert rows[-1].detail == {"i": 2, "t": ["a", 1]}
 
 
@@ -90,9 +95,11 @@ async def _tamper(backend, statement) -> None:
     try:
         async with engine.begin() as conn:
             if backend.name == "postgresql":
-                await conn.execute(text("ALTER TABLE audit_events NO FORCE ROW LEVEL SECURITY"))
+                for table in ("audit_events", "audit_chain_heads"):
+                    await conn.execute(text(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY"))
                 await conn.execute(statement)
-                await conn.execute(text("ALTER TABLE audit_events FORCE ROW LEVEL SECURITY"))
+                for table in ("audit_events", "audit_chain_heads"):
+                    await conn.execute(text(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"))
             else:
                 await conn.execute(text("DROP TRIGGER audit_events_no_update"))
                 await conn.execute(text("DROP TRIGGER audit_events_no_delete"))
@@ -139,6 +146,22 @@ async def test_a_link_altered_by_the_owner_is_found(db, backend):
     await _tamper(backend, EVENTS.delete().where(EVENTS.c.id == await _link(db, last, length)))
     truncated = await _verify(last)
     assert (truncated.verified, truncated.first_broken_at) == (False, length)
+
+
+async def test_a_head_holding_another_link_is_found(db, backend):
+    """The head's link is what the next row appended by the database takes
+    (``tenants.audit.append_after``): one that is not the last row's is found before."""
+    county = await make_county(db, "链头县")
+    await _append(county, 2)
+    length = (await _verify(county)).length
+    await _tamper(
+        backend,
+        HEADS.update()
+        .where(HEADS.c.tenant_id == county.tenant_id)
+        .values(prev_hash=audit_hash.GENESIS),
+    )
+    report = await _verify(county)
+    assert (report.verified, report.first_broken_at, report.length) == (False, length + 1, length)
 
 
 @pytest.mark.postgresql_only
@@ -209,7 +232,7 @@ async def test_the_migration_chains_the_rows_already_there(backend, tmp_path):
                         await session.execute(select(AuditEvent.object_id).order_by(AuditEvent.seq))
                     ).scalars()
                     assert list(ids) == ["0", "1", "2"]
-                assert (report.verified, report.length) == (True, 3)
+                assert (report.verified, report.length) == (True, 3)  # the head's link too
             async with database.transaction(tenants[0]) as session:
                 audit.record(session, "new", "new.change", "Thing", None)
             async with database.session(tenants[0]) as session:
