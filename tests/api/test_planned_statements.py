@@ -23,6 +23,7 @@ from sqlalchemy.sql.selectable import Alias
 import api.planned
 from api.gql import trusted
 from api.planned import PLANS
+from api.planned import staff as staff_plan
 from casework.models import Case
 from network.models import Site, SiteClosure
 from tenants import prepared
@@ -109,3 +110,16 @@ def test_the_check_finds_a_table_left_unrestricted():
     read, restricted = restricted_to_the_county(nested)
     assert read - restricted == {"site_closure"}
     assert restricted_to_the_county(select(Tenant.settings)) == (set(), set())
+
+
+def test_staff_detail_sends_only_ids():
+    """StaffDetail's statement carries its constants (the county centre's level, the training
+    year) in its SQL and sends only the ids. With a constant sent as a parameter, PostgreSQL
+    chose, on the benchmark's demo data, to plan every execution anew instead of keeping one
+    generic plan (bench/RESULTS.md, 2026-12-02: ~0.5 ms of its CPU a request)."""
+    compiled = staff_plan.PERSON_WITH_RECORDS.compile(dialect=postgresql.asyncpg.dialect())
+    carried = {compiled.bind_names[bind] for bind in compiled.literal_execute_params}
+    sent = set(compiled.positiontup or ()) - carried
+    assert sent == {"tenant_id", "staff_id"}
+    expanded = compiled.construct_expanded_state({"tenant_id": None, "staff_id": None})
+    assert "'COUNTY_CENTER'" in expanded.statement and "= 2026" in expanded.statement
